@@ -1,0 +1,21 @@
+/**
+ * The extension points of Mimir on the JVM, and nothing else.
+ *
+ * <p>A component (distributor, ingester, overrides-exporter, ...) is a module that {@code provides}
+ * {@link mimir.spi.ComponentProvider}; a storage backend is a module (or classpath-style plugin) that
+ * provides {@link mimir.spi.objstore.ObjectStoreProvider}. The launcher in {@code mimir.core} finds
+ * both through {@link java.util.ServiceLoader} and hands each component a
+ * {@link mimir.spi.CoreServices}. This module holds plain Java types only: no Dagger, Guava, Netty or
+ * gRPC type appears in its signatures. Micrometer's {@code MeterRegistry} is the one third-party type,
+ * because every component records metrics with Mimir's names through it.
+ */
+module mimir.spi {
+    requires transitive micrometer.core;
+
+    exports mimir.spi;
+    exports mimir.spi.config;
+    exports mimir.spi.http;
+    exports mimir.spi.limits;
+    exports mimir.spi.objstore;
+    exports mimir.spi.service;
+}

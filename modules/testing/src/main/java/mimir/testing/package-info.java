@@ -1,0 +1,2 @@
+/** Contract-test bases and fakes. */
+package mimir.testing;
