@@ -10,8 +10,6 @@
  * ({@code plugins/<name>/}).
  */
 module mimir.core {
-    requires static java.compiler;
-
     requires mimir.model;
     requires mimir.spi;
     requires com.fasterxml.jackson.core;
