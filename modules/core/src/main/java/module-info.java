@@ -28,10 +28,13 @@ module mimir.core {
     requires java.management;
     requires javax.inject;
     requires jdk.management;
+    requires jdk.unsupported;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires org.yaml.snakeyaml;
 
     uses mimir.spi.ComponentProvider;
     uses mimir.spi.objstore.ObjectStoreProvider;
+
+    provides java.lang.System.LoggerFinder with mimir.core.logging.LogfmtLoggerFinder;
 }

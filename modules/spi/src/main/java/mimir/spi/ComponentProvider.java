@@ -4,6 +4,7 @@ import java.util.List;
 
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
 
 /**
@@ -25,6 +26,14 @@ public interface ComponentProvider {
     /** True if the module can be named in {@code -target} and is listed by {@code -modules}. */
     default boolean userVisible() {
         return true;
+    }
+
+    /**
+     * The storage scopes whose object store the module opens. The launcher refuses to start a target
+     * whose configured backend for one of these scopes is not installed, and says so.
+     */
+    default List<StorageScope> storageScopes() {
+        return List.of();
     }
 
     /** Registers every setting the module reads. */

@@ -1,0 +1,173 @@
+package mimir.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/mimir} of the built image, run as a real process listening on loopback ports picked for
+ * the test. Output goes to files in the test's directory and is shown when something fails.
+ */
+final class MimirProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final int httpPort;
+    final int grpcPort;
+    private final Process process;
+    private final Path stdout;
+    private final Path stderr;
+
+    private MimirProcess(Process process, int httpPort, int grpcPort, Path stdout, Path stderr) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.grpcPort = grpcPort;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** The image directory built by the distribution module; fails clearly if it was not built. */
+    static Path image() {
+        String dir = System.getProperty("mimir.image.dir", "../distribution/target/mimir-all");
+        Path image = Path.of(dir).toAbsolutePath().normalize();
+        if (!Files.isExecutable(image.resolve("bin/mimir"))) {
+            throw new IllegalStateException("no image at " + image + ": build it first with ./mvnw -B package -DskipTests");
+        }
+        return image;
+    }
+
+    /** Starts {@code bin/mimir} with loopback listen flags added to {@code args}. */
+    static MimirProcess start(Path workDir, List<String> args, Map<String, String> env) throws IOException {
+        int httpPort = freePort();
+        int grpcPort = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(image().resolve("bin/mimir").toString());
+        command.addAll(List.of("-server.http-listen-address=127.0.0.1", "-server.http-listen-port=" + httpPort,
+                "-server.grpc-listen-address=127.0.0.1", "-server.grpc-listen-port=" + grpcPort));
+        command.addAll(args);
+        Path stdout = workDir.resolve("stdout-" + httpPort + ".log");
+        Path stderr = workDir.resolve("stderr-" + httpPort + ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        return new MimirProcess(builder.start(), httpPort, grpcPort, stdout, stderr);
+    }
+
+    /** Runs a one-shot command ({@code -modules}, {@code -help}, a bad flag) to completion. */
+    static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(image().resolve("bin/mimir").toString());
+        command.addAll(List.of(args));
+        Path stdout = Files.createTempFile(workDir, "out", ".log");
+        Path stderr = Files.createTempFile(workDir, "err", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("mimir " + String.join(" ", args) + " did not finish within 60s");
+        }
+        return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** The outcome of a one-shot run. */
+    record Result(int exitCode, String stdout, String stderr) {}
+
+    /** Waits until {@code /ready} answers 200, at most {@code timeout}. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("mimir exited with " + process.exitValue() + " before it was ready:\n" + logs());
+            }
+            try {
+                if (get("/ready").statusCode() == 200) {
+                    return;
+                }
+            }
+            catch (UncheckedIOException e) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("mimir not ready within " + timeout + ":\n" + logs());
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends SIGTERM and waits for the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("mimir did not stop within " + timeout + " of SIGTERM:\n" + logs());
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for the process to exit by itself. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("mimir still running after " + timeout + ":\n" + logs());
+        }
+        return process.exitValue();
+    }
+
+    String logs() {
+        try {
+            return "--- stdout\n" + Files.readString(stdout) + "--- stderr\n" + Files.readString(stderr);
+        }
+        catch (IOException e) {
+            return "(logs unreadable: " + e + ")";
+        }
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(stderr);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Starts Mimir from this image: the jlink'd runtime, lib/ on the module path, plugins/ loaded at start.
+# JAVA_OPTS is passed to the JVM. If bin/mimir-aot-train has built an AOT cache at this install path,
+# it is used (a cache is bound to the absolute path; a stale one is ignored).
+set -e
+self=$0
+while [ -h "$self" ]; do
+  link=$(readlink "$self")
+  case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac
+done
+MIMIR_HOME=$(cd "$(dirname "$self")/.." && pwd -P)
+aot=""
+if [ -f "$MIMIR_HOME/mimir.aot" ] && [ -z "${MIMIR_AOT_OUTPUT:-}" ]; then
+  aot="-XX:AOTCache=$MIMIR_HOME/mimir.aot -Xlog:aot=off -Xlog:cds=off"
+fi
+exec "$MIMIR_HOME/runtime/bin/java" $aot $JAVA_OPTS \
+  -Dmimir.home="$MIMIR_HOME" \
+  --add-modules ALL-SYSTEM \
+  --enable-native-access=io.netty.common,io.grpc.netty.shaded \
+  --module-path "$MIMIR_HOME/lib" \
+  -m mimir.core/mimir.core.Main "$@"

@@ -1,0 +1,237 @@
+package mimir.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import mimir.core.config.ConfigException;
+import mimir.core.config.ConfigLoader;
+import mimir.core.config.ConfigRegistryImpl;
+import mimir.core.config.HelpPrinter;
+import mimir.core.config.LoadedConfig;
+import mimir.core.graph.CoreGraph;
+import mimir.core.graph.DaggerCoreGraph;
+import mimir.core.logging.LogfmtLoggerFinder;
+import mimir.core.modules.ModuleDefinition;
+import mimir.core.modules.ModuleGraphReport;
+import mimir.core.modules.ModuleResolver;
+import mimir.core.modules.ServiceManager;
+import mimir.core.objstore.StorageConfig;
+import mimir.core.plugins.PluginLoader;
+import mimir.core.plugins.PluginRegistry;
+import mimir.core.plugins.ProviderInfo;
+import mimir.core.runtimeconfig.RuntimeConfigManager;
+import mimir.core.server.ServerConfig;
+import mimir.spi.ComponentProvider;
+import mimir.spi.limits.Limits;
+import mimir.spi.objstore.ObjectStoreProvider;
+import mimir.spi.objstore.StorageScope;
+import mimir.spi.service.Service;
+
+/**
+ * One run of {@code bin/mimir}: find providers, read flags and YAML, answer the one-shot commands
+ * ({@code -help}, {@code -version}, {@code -modules}, {@code -modules.graph}), or resolve the target,
+ * build the root graph and the modules, start their services and wait until the process is told to
+ * stop or a service fails.
+ */
+public final class Launcher {
+    private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
+
+    private final Path pluginDir;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private volatile ServiceManager serviceManager;
+    private volatile Running running;
+
+    /** What a started process exposes to tests. */
+    public record Running(CoreGraph graph, ServiceManager services) {}
+
+    public Launcher(Path pluginDir, PrintStream out, PrintStream err, Map<String, String> env) {
+        this.pluginDir = requireNonNull(pluginDir, "pluginDir is null");
+        this.out = requireNonNull(out, "out is null");
+        this.err = requireNonNull(err, "err is null");
+        this.env = Map.copyOf(env);
+    }
+
+    /** The started process, once {@link #run} has started every service; null before. */
+    public Running running() {
+        return running;
+    }
+
+    /** Asks a running process to stop, as SIGTERM does. */
+    public void stop() {
+        ServiceManager manager = serviceManager;
+        if (manager != null) {
+            manager.stopAll();
+        }
+    }
+
+    /**
+     * Runs to completion.
+     *
+     * @return the process exit code: 0 after a requested stop or a one-shot command, 1 on bad
+     *         configuration, an unavailable target or a failed service
+     */
+    public int run(List<String> args) throws InterruptedException {
+        PluginRegistry plugins = PluginLoader.load(pluginDir);
+        List<ComponentProvider> components = plugins.components().stream().map(p -> (ComponentProvider) p.provider()).toList();
+        StorageConfig storage = new StorageConfig(plugins.objectStores().stream().map(p -> (ObjectStoreProvider) p.provider()).toList(), pluginDir);
+
+        ConfigRegistryImpl registry = new ConfigRegistryImpl();
+        LoadedConfig config;
+        try {
+            LauncherSettings.register(registry);
+            ServerConfig.register(registry);
+            RuntimeConfigManager.registerSettings(registry);
+            Limits.registerSettings(registry);
+            storage.register(registry);
+            for (ComponentProvider component : components) {
+                component.registerConfig(registry);
+            }
+            config = ConfigLoader.load(args, registry, env);
+        }
+        catch (ConfigException | IllegalArgumentException e) {
+            err.println("error loading config: " + e.getMessage());
+            err.println("Run with -help to get a list of available parameters");
+            return 1;
+        }
+        if (config.get(LauncherSettings.HELP) || config.get(LauncherSettings.HELP_ALL)) {
+            HelpPrinter.print(out, registry.settings(), config.get(LauncherSettings.HELP_ALL));
+            return 0;
+        }
+        BuildInfo buildInfo = BuildInfo.current();
+        if (config.get(LauncherSettings.VERSION)) {
+            out.print(buildInfo.versionText());
+            return 0;
+        }
+        LogfmtLoggerFinder.setThreshold(switch (config.get(ServerConfig.LOG_LEVEL)) {
+            case "debug" -> Level.DEBUG;
+            case "warn" -> Level.WARNING;
+            case "error" -> Level.ERROR;
+            default -> Level.INFO;
+        });
+        storage.bind(config);
+
+        CoreGraph graph;
+        try {
+            graph = DaggerCoreGraph.factory().create(config, storage, Clock.systemUTC());
+            graph.serverConfig();
+        }
+        catch (IllegalArgumentException e) {
+            err.println("error: invalid configuration: " + e.getMessage());
+            return 1;
+        }
+        List<String> requested = config.get(LauncherSettings.TARGET);
+        ModuleGraphReport[] reportHolder = new ModuleGraphReport[1];
+        CoreHttpApi api = new CoreHttpApi(graph, buildInfo, () -> serviceManager, () -> reportHolder[0]);
+        Map<String, ModuleDefinition> installed = new LinkedHashMap<>(new CoreModules(graph, api).definitions());
+        for (ProviderInfo info : plugins.components()) {
+            ComponentProvider component = (ComponentProvider) info.provider();
+            if (installed.containsKey(component.name())) {
+                err.println("error: module " + component.name() + " is provided twice (" + info.moduleName() + " in " + info.layer()
+                        + " and " + installed.get(component.name()).origin().moduleName() + ")");
+                return 1;
+            }
+            installed.put(component.name(), new ModuleDefinition(component.name(), component.dependencies(), component.userVisible(), info,
+                    component.storageScopes(), "", () -> component.create(graph, config)));
+        }
+
+        if (config.get(LauncherSettings.MODULES)) {
+            out.print(ModuleResolver.modulesListing(installed));
+            return 0;
+        }
+
+        ModuleResolver.Resolution resolution = ModuleResolver.resolve(requested, installed);
+        List<Map<String, Object>> storageReport = new ArrayList<>();
+        List<String> storageProblems = new ArrayList<>();
+        for (StorageScope scope : neededScopes(resolution)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("scope", scope.flagPrefix());
+            String backend = storage.backend(scope);
+            entry.put("backend", backend);
+            plugins.objectStores().stream().filter(p -> p.name().equals(backend)).findFirst()
+                    .ifPresent(p -> entry.put("provider", p.moduleName() + " (" + p.layer() + ")"));
+            storage.missingBackend(scope).ifPresent(problem -> storageProblems.add("target " + String.join(",", requested) + " needs storage backend "
+                    + backend + " for " + scope.flagPrefix() + ": " + problem));
+            storageReport.add(entry);
+        }
+        if (!storageProblems.isEmpty()) {
+            List<String> problems = new ArrayList<>(resolution.problems());
+            problems.addAll(storageProblems);
+            resolution = new ModuleResolver.Resolution(resolution.targets(), resolution.modules(), problems);
+        }
+        ModuleResolver.Resolution resolved = resolution;
+        reportHolder[0] = new ModuleGraphReport(requested, resolved, plugins, storageReport, null);
+
+        String graphFormat = config.get(LauncherSettings.MODULES_GRAPH);
+        if (!graphFormat.isEmpty()) {
+            out.print(switch (graphFormat) {
+                case "dot" -> reportHolder[0].dot();
+                case "json" -> reportHolder[0].json();
+                default -> reportHolder[0].text();
+            });
+            return 0;
+        }
+        if (!resolved.ok()) {
+            for (String problem : resolved.problems()) {
+                err.println("error: " + problem);
+            }
+            err.println("Run with -modules to list the available targets, or -modules.graph -target=" + String.join(",", requested)
+                    + " to see the module graph");
+            return 1;
+        }
+        return startAndWait(graph, resolved, plugins, storageReport, requested);
+    }
+
+    private int startAndWait(CoreGraph graph, ModuleResolver.Resolution resolution, PluginRegistry plugins,
+            List<Map<String, Object>> storageReport, List<String> requested) throws InterruptedException {
+        Map<String, List<Service>> servicesByModule = new LinkedHashMap<>();
+        for (ModuleDefinition module : resolution.modules()) {
+            try {
+                servicesByModule.put(module.name(), List.copyOf(module.factory().create()));
+            }
+            catch (Exception | LinkageError e) {
+                LOG.log(Level.ERROR, "module initialisation failed module=" + module.name(), e);
+                err.println("error initialising module " + module.name() + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        ServiceManager manager = new ServiceManager(servicesByModule, graph.serverConfig().gracefulShutdownTimeout());
+        serviceManager = manager;
+        LOG.log(Level.INFO, "starting mimir version=" + BuildInfo.current().version() + " target=" + String.join(",", requested)
+                + " modules=" + resolution.modules().size());
+        try {
+            manager.startAll();
+        }
+        catch (ServiceManager.ServiceFailedException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        graph.grpcServer().setServing(true);
+        running = new Running(graph, manager);
+        LOG.log(Level.INFO, "mimir started target=" + String.join(",", requested));
+        Throwable failure = manager.awaitTermination();
+        if (failure != null) {
+            err.println("error: " + failure.getMessage());
+            return 1;
+        }
+        LOG.log(Level.INFO, "mimir stopped");
+        return 0;
+    }
+
+    private static Set<StorageScope> neededScopes(ModuleResolver.Resolution resolution) {
+        Set<StorageScope> scopes = new LinkedHashSet<>();
+        resolution.modules().forEach(m -> scopes.addAll(m.storageScopes()));
+        return scopes;
+    }
+}

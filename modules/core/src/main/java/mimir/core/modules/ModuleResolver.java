@@ -1,0 +1,155 @@
+package mimir.core.modules;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Resolves {@code -target} into the modules to run, dependencies first, and explains what is missing
+ * when a target cannot run in this image.
+ */
+public final class ModuleResolver {
+    private ModuleResolver() {}
+
+    /**
+     * The outcome of resolving a target list.
+     *
+     * @param targets  the requested targets, aggregates expanded, in the order given
+     * @param modules  the modules to create and start, every module after its dependencies
+     * @param problems what prevents the target from starting; empty if it can start
+     */
+    public record Resolution(List<String> targets, List<ModuleDefinition> modules, List<String> problems) {
+        public Resolution {
+            targets = List.copyOf(targets);
+            modules = List.copyOf(modules);
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    /**
+     * Resolves {@code requested} against the installed modules.
+     *
+     * @param installed modules this image can run, by name
+     */
+    public static Resolution resolve(List<String> requested, Map<String, ModuleDefinition> installed) {
+        List<String> problems = new ArrayList<>();
+        Set<String> targets = new LinkedHashSet<>();
+        if (requested.isEmpty()) {
+            problems.add("no target given: set -target to one of " + String.join(", ", availableTargets(installed)));
+        }
+        for (String target : requested) {
+            List<String> members = ModuleCatalog.AGGREGATES.get(target);
+            if (members != null) {
+                List<String> absent = members.stream().filter(m -> !installed.containsKey(m)).sorted().toList();
+                if (!absent.isEmpty()) {
+                    problems.add("target " + target + " needs modules that are not installed in this image: " + String.join(", ", absent)
+                            + " (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                }
+                targets.addAll(members);
+                continue;
+            }
+            ModuleDefinition definition = installed.get(target);
+            if (definition == null) {
+                if (ModuleCatalog.isMimirModule(target)) {
+                    problems.add("target " + target + " is a Mimir module that is not installed in this image: no ComponentProvider named "
+                            + target + " in lib/ or plugins/ (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                }
+                else {
+                    problems.add("unrecognised module name: " + target + " (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                }
+                continue;
+            }
+            if (!definition.userVisible()) {
+                problems.add("module " + target + " is internal and cannot be targeted (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                continue;
+            }
+            targets.add(target);
+        }
+        List<ModuleDefinition> order = new ArrayList<>();
+        Set<String> visited = new LinkedHashSet<>();
+        for (String target : targets) {
+            if (installed.containsKey(target)) {
+                visit(target, new ArrayList<>(), installed, visited, order, problems);
+            }
+        }
+        return new Resolution(List.copyOf(targets), order, problems);
+    }
+
+    private static void visit(String name, List<String> path, Map<String, ModuleDefinition> installed, Set<String> visited,
+            List<ModuleDefinition> order, List<String> problems) {
+        if (visited.contains(name)) {
+            return;
+        }
+        List<String> chain = new ArrayList<>(path);
+        chain.add(name);
+        if (path.contains(name)) {
+            problems.add("module dependency cycle: " + String.join(" -> ", chain));
+            return;
+        }
+        ModuleDefinition definition = installed.get(name);
+        if (definition == null) {
+            problems.add("target " + chain.getFirst() + " needs module " + name + " (" + String.join(" -> ", chain) + "), which is not installed in this image");
+            visited.add(name);
+            return;
+        }
+        for (String dependency : new TreeSet<>(definition.dependencies())) {
+            visit(dependency, chain, installed, visited, order, problems);
+        }
+        visited.add(name);
+        order.add(definition);
+    }
+
+    /** The targets a user can give in this image: aggregates whose members are all installed, and user-visible modules. */
+    public static List<String> availableTargets(Map<String, ModuleDefinition> installed) {
+        Set<String> available = new TreeSet<>();
+        ModuleCatalog.AGGREGATES.forEach((name, members) -> {
+            if (installed.keySet().containsAll(members)) {
+                available.add(name);
+            }
+        });
+        installed.values().stream().filter(ModuleDefinition::userVisible).forEach(d -> available.add(d.name()));
+        return List.copyOf(available);
+    }
+
+    /**
+     * Mimir's {@code -modules} output for this image: user-visible installed modules and the aggregate
+     * targets, sorted, with {@code " *"} after those that target {@code all} includes (transitively,
+     * by Mimir's dependency table), a blank line, and the legend.
+     */
+    public static String modulesListing(Map<String, ModuleDefinition> installed) {
+        Set<String> inAll = new TreeSet<>();
+        for (String member : ModuleCatalog.AGGREGATES.get("all")) {
+            collectDependencies(member, installed, inAll);
+        }
+        Set<String> names = new TreeSet<>(ModuleCatalog.AGGREGATES.keySet());
+        installed.values().stream().filter(ModuleDefinition::userVisible).forEach(d -> names.add(d.name()));
+        StringBuilder out = new StringBuilder();
+        for (String name : names) {
+            out.append(name);
+            if (inAll.contains(name) && !ModuleCatalog.AGGREGATES.containsKey(name)) {
+                out.append(" *");
+            }
+            out.append('\n');
+        }
+        out.append('\n').append("Modules marked with * are included in target All.\n");
+        return out.toString();
+    }
+
+    private static void collectDependencies(String name, Map<String, ModuleDefinition> installed, Set<String> out) {
+        if (!out.add(name)) {
+            return;
+        }
+        ModuleDefinition definition = installed.get(name);
+        List<String> dependencies = definition != null ? definition.dependencies() : ModuleCatalog.MIMIR_DEPENDENCIES.getOrDefault(name, List.of());
+        for (String dependency : dependencies) {
+            collectDependencies(dependency, installed, out);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package mimir.core.objstore;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import mimir.spi.ObjectStores;
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.ConfigValues;
+import mimir.spi.config.Setting;
+import mimir.spi.config.ValueTypes;
+import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.ObjectStoreProvider;
+import mimir.spi.objstore.StorageScope;
+
+/**
+ * Mimir's storage blocks ({@code common.storage}, {@code blocks_storage}, {@code ruler_storage},
+ * {@code alertmanager_storage}): the {@code backend} setting of each, every installed backend's
+ * settings per block, and opening the configured store with {@code common.storage} precedence: a
+ * setting a block leaves unset takes the value set in {@code common.storage}, if any.
+ */
+public final class StorageConfig implements ObjectStores {
+    /** The scopes, {@code common.storage} first. */
+    public static final List<StorageScope> SCOPES = List.of(StorageScope.COMMON, StorageScope.BLOCKS, StorageScope.RULER, StorageScope.ALERTMANAGER);
+
+    private final Map<String, ObjectStoreProvider> providers;
+    private final Map<StorageScope, Setting<String>> backendSettings;
+    private final Map<StorageScope, Map<String, List<Setting<?>>>> providerSettings;
+    private final Path pluginDir;
+    private ConfigValues values;
+
+    /**
+     * @param providers the installed backends
+     * @param pluginDir where plugin folders go, for the error message when a backend is missing
+     */
+    public StorageConfig(List<ObjectStoreProvider> providers, Path pluginDir) {
+        Map<String, ObjectStoreProvider> byName = new LinkedHashMap<>();
+        for (ObjectStoreProvider provider : providers) {
+            if (byName.putIfAbsent(provider.name(), provider) != null) {
+                throw new IllegalStateException("two storage backends named " + provider.name() + " are installed");
+            }
+        }
+        this.providers = Map.copyOf(byName);
+        this.pluginDir = requireNonNull(pluginDir, "pluginDir is null");
+        this.backendSettings = new LinkedHashMap<>();
+        this.providerSettings = new LinkedHashMap<>();
+        for (StorageScope scope : SCOPES) {
+            backendSettings.put(scope, Setting.basic(scope.flag("backend"), scope.yaml("backend"), ValueTypes.STRING, "filesystem",
+                    "Backend storage to use. Supported backends are: s3, gcs, azure, swift, filesystem."));
+            Map<String, List<Setting<?>>> perProvider = new LinkedHashMap<>();
+            for (ObjectStoreProvider provider : providers) {
+                perProvider.put(provider.name(), List.copyOf(provider.settings(scope)));
+            }
+            providerSettings.put(scope, perProvider);
+        }
+    }
+
+    /** Registers every scope's backend setting and every backend's settings per scope. */
+    public void register(ConfigRegistry registry) {
+        for (StorageScope scope : SCOPES) {
+            registry.register(backendSettings.get(scope));
+            providerSettings.get(scope).values().forEach(settings -> settings.forEach(registry::register));
+        }
+    }
+
+    /** Binds the loaded configuration; {@link #open} and {@link #backend} read from it. */
+    public void bind(ConfigValues values) {
+        this.values = requireNonNull(values, "values is null");
+    }
+
+    /** The backend a scope uses, after {@code common.storage} precedence. */
+    public String backend(StorageScope scope) {
+        return effective(values, backendSettings.get(scope), backendSettings.get(StorageScope.COMMON));
+    }
+
+    /** The backend setting's flag for a scope, e.g. {@code blocks-storage.backend}. */
+    public String backendFlag(StorageScope scope) {
+        return backendSettings.get(scope).flag();
+    }
+
+    /** The installed backends by name. */
+    public Map<String, ObjectStoreProvider> providers() {
+        return providers;
+    }
+
+    /** Why a scope cannot be opened in this image, if its backend is not installed. */
+    public Optional<String> missingBackend(StorageScope scope) {
+        String backend = backend(scope);
+        if (providers.containsKey(backend)) {
+            return Optional.empty();
+        }
+        return Optional.of("-" + backendFlag(scope) + "=" + backend + ": storage backend " + backend + " is not installed in this image"
+                + " (installed: " + String.join(", ", providers.keySet().stream().sorted().toList()) + "); plugins go in "
+                + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there and restart");
+    }
+
+    @Override
+    public ObjectStore open(StorageScope scope) throws IOException {
+        if (!backendSettings.containsKey(scope)) {
+            throw new IllegalArgumentException("unknown storage scope " + scope.flagPrefix());
+        }
+        Optional<String> missing = missingBackend(scope);
+        if (missing.isPresent()) {
+            throw new IllegalArgumentException(missing.get());
+        }
+        String backend = backend(scope);
+        List<Setting<?>> own = providerSettings.get(scope).get(backend);
+        List<Setting<?>> common = providerSettings.get(StorageScope.COMMON).get(backend);
+        Map<Setting<?>, Setting<?>> fallback = new LinkedHashMap<>();
+        if (scope != StorageScope.COMMON && own.size() == common.size()) {
+            for (int i = 0; i < own.size(); i++) {
+                fallback.put(own.get(i), common.get(i));
+            }
+        }
+        ConfigValues base = values;
+        ConfigValues withCommon = new ConfigValues() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <T> T get(Setting<T> setting) {
+                Setting<T> commonSetting = (Setting<T>) fallback.get(setting);
+                return commonSetting == null ? base.get(setting) : effective(base, setting, commonSetting);
+            }
+
+            @Override
+            public boolean isSet(Setting<?> setting) {
+                Setting<?> commonSetting = fallback.get(setting);
+                return base.isSet(setting) || (commonSetting != null && base.isSet(commonSetting));
+            }
+        };
+        return providers.get(backend).open(scope, withCommon);
+    }
+
+    private static <T> T effective(ConfigValues values, Setting<T> own, Setting<T> common) {
+        if (own != common && !values.isSet(own) && values.isSet(common)) {
+            return values.get(common);
+        }
+        return values.get(own);
+    }
+
+    /** Every setting this class registers, for tests. */
+    List<Setting<?>> allSettings() {
+        List<Setting<?>> all = new ArrayList<>();
+        for (StorageScope scope : SCOPES) {
+            all.add(backendSettings.get(scope));
+            providerSettings.get(scope).values().forEach(all::addAll);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,78 @@
+package mimir.core.modules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import mimir.core.plugins.ProviderInfo;
+import org.junit.jupiter.api.Test;
+
+class TestModuleResolver {
+    private static final ProviderInfo ORIGIN = new ProviderInfo("core", "test", "Test", "mimir.core", "", "boot", "", new Object());
+
+    private static Map<String, ModuleDefinition> installed(String... nameAndDeps) {
+        Map<String, ModuleDefinition> modules = new LinkedHashMap<>();
+        for (String entry : nameAndDeps) {
+            String[] parts = entry.split(":", -1);
+            List<String> deps = parts[1].isEmpty() ? List.of() : List.of(parts[1].split(","));
+            boolean visible = parts.length > 2 && parts[2].equals("visible");
+            modules.put(parts[0], new ModuleDefinition(parts[0], deps, visible, ORIGIN, List.of(), "", List::of));
+        }
+        return modules;
+    }
+
+    @Test
+    void dependenciesComeFirstAndEachModuleOnce() {
+        var modules = installed("server:", "api:server", "runtime-config:api", "overrides:runtime-config", "vault:",
+                "memberlist-kv:api,vault", "overrides-exporter:overrides,memberlist-kv,vault:visible");
+        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules);
+        assertThat(resolution.ok()).isTrue();
+        List<String> order = resolution.modules().stream().map(ModuleDefinition::name).toList();
+        assertThat(order).containsExactly("server", "api", "vault", "memberlist-kv", "runtime-config", "overrides", "overrides-exporter");
+    }
+
+    @Test
+    void missingDependencyNamesTheChain() {
+        var modules = installed("api:", "overrides-exporter:overrides,api:visible");
+        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules);
+        assertThat(resolution.problems()).containsExactly(
+                "target overrides-exporter needs module overrides (overrides-exporter -> overrides), which is not installed in this image");
+    }
+
+    @Test
+    void absentUnknownAndInternalTargetsAreExplained() {
+        var modules = installed("api:", "overrides-exporter:api:visible");
+        assertThat(ModuleResolver.resolve(List.of("ingester"), modules).problems()).singleElement().asString()
+                .contains("target ingester is a Mimir module that is not installed in this image", "available targets: overrides-exporter");
+        assertThat(ModuleResolver.resolve(List.of("bogus"), modules).problems()).singleElement().asString()
+                .startsWith("unrecognised module name: bogus");
+        assertThat(ModuleResolver.resolve(List.of("api"), modules).problems()).singleElement().asString()
+                .startsWith("module api is internal");
+        assertThat(ModuleResolver.resolve(List.of("backend"), modules).problems()).singleElement().asString()
+                .contains("target backend needs modules that are not installed in this image: alertmanager, compactor, query-scheduler, ruler, store-gateway");
+    }
+
+    @Test
+    void cycleIsReported() {
+        var modules = installed("a:b:visible", "b:a");
+        assertThat(ModuleResolver.resolve(List.of("a"), modules).problems()).singleElement().asString().contains("cycle: a -> b -> a");
+    }
+
+    @Test
+    void modulesListingHasMimirsLayout() {
+        var modules = installed("api:", "overrides-exporter:api:visible", "querier:api:visible", "memberlist-kv:api:visible");
+        assertThat(ModuleResolver.modulesListing(modules)).isEqualTo("""
+                all
+                backend
+                memberlist-kv *
+                overrides-exporter
+                querier *
+                read
+                write
+
+                Modules marked with * are included in target All.
+                """);
+    }
+}
