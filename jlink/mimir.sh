@@ -9,6 +9,11 @@ while [ -h "$self" ]; do
   case $link in /*) self=$link ;; *) self=$(dirname "$self")/$link ;; esac
 done
 MIMIR_HOME=$(cd "$(dirname "$self")/.." && pwd -P)
+# File names are UTF-8 (object keys, tenant IDs); a C/POSIX locale would make the JVM refuse them.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+  *UTF-8*|*utf-8*|*UTF8*|*utf8*) ;;
+  *) export LC_ALL=C.UTF-8 ;;
+esac
 aot=""
 if [ -f "$MIMIR_HOME/mimir.aot" ] && [ -z "${MIMIR_AOT_OUTPUT:-}" ]; then
   aot="-XX:AOTCache=$MIMIR_HOME/mimir.aot -Xlog:aot=off -Xlog:cds=off"
