@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 import mimir.spi.config.Durations;
 import mimir.spi.config.ValueTypes;
@@ -45,49 +46,34 @@ final class YamlFields {
     }
 
     String string(String key, String defaultValue) {
-        Object node = mapping.get(key);
-        if (node == null) {
-            return defaultValue;
-        }
-        return scalar(key, node);
+        return parsed(key, defaultValue, text -> text);
     }
 
     boolean bool(String key, boolean defaultValue) {
-        Object node = mapping.get(key);
-        if (node == null) {
-            return defaultValue;
-        }
-        try {
-            return ValueTypes.BOOLEAN.parse(scalar(key, node));
-        }
-        catch (IllegalArgumentException e) {
-            throw invalid(key, e);
-        }
+        return parsed(key, defaultValue, ValueTypes.BOOLEAN::parse);
     }
 
     long integer(String key, long defaultValue) {
-        Object node = mapping.get(key);
-        if (node == null) {
-            return defaultValue;
-        }
-        try {
-            return ValueTypes.LONG.parse(scalar(key, node));
-        }
-        catch (IllegalArgumentException e) {
-            throw invalid(key, e);
-        }
+        return parsed(key, defaultValue, ValueTypes.LONG::parse);
     }
 
     Duration duration(String key, Duration defaultValue) {
+        return parsed(key, defaultValue, Durations::parse);
+    }
+
+    private <T> T parsed(String key, T defaultValue, Function<String, T> parser) {
         Object node = mapping.get(key);
         if (node == null) {
             return defaultValue;
         }
         try {
-            return Durations.parse(scalar(key, node));
+            return parser.apply(scalar(key, node));
         }
         catch (IllegalArgumentException e) {
-            throw invalid(key, e);
+            if (e.getMessage() != null && e.getMessage().startsWith(context)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(context + "." + key + ": " + e.getMessage(), e);
         }
     }
 
@@ -132,10 +118,6 @@ final class YamlFields {
             return String.valueOf(node);
         }
         throw new IllegalArgumentException(context + "." + key + ": expected a scalar, got " + describe(node));
-    }
-
-    private IllegalArgumentException invalid(String key, IllegalArgumentException cause) {
-        return new IllegalArgumentException(context + "." + key + ": " + cause.getMessage(), cause);
     }
 
     static String describe(Object node) {
