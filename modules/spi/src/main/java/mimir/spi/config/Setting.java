@@ -10,7 +10,9 @@ import static java.util.Objects.requireNonNull;
  * <p>Settings are identity-compared: a component keeps the {@code Setting} objects it registered and
  * reads values with them from {@link ConfigValues}.
  *
- * @param flag          flag name without leading dashes; unique among all settings
+ * @param flag          flag name without leading dashes; unique among all settings, or empty for
+ *                      settings that exist only in YAML (Mimir's {@code doc:"nocli"} fields such as
+ *                      {@code limits.blocked_queries}, whose values are structured)
  * @param yamlPath      dotted path of the YAML key; unique among all settings, or empty for flags that
  *                      exist only on the command line ({@code -config.file}, {@code -help})
  * @param type          how the value is parsed and printed
@@ -37,8 +39,11 @@ public record Setting<T>(
         requireNonNull(defaultValue, "defaultValue is null");
         requireNonNull(help, "help is null");
         requireNonNull(category, "category is null");
-        if (flag.isEmpty() || flag.startsWith("-")) {
+        if (flag.startsWith("-")) {
             throw new IllegalArgumentException("flag must be given without dashes: " + flag);
+        }
+        if (flag.isEmpty() && yamlPath.isEmpty()) {
+            throw new IllegalArgumentException("a setting needs a flag, a YAML path or both");
         }
     }
 
@@ -62,9 +67,25 @@ public record Setting<T>(
         return of(flag, yamlPath, type, defaultValue, help, Category.EXPERIMENTAL);
     }
 
+    /**
+     * A setting with a YAML key and no command-line flag, for structured values (lists of mappings)
+     * that Mimir accepts only in YAML.
+     */
+    public static <T> Setting<T> yamlOnly(String yamlPath, ValueType<T> type, T defaultValue, String help, Category category) {
+        if (yamlPath.isEmpty()) {
+            throw new IllegalArgumentException("a YAML-only setting needs a YAML path");
+        }
+        return new Setting<>("", yamlPath, type, defaultValue, help, category, null);
+    }
+
     /** A copy that may be given as a bare flag, meaning {@code implicitValue}. */
     public Setting<T> withImplicitValue(String implicitValue) {
         return new Setting<>(flag, yamlPath, type, defaultValue, help, category, implicitValue);
+    }
+
+    /** True if the setting can be given on the command line. */
+    public boolean hasFlag() {
+        return !flag.isEmpty();
     }
 
     /** True if the setting has a YAML key. */
