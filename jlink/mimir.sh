@@ -20,7 +20,7 @@ if [ -f "$MIMIR_HOME/mimir.aot" ] && [ -z "${MIMIR_AOT_OUTPUT:-}" ]; then
 fi
 exec "$MIMIR_HOME/runtime/bin/java" $aot $JAVA_OPTS \
   -Dmimir.home="$MIMIR_HOME" \
-  --add-modules ALL-SYSTEM \
-  --enable-native-access=io.netty.common,io.grpc.netty.shaded \
+  --add-modules ALL-SYSTEM,ALL-MODULE-PATH \
+  --enable-native-access=mimir.core,io.netty.common,io.grpc.netty.shaded \
   --module-path "$MIMIR_HOME/lib" \
   -m mimir.core/mimir.core.Main "$@"

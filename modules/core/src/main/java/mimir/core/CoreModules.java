@@ -120,7 +120,7 @@ final class CoreModules {
         }
 
         @Override
-        public void stop() {
+        public void stop() throws InterruptedException {
             graph.runtimeConfigManager().stop();
         }
     }

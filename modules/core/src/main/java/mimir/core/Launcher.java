@@ -32,7 +32,7 @@ import mimir.core.plugins.ProviderInfo;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.ServerConfig;
 import mimir.spi.ComponentProvider;
-import mimir.spi.limits.Limits;
+import mimir.spi.limits.LimitsSettings;
 import mimir.spi.objstore.ObjectStoreProvider;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -93,7 +93,7 @@ public final class Launcher {
             LauncherSettings.register(registry);
             ServerConfig.register(registry);
             RuntimeConfigManager.registerSettings(registry);
-            Limits.registerSettings(registry);
+            LimitsSettings.register(registry);
             storage.register(registry);
             for (ComponentProvider component : components) {
                 component.registerConfig(registry);

@@ -14,6 +14,7 @@ import java.util.OptionalDouble;
 
 import mimir.spi.Overrides;
 import mimir.spi.limits.Limits;
+import mimir.spi.limits.LimitsSettings;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
 
@@ -36,7 +37,7 @@ public final class OverridesExporter implements Service {
         this.overrides = requireNonNull(overrides, "overrides is null");
         Limits defaults = overrides.defaults();
         for (String metric : config.enabledMetrics()) {
-            if (defaults.numericValue(metric).isEmpty()) {
+            if (LimitsSettings.byYamlName(metric).isEmpty() || defaults.numericValue(metric).isEmpty()) {
                 throw new IllegalArgumentException("-overrides-exporter.enabled-metrics: " + metric + " is not a numeric, duration or boolean limit");
             }
         }
