@@ -91,6 +91,7 @@ class TestImageProcess {
             assertThat(reloaded).contains("cortex_limits_overrides{limit_name=\"ingestion_rate\",user=\"tenant-a\"} 500.0");
             Files.writeString(runtimeConfig, "overrides:\n  tenant-a:\n    no_such_limit: 1\n");
             awaitMetric(mimir, "cortex_runtime_config_last_reload_successful{config=\"mimir-runtime-config\"} 0.0");
+            assertThat(mimir.get("/metrics").body()).containsPattern("cortex_runtime_config_reload_failures_total\\{config=\"mimir-runtime-config\"} [1-9]");
             assertThat(mimir.get("/metrics").body()).contains("cortex_limits_overrides{limit_name=\"ingestion_rate\",user=\"tenant-a\"} 500.0");
 
             assertThat(mimir.terminate(Duration.ofSeconds(40))).isEqualTo(0);

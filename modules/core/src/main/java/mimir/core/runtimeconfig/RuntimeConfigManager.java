@@ -2,6 +2,7 @@ package mimir.core.runtimeconfig;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
@@ -77,6 +78,8 @@ public final class RuntimeConfigManager implements Overrides {
     static final String CONFIG_NAME = "mimir-runtime-config";
     static final String LAST_RELOAD_SUCCESSFUL_METRIC = "cortex_runtime_config_last_reload_successful";
     static final String HASH_METRIC = "cortex_runtime_config_hash";
+    /** Not in dskit: a counter makes failed reloads visible in rate() alerts even when the next one succeeds. */
+    static final String RELOAD_FAILURES_METRIC = "cortex_runtime_config_reload_failures";
     static final String THREAD_NAME = "runtime-config-reload";
 
     private static final System.Logger LOG = System.getLogger(RuntimeConfigManager.class.getName());
@@ -94,6 +97,7 @@ public final class RuntimeConfigManager implements Overrides {
     // Guarded by this.
     private List<byte[]> loadedBytes;
     private Gauge hashGauge;
+    private final Counter reloadFailures;
     private ScheduledExecutorService executor;
 
     /**
@@ -118,6 +122,13 @@ public final class RuntimeConfigManager implements Overrides {
                     .description("Whether the last runtime-config reload attempt was successful.")
                     .tag("config", CONFIG_NAME)
                     .register(meterRegistry);
+            reloadFailures = Counter.builder(RELOAD_FAILURES_METRIC)
+                    .description("Runtime-config reloads that failed; the previous values stayed in force.")
+                    .tag("config", CONFIG_NAME)
+                    .register(meterRegistry);
+        }
+        else {
+            reloadFailures = null;
         }
     }
 
@@ -183,6 +194,7 @@ public final class RuntimeConfigManager implements Overrides {
             return true;
         }
         catch (ConfigException e) {
+            countFailure();
             String file = e instanceof FileFailure failure ? failure.file : String.join(",", files);
             LOG.log(Level.ERROR, "failed to load runtime config file=" + logValue(file) + " err=" + logValue(e.getMessage()));
             return false;
@@ -190,8 +202,15 @@ public final class RuntimeConfigManager implements Overrides {
         catch (RuntimeException e) {
             // Anything else must not end the scheduled task, or reloading would silently stop.
             lastReloadSuccessful.set(0);
+            countFailure();
             LOG.log(Level.ERROR, "failed to load runtime config file=" + logValue(String.join(",", files)) + " err=" + logValue(String.valueOf(e)), e);
             return false;
+        }
+    }
+
+    private void countFailure() {
+        if (reloadFailures != null) {
+            reloadFailures.increment();
         }
     }
 

@@ -123,6 +123,7 @@ class TestRuntimeConfigManager {
         assertThat(manager.reload()).isFalse();
         assertThat(lastReloadSuccessful()).isEqualTo(0.0);
         assertThat(manager.forTenant("team-a").ingestionRate()).isEqualTo(1000.0);
+        assertThat(meterRegistry.get("cortex_runtime_config_reload_failures").counter().count()).isEqualTo(2.0);
 
         write("overrides.yaml", "overrides:\n  team-a:\n    ingestion_rate: 5\n");
         assertThat(manager.reload()).isTrue();
