@@ -56,7 +56,7 @@ class TestImageProcess {
             assertThat(mimir.get("/config?mode=nonsense").statusCode()).isEqualTo(400);
             assertThat(mimir.get("/api/v1/status/buildinfo").body()).contains("\"status\":\"success\"", "\"application\":\"Grafana Mimir\"");
             assertThat(mimir.get("/prometheus/api/v1/status/buildinfo").statusCode()).isEqualTo(200);
-            assertThat(mimir.get("/debug/modules").body()).contains("\"name\" : \"overrides-exporter\"", "\"module\" : \"mimir.overridesexporter\"");
+            assertThat(mimir.get("/debug/modules").body()).contains("\"name\" : \"overrides-exporter\"", "\"module\" : \"mimir.overridesexporter\"", "\"state\" : \"Running\"");
             assertThat(mimir.get("/").body()).contains("href=\"/metrics\"");
             assertThat(mimir.get("/no/such/page").statusCode()).isEqualTo(404);
             assertThat(mimir.get("/runtime_config").body()).contains("tenant-a", "12345");

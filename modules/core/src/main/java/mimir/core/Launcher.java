@@ -133,7 +133,7 @@ public final class Launcher {
         }
         List<String> requested = config.get(LauncherSettings.TARGET);
         ModuleGraphReport[] reportHolder = new ModuleGraphReport[1];
-        CoreHttpApi api = new CoreHttpApi(graph, buildInfo, () -> serviceManager, () -> reportHolder[0]);
+        CoreHttpApi api = new CoreHttpApi(graph, buildInfo, () -> serviceManager, () -> reportHolder[0].withServices(serviceManager));
         Map<String, ModuleDefinition> installed = new LinkedHashMap<>(new CoreModules(graph, api).definitions());
         for (ProviderInfo info : plugins.components()) {
             ComponentProvider component = (ComponentProvider) info.provider();

@@ -39,6 +39,11 @@ public final class ModuleGraphReport {
         this.serviceManager = serviceManager;
     }
 
+    /** The same report with the current state of each module's services. */
+    public ModuleGraphReport withServices(ServiceManager manager) {
+        return new ModuleGraphReport(requestedTargets, resolution, plugins, storage, manager);
+    }
+
     /** The report as nested maps and lists, the shape of the JSON form. */
     public Map<String, Object> toMap() {
         Map<String, Object> root = new LinkedHashMap<>();
