@@ -1,0 +1,2 @@
+/** The query engine's public API. */
+package mimir.promql;

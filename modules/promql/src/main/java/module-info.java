@@ -1,0 +1,9 @@
+/**
+ * The query engine: PromQL lexer, parser and printer, the evaluator with Prometheus 3 semantics over a
+ * storage interface, and the Prometheus HTTP API's JSON encoding.
+ */
+module mimir.promql {
+    requires transitive mimir.model;
+
+    exports mimir.promql;
+}

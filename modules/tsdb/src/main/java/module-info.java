@@ -1,0 +1,10 @@
+/**
+ * The storage engine: Prometheus TSDB compatible in-memory head, write-ahead log, XOR chunks, blocks
+ * (index v2, chunk segments, meta.json, tombstones), queriers and compaction. A root package over
+ * leaf packages that each own one on-disk format; see {@code modules/tsdb/docs/}.
+ */
+module mimir.tsdb {
+    requires transitive mimir.model;
+
+    exports mimir.tsdb;
+}
