@@ -5,5 +5,4 @@
 module mimir.promql {
     requires transitive mimir.model;
 
-    exports mimir.promql;
 }

@@ -6,5 +6,4 @@
 module mimir.tsdb {
     requires transitive mimir.model;
 
-    exports mimir.tsdb;
 }
