@@ -5,4 +5,7 @@
 module mimir.promql {
     requires transitive mimir.model;
 
+    exports mimir.promql.api;
+    exports mimir.promql.value;
+
 }
