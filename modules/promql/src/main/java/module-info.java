@@ -7,6 +7,7 @@ module mimir.promql {
 
     exports mimir.promql.api;
     exports mimir.promql.functions;
+    exports mimir.promql.storage;
     exports mimir.promql.value;
 
 }

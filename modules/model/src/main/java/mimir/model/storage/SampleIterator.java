@@ -1,0 +1,45 @@
+package mimir.model.storage;
+
+/**
+ * Iterates one series' float samples in ascending time without allocating per sample: advance with
+ * {@link #next} or {@link #seek}, then read {@link #timestamp} and {@link #value}.
+ */
+public interface SampleIterator {
+    /** Advances to the next sample; false at the end. */
+    boolean next();
+
+    /**
+     * Advances to the first sample with timestamp {@code >= t} (staying put if the current one
+     * already is); false if there is none. Never moves backwards.
+     */
+    boolean seek(long t);
+
+    /** The current sample's timestamp in milliseconds. */
+    long timestamp();
+
+    /** The current sample's value. */
+    double value();
+
+    /** An iterator over no samples. */
+    SampleIterator EMPTY = new SampleIterator() {
+        @Override
+        public boolean next() {
+            return false;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            return false;
+        }
+
+        @Override
+        public long timestamp() {
+            throw new IllegalStateException("no sample");
+        }
+
+        @Override
+        public double value() {
+            throw new IllegalStateException("no sample");
+        }
+    };
+}
