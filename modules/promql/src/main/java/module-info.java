@@ -6,6 +6,7 @@ module mimir.promql {
     requires transitive mimir.model;
 
     exports mimir.promql.api;
+    exports mimir.promql.engine;
     exports mimir.promql.functions;
     exports mimir.promql.storage;
     exports mimir.promql.value;

@@ -166,38 +166,11 @@ public final class RangeFunctions {
      * the sum overflows, as Prometheus 3 does.
      */
     public static double avg(double[] v, int from, int to) {
-        double sum = 0;
-        double mean = 0;
-        double count = 0;
-        double[] c = new double[1];
-        boolean incremental = false;
+        Mean mean = new Mean();
         for (int i = from; i < to; i++) {
-            double value = v[i];
-            count++;
-            if (!incremental) {
-                double[] trial = {c[0]};
-                double newSum = KahanSum.increment(value, sum, trial);
-                if (count == 1 || !Double.isInfinite(newSum)) {
-                    sum = newSum;
-                    c[0] = trial[0];
-                    continue;
-                }
-                incremental = true;
-                mean = sum / (count - 1);
-                c[0] /= count - 1;
-            }
-            if (Double.isInfinite(mean)) {
-                if (Double.isInfinite(value) && (mean > 0) == (value > 0)) {
-                    continue;
-                }
-                if (!Double.isInfinite(value) && !Double.isNaN(value)) {
-                    continue;
-                }
-            }
-            double correctedMean = mean + c[0];
-            mean = KahanSum.increment(value / count - correctedMean / count, mean, c);
+            mean.add(v[i]);
         }
-        return incremental ? mean + c[0] : sum / count + c[0] / count;
+        return mean.value();
     }
 
     /** {@code min_over_time}: NaN only if every value is NaN. */
