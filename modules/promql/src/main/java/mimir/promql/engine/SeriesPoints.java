@@ -1,0 +1,144 @@
+package mimir.promql.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+import mimir.model.Labels;
+import mimir.model.storage.SampleIterator;
+
+/**
+ * The samples of one selected series, loaded once per query into primitive arrays, with the lookups
+ * the evaluator needs at every step: the instant value with lookback (left-open window
+ * {@code (ts - lookback, ts]}, ended by a staleness marker) and the index range of a left-open range
+ * window {@code (ts - range, ts]} over the samples without staleness markers.
+ */
+public final class SeriesPoints {
+    private final Labels labels;
+    private final long[] timestamps;
+    private final double[] values;
+    private final int size;
+    // The same samples without staleness markers, for range windows; shared when there are none.
+    private final long[] rangeTimestamps;
+    private final double[] rangeValues;
+    private final int rangeSize;
+
+    private SeriesPoints(Labels labels, long[] timestamps, double[] values, int size) {
+        this.labels = requireNonNull(labels, "labels is null");
+        this.timestamps = timestamps;
+        this.values = values;
+        this.size = size;
+        int stale = 0;
+        for (int i = 0; i < size; i++) {
+            if (StaleMarker.is(values[i])) {
+                stale++;
+            }
+        }
+        if (stale == 0) {
+            rangeTimestamps = timestamps;
+            rangeValues = values;
+            rangeSize = size;
+        }
+        else {
+            rangeTimestamps = new long[size - stale];
+            rangeValues = new double[size - stale];
+            int j = 0;
+            for (int i = 0; i < size; i++) {
+                if (!StaleMarker.is(values[i])) {
+                    rangeTimestamps[j] = timestamps[i];
+                    rangeValues[j] = values[i];
+                    j++;
+                }
+            }
+            rangeSize = j;
+        }
+    }
+
+    /** Reads every sample of the iterator. */
+    public static SeriesPoints load(Labels labels, SampleIterator iterator) {
+        long[] t = new long[16];
+        double[] v = new double[16];
+        int n = 0;
+        while (iterator.next()) {
+            if (n == t.length) {
+                t = Arrays.copyOf(t, n * 2);
+                v = Arrays.copyOf(v, n * 2);
+            }
+            t[n] = iterator.timestamp();
+            v[n] = iterator.value();
+            n++;
+        }
+        return new SeriesPoints(labels, t, v, n);
+    }
+
+    /** Wraps arrays already in ascending time (not copied). */
+    public static SeriesPoints of(Labels labels, long[] timestamps, double[] values) {
+        return new SeriesPoints(labels, timestamps, values, timestamps.length);
+    }
+
+    public Labels labels() {
+        return labels;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /**
+     * The index of the sample an instant selector sees at {@code ts}: the last one in
+     * {@code (ts - lookback, ts]}, or -1 if there is none or it is a staleness marker.
+     */
+    public int instantIndex(long ts, long lookback) {
+        int index = lastAtOrBefore(timestamps, size, ts);
+        if (index < 0 || timestamps[index] <= ts - lookback || StaleMarker.is(values[index])) {
+            return -1;
+        }
+        return index;
+    }
+
+    public long timestamp(int index) {
+        return timestamps[index];
+    }
+
+    public double value(int index) {
+        return values[index];
+    }
+
+    /** Timestamps of the samples without staleness markers (owned; do not change). */
+    public long[] rangeTimestamps() {
+        return rangeTimestamps;
+    }
+
+    /** Values of the samples without staleness markers (owned; do not change). */
+    public double[] rangeValues() {
+        return rangeValues;
+    }
+
+    /** First index of the range window {@code (start, end]} in the range arrays. */
+    public int rangeFrom(long start) {
+        return lastAtOrBefore(rangeTimestamps, rangeSize, start) + 1;
+    }
+
+    /** End index (exclusive) of the range window {@code (start, end]} in the range arrays. */
+    public int rangeTo(long end) {
+        return lastAtOrBefore(rangeTimestamps, rangeSize, end) + 1;
+    }
+
+    /** The index of the last timestamp {@code <= t}, or -1. */
+    private static int lastAtOrBefore(long[] timestamps, int size, long t) {
+        int low = 0;
+        int high = size - 1;
+        int found = -1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (timestamps[mid] <= t) {
+                found = mid;
+                low = mid + 1;
+            }
+            else {
+                high = mid - 1;
+            }
+        }
+        return found;
+    }
+}
