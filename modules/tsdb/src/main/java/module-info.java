@@ -6,4 +6,6 @@
 module mimir.tsdb {
     requires transitive mimir.model;
 
+    exports mimir.tsdb.encoding;
+    exports mimir.tsdb.chunkenc;
 }
