@@ -8,4 +8,6 @@ module mimir.tsdb {
 
     exports mimir.tsdb.encoding;
     exports mimir.tsdb.chunkenc;
+    exports mimir.tsdb.chunks;
+    exports mimir.tsdb.index;
 }
