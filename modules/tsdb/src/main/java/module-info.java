@@ -10,4 +10,6 @@ module mimir.tsdb {
     exports mimir.tsdb.chunkenc;
     exports mimir.tsdb.chunks;
     exports mimir.tsdb.index;
+    exports mimir.tsdb.record;
+    exports mimir.tsdb.wal;
 }

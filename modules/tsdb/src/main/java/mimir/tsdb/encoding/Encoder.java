@@ -1,5 +1,7 @@
 package mimir.tsdb.encoding;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -102,6 +104,14 @@ public final class Encoder {
     public Encoder bytes(byte[] source, int offset, int count) {
         ensure(count);
         System.arraycopy(source, offset, bytes, length, count);
+        length += count;
+        return this;
+    }
+
+    public Encoder bytes(MemorySegment source) {
+        int count = Math.toIntExact(source.byteSize());
+        ensure(count);
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, 0, bytes, length, count);
         length += count;
         return this;
     }
