@@ -12,4 +12,6 @@ module mimir.tsdb {
     exports mimir.tsdb.index;
     exports mimir.tsdb.record;
     exports mimir.tsdb.wal;
+    exports mimir.tsdb.tombstones;
+    exports mimir.tsdb.block;
 }
