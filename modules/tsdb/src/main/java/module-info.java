@@ -6,4 +6,12 @@
 module mimir.tsdb {
     requires transitive mimir.model;
 
+    exports mimir.tsdb.encoding;
+    exports mimir.tsdb.chunkenc;
+    exports mimir.tsdb.chunks;
+    exports mimir.tsdb.index;
+    exports mimir.tsdb.record;
+    exports mimir.tsdb.wal;
+    exports mimir.tsdb.tombstones;
+    exports mimir.tsdb.block;
 }

@@ -1,0 +1,99 @@
+package mimir.tsdb.chunkenc;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Reads a {@link BitWriter} stream from a {@link MemorySegment}, buffering up to 64 bits at a time.
+ * Reading past the end does not throw: it returns zeros and sets {@link #exhausted()}, so a decoding
+ * loop checks once per sample instead of per field.
+ */
+public final class BitReader {
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private MemorySegment data;
+    private long position;
+    private long buffer;
+    private int valid;
+    private boolean exhausted;
+
+    public BitReader() {
+        reset(MemorySegment.NULL, 0);
+    }
+
+    /** Starts reading {@code data} at byte {@code offset}. */
+    public void reset(MemorySegment data, long offset) {
+        this.data = data;
+        this.position = offset;
+        this.buffer = 0;
+        this.valid = 0;
+        this.exhausted = false;
+    }
+
+    /** Bits consumed since the start of the segment (not since the reset offset). */
+    public long bitPosition() {
+        return position * 8 - valid;
+    }
+
+    public boolean exhausted() {
+        return exhausted;
+    }
+
+    public boolean readBit() {
+        if (valid == 0 && !refill()) {
+            exhausted = true;
+            return false;
+        }
+        valid--;
+        return ((buffer >>> valid) & 1) != 0;
+    }
+
+    public int readByte() {
+        return (int) readBits(8);
+    }
+
+    /** Reads {@code count} bits (1..64) as an unsigned value. */
+    public long readBits(int count) {
+        if (count <= valid) {
+            valid -= count;
+            return (buffer >>> valid) & mask(count);
+        }
+        long high = valid == 0 ? 0 : buffer & mask(valid);
+        int missing = count - valid;
+        valid = 0;
+        if (!refill() || valid < missing) {
+            exhausted = true;
+            valid = 0;
+            return 0;
+        }
+        valid -= missing;
+        long low = (buffer >>> valid) & mask(missing);
+        return missing == 64 ? low : (high << missing) | low;
+    }
+
+    private boolean refill() {
+        long remaining = data.byteSize() - position;
+        if (remaining >= 8) {
+            buffer = data.get(LONG_BE, position);
+            position += 8;
+            valid = 64;
+            return true;
+        }
+        if (remaining <= 0) {
+            return false;
+        }
+        long value = 0;
+        for (long i = 0; i < remaining; i++) {
+            value = (value << 8) | (data.get(ValueLayout.JAVA_BYTE, position + i) & 0xff);
+        }
+        position += remaining;
+        buffer = value;
+        valid = (int) remaining * 8;
+        return true;
+    }
+
+    private static long mask(int count) {
+        return count == 64 ? -1L : (1L << count) - 1;
+    }
+}
