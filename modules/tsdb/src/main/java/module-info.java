@@ -6,6 +6,7 @@
 module mimir.tsdb {
     requires transitive mimir.model;
 
+    exports mimir.tsdb;
     exports mimir.tsdb.encoding;
     exports mimir.tsdb.chunkenc;
     exports mimir.tsdb.chunks;
