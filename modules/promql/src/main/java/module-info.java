@@ -5,4 +5,6 @@
 module mimir.promql {
     requires transitive mimir.model;
 
+    exports mimir.promql.parser;
+
 }
