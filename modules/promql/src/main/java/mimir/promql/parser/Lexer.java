@@ -95,6 +95,12 @@ final class Lexer {
         return false;
     }
 
+    /** Like Prometheus, an error right after emitting a token takes that token's place. */
+    private boolean replaceWithError(String message) {
+        tokens.removeLast();
+        return error(message);
+    }
+
     private void skipSpaces() {
         while (isSpace(peek())) {
             next();
@@ -184,7 +190,7 @@ final class Lexer {
                 emit(TokenKind.RIGHT_PAREN);
                 parenDepth--;
                 if (parenDepth < 0) {
-                    return error("unexpected right parenthesis " + GoStrings.quoteRune(r));
+                    return replaceWithError("unexpected right parenthesis " + GoStrings.quoteRune(r));
                 }
             }
             case '{' -> {
@@ -253,10 +259,10 @@ final class Lexer {
             case ':' -> {
                 emit(TokenKind.COLON);
                 if (!gotDuration) {
-                    return error("unexpected colon before duration in duration expression");
+                    return replaceWithError("unexpected colon before duration in duration expression");
                 }
                 if (gotColon) {
-                    return error("unexpected repeated colon in duration expression");
+                    return replaceWithError("unexpected repeated colon in duration expression");
                 }
                 gotColon = true;
             }
@@ -268,7 +274,7 @@ final class Lexer {
                 emit(TokenKind.RIGHT_PAREN);
                 parenDepth--;
                 if (parenDepth < 0) {
-                    return error("unexpected right parenthesis " + GoStrings.quoteRune(r));
+                    return replaceWithError("unexpected right parenthesis " + GoStrings.quoteRune(r));
                 }
             }
             case '+' -> emit(TokenKind.ADD);
