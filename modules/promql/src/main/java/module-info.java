@@ -6,5 +6,6 @@ module mimir.promql {
     requires transitive mimir.model;
 
     exports mimir.promql.parser;
+    exports mimir.promql.promqltest;
 
 }

@@ -1019,7 +1019,8 @@ public final class PromQLParser {
                 builder.set(Labels.METRIC_NAME, first.text());
                 end = first.end();
             }
-            if (at(TokenKind.LEFT_BRACE)) {
+            // As in Prometheus's series lexer, braces belong to the label set only right after the name.
+            if (at(TokenKind.LEFT_BRACE) && (end == first.pos() || peek().pos() == end)) {
                 List<Matcher> matchers = new ArrayList<>();
                 pushContext("label set", "identifier or \"}\"");
                 try {
