@@ -8,7 +8,8 @@ module mimir.promql {
     exports mimir.promql.api;
     exports mimir.promql.engine;
     exports mimir.promql.functions;
+    exports mimir.promql.parser;
+    exports mimir.promql.promqltest;
     exports mimir.promql.storage;
     exports mimir.promql.value;
-
 }
