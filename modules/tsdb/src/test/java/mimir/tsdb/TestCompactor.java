@@ -139,6 +139,26 @@ class TestCompactor {
         }
     }
 
+    @Test
+    void staleMarkersKeepTheirBitsThroughCompaction() throws IOException {
+        Labels labels = Labels.of("__name__", "up");
+        long[] values = {Double.doubleToRawLongBits(1), TestingSeries.STALE_NAN, 0x7FF8000000000001L};
+        try (Block input = write(Map.of(labels, new Samples(new long[] {10, 20, 30}, values)), 1)) {
+            BlockMeta meta = new Compactor(dir).compact(List.of(input)).orElseThrow();
+            try (Block output = Block.open(dir.resolve(meta.ulid().toString()));
+                    BlockQuerier querier = output.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                var set = querier.select(true, List.of());
+                assertThat(set.next()).isTrue();
+                BlockSampleIterator iterator = (BlockSampleIterator) set.iterator();
+                List<Long> bits = new ArrayList<>();
+                while (iterator.next()) {
+                    bits.add(iterator.valueBits());
+                }
+                assertThat(bits).containsExactly(values[0], values[1], values[2]);
+            }
+        }
+    }
+
     private static void assertChunksOf120(Path blockDir) throws IOException {
         try (IndexReader index = IndexReader.open(blockDir.resolve("index"));
                 var chunks = mimir.tsdb.chunks.ChunkReader.open(blockDir.resolve("chunks"))) {
