@@ -219,7 +219,7 @@ public final class BlockQuerier implements Querier {
 
         @Override
         public String toString() {
-            return "BlockSeriesSet{" + block + ", labels=" + labels + ", chunks=" + Arrays.toString(Arrays.copyOf(refs, chunkCount)) + "}";
+            return "BlockSeriesSet{" + block + ", labels=" + labels + ", chunks=" + (refs == null ? "[]" : Arrays.toString(Arrays.copyOf(refs, chunkCount))) + "}";
         }
     }
 

@@ -66,9 +66,9 @@ class TestCompactor {
     @Test
     void conflictingValuesKeepTheFirstBlocksValueAndLevelsAndSourcesAccumulate() throws IOException {
         Labels labels = Labels.of("__name__", "up");
-        Block first = write(Map.of(labels, new Samples(new long[] {10, 20, 30}, bits(1, 2, 3))), 1);
-        Block second = write(Map.of(labels, new Samples(new long[] {20, 25, 40}, bits(9, 5, 4))), 1);
-        Block third = write(Map.of(labels, new Samples(new long[] {50}, bits(6))), 2);
+        Block first = write(Map.of(labels, new Samples(new long[] {10, 20, 30}, TestingSeries.bits(1, 2, 3))), 1);
+        Block second = write(Map.of(labels, new Samples(new long[] {20, 25, 40}, TestingSeries.bits(9, 5, 4))), 1);
+        Block third = write(Map.of(labels, new Samples(new long[] {50}, TestingSeries.bits(6))), 2);
         BlockMeta merged = new Compactor(dir).compact(List.of(first, second)).orElseThrow();
         try (Block block = Block.open(dir.resolve(merged.ulid().toString()))) {
             assertThat(samples(block)).containsExactly("10=1.0", "20=2.0", "25=5.0", "30=3.0", "40=4.0");
@@ -216,14 +216,6 @@ class TestCompactor {
         BlockMeta.Compaction compaction = new BlockMeta.Compaction(level, List.of(ulid), List.of(), false, false, List.of(), Map.of());
         new BlockWriter(dir).write(ulid, TestingSeries.chunkSeriesSet(new TreeMap<>(series)), range[0], range[1], compaction, Map.of());
         return Block.open(dir.resolve(ulid.toString()));
-    }
-
-    private static long[] bits(double... values) {
-        long[] bits = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Double.doubleToRawLongBits(values[i]);
-        }
-        return bits;
     }
 
     private static List<String> samples(Block block) {

@@ -72,10 +72,10 @@ class TestMergeQuerier {
     void theFirstQuerierWinsConflictsAndSeekWorksAcrossInputs() {
         Labels up = Labels.of("__name__", "up");
         Labels down = Labels.of("__name__", "down");
-        Querier head = TestingSeries.querier(Map.of(up, new Samples(new long[] {20, 30, 50}, bits(2, 3, 5))), 0, 100);
+        Querier head = TestingSeries.querier(Map.of(up, new Samples(new long[] {20, 30, 50}, TestingSeries.bits(2, 3, 5))), 0, 100);
         Querier block = TestingSeries.querier(new TreeMap<>(Map.of(
-                up, new Samples(new long[] {10, 20, 40, 50}, bits(1, 9, 4, 9)),
-                down, new Samples(new long[] {15}, bits(7)))), 0, 100);
+                up, new Samples(new long[] {10, 20, 40, 50}, TestingSeries.bits(1, 9, 4, 9)),
+                down, new Samples(new long[] {15}, TestingSeries.bits(7)))), 0, 100);
         try (MergeQuerier querier = new MergeQuerier(List.of(head, block))) {
             SeriesSet set = querier.select(true, List.of());
             assertThat(set.next()).isTrue();
@@ -106,14 +106,6 @@ class TestMergeQuerier {
             result.add(iterator.timestamp() + "=" + iterator.value());
         }
         return result;
-    }
-
-    private static long[] bits(double... values) {
-        long[] bits = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bits[i] = Double.doubleToRawLongBits(values[i]);
-        }
-        return bits;
     }
 
     private static Samples slice(Samples samples, long mint, long maxt) {

@@ -150,6 +150,15 @@ final class TestingSeries {
         return new long[] {min, max + 1};
     }
 
+    /** Raw bits of the given values. */
+    static long[] bits(double... values) {
+        long[] bits = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = Double.doubleToRawLongBits(values[i]);
+        }
+        return bits;
+    }
+
     /** The model's samples in {@code [mint, maxt]} of the series matching all matchers, as dump lines. */
     static List<Line> lines(Map<Labels, Samples> series, long mint, long maxt, List<Matcher> matchers) {
         List<Line> lines = new ArrayList<>();
