@@ -21,7 +21,8 @@ import static java.util.Objects.requireNonNull;
  * Reads the head within {@code [mint, maxt]} (inclusive). A series is returned only if it has samples
  * in the range that are not all deleted; its chunks are taken (closed ones by reference, the open one as
  * a copy) when the set advances to it, and every {@link SeriesSet#iterator()} over them decodes with one
- * reused {@link mimir.tsdb.chunkenc.XorIterator}, allocating nothing per sample.
+ * reused {@link mimir.tsdb.chunkenc.XorIterator}, allocating nothing per sample. Label names and
+ * values come from the index and, as in Prometheus's head, do not look at the time range.
  */
 public final class HeadQuerier implements Querier {
     private final Head head;
