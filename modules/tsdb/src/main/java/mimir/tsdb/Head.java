@@ -1,0 +1,692 @@
+package mimir.tsdb;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import mimir.model.Labels;
+import mimir.model.Matcher;
+import mimir.model.storage.Queryable;
+import mimir.tsdb.chunkenc.ChunkEncoding;
+import mimir.tsdb.chunkenc.XorAppender;
+import mimir.tsdb.chunkenc.XorChunk;
+import mimir.tsdb.chunkenc.XorIterator;
+import mimir.tsdb.encoding.CorruptionException;
+import mimir.tsdb.encoding.Encoder;
+import mimir.tsdb.head.HeadCheckpoint;
+import mimir.tsdb.head.LongObjectMap;
+import mimir.tsdb.head.MemPostings;
+import mimir.tsdb.head.MemSeries;
+import mimir.tsdb.head.SeriesChunks;
+import mimir.tsdb.index.Postings;
+import mimir.tsdb.record.RecordDecoder;
+import mimir.tsdb.record.RecordEncoder;
+import mimir.tsdb.record.RecordType;
+import mimir.tsdb.record.RefSeries;
+import mimir.tsdb.record.RefTombstone;
+import mimir.tsdb.record.SampleBatch;
+import mimir.tsdb.tombstones.Interval;
+import mimir.tsdb.tombstones.Tombstones;
+import mimir.tsdb.wal.WalCorruptionException;
+import mimir.tsdb.wal.WalReader;
+import mimir.tsdb.wal.WalRepair;
+import mimir.tsdb.wal.WalSegments;
+import mimir.tsdb.wal.WalWriter;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The in-memory head of the storage engine, Prometheus's {@code tsdb.Head}: the series being written,
+ * each with its recent XOR chunks, an inverted index over their labels, and a write-ahead log that
+ * makes every committed sample survive a crash.
+ *
+ * <p><b>Writing.</b> {@link #appender()} returns a batch; {@link HeadAppender#commit()} writes a series
+ * record for each series the WAL does not know yet, then one samples record, and only then makes the
+ * samples visible. Commits are serialised (one WAL writer); appends to the batch run concurrently.
+ *
+ * <p><b>Reading.</b> {@link #querier(long, long)} selects series by matchers and iterates their chunks;
+ * a querier sees what was committed when it reads a series (no isolation of concurrent commits).
+ * {@link #delete} hides samples through tombstones, which are logged to the WAL as well.
+ *
+ * <p><b>Persisting.</b> {@link #chunkSeriesSet(long, long)} hands the chunks of a finished time range to
+ * the block writer; {@link #truncate(long)} then drops them from memory, garbage-collects empty series,
+ * and replaces the WAL segments so far by a checkpoint ({@code wal/checkpoint.NNNNNNNN}).
+ *
+ * <p><b>Recovery.</b> {@link #open(Path, HeadOptions)} replays the newest checkpoint and the segments after
+ * it, re-cutting chunks exactly as the original appends did. A torn or corrupt tail is cut off with
+ * {@link WalRepair} (logged); every record before it is kept.
+ */
+public final class Head implements Queryable, Closeable {
+    private static final System.Logger LOG = System.getLogger(Head.class.getName());
+    private static final int STRIPES = 256;
+
+    private final HeadOptions options;
+    private final Path walDir;
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final MemPostings postings = new MemPostings();
+    private final AtomicLong lastRef = new AtomicLong();
+    private final AtomicInteger seriesCount = new AtomicInteger();
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+    private final ReentrantLock truncateLock = new ReentrantLock();
+    /** Serialises commits, deletions and WAL rotation: the WAL writer and encoder are not thread-safe. */
+    private final Object commitLock = new Object();
+    private final Encoder encoder = new Encoder(64 * 1024);
+    /** WAL refs of duplicate series records seen in replay, mapped to the live series' ref. */
+    private final LongObjectMap<Long> replayAliases = new LongObjectMap<>();
+    private volatile Tombstones tombstones = new Tombstones();
+    private volatile long minValidTime = Long.MIN_VALUE;
+    private WalWriter wal;
+    private boolean closed;
+
+    /** Series by ref and by labels; a series lives in the stripe of its ref and in that of its labels' hash. */
+    private static final class Stripe {
+        final LongObjectMap<MemSeries> byRef = new LongObjectMap<>();
+        final HashMap<Labels, MemSeries> byLabels = new HashMap<>();
+    }
+
+    private Head(HeadOptions options, Path walDir) {
+        this.options = requireNonNull(options, "options is null");
+        this.walDir = walDir;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Stripe();
+        }
+    }
+
+    /** A head without a WAL: nothing survives {@link #close()}. */
+    public static Head inMemory(HeadOptions options) {
+        return new Head(options, null);
+    }
+
+    /**
+     * Opens the head of data directory {@code dir}, replaying {@code dir/wal} (newest checkpoint, then the
+     * segments after it) and repairing a corrupt tail, then appends to a new WAL segment.
+     */
+    public static Head open(Path dir, HeadOptions options) throws IOException {
+        requireNonNull(dir, "dir is null");
+        Path walDir = dir.resolve("wal");
+        Files.createDirectories(walDir);
+        Head head = new Head(options, walDir);
+        head.replay();
+        head.wal = WalWriter.open(walDir, options.wal());
+        return head;
+    }
+
+    public HeadOptions options() {
+        return options;
+    }
+
+    /** A new batch of appends. */
+    public HeadAppender appender() {
+        return new HeadAppender(this);
+    }
+
+    @Override
+    public HeadQuerier querier(long mint, long maxt) {
+        return new HeadQuerier(this, mint, maxt);
+    }
+
+    /** Number of series in memory. */
+    public int numSeries() {
+        return seriesCount.get();
+    }
+
+    /** Timestamp of the oldest sample, or {@link Long#MAX_VALUE} if the head is empty. */
+    public long minTime() {
+        return minTime.get();
+    }
+
+    /** Timestamp of the newest sample, or {@link Long#MIN_VALUE} if the head is empty. */
+    public long maxTime() {
+        return maxTime.get();
+    }
+
+    /**
+     * The oldest timestamp an appender created now accepts: the newest sample minus half the chunk range
+     * (so samples never land in a range being persisted), and never before the last truncation.
+     */
+    public long minValidTime() {
+        long max = maxTime.get();
+        long bound = max == Long.MIN_VALUE ? Long.MIN_VALUE : max - options.chunkRange() / 2;
+        return Math.max(bound, minValidTime);
+    }
+
+    /** Rejects samples before {@code time} from now on (e.g. the end of the newest persisted block). */
+    public void setMinValidTime(long time) {
+        synchronized (commitLock) {
+            minValidTime = Math.max(minValidTime, time);
+        }
+    }
+
+    /** An estimate of the head's heap use in bytes: series, chunks, index and lookup tables. */
+    public long memoryEstimateBytes() {
+        long bytes = postings.memoryBytes();
+        for (Stripe stripe : stripes) {
+            List<MemSeries> series = new ArrayList<>();
+            synchronized (stripe) {
+                bytes += stripe.byRef.memoryBytes() + 48L + stripe.byLabels.size() * 48L;
+                stripe.byRef.forEachValue(series::add);
+            }
+            for (MemSeries s : series) {
+                synchronized (s) {
+                    bytes += s.memoryBytes();
+                }
+            }
+        }
+        return bytes;
+    }
+
+    // ---- series lookup and creation
+
+    private Stripe refStripe(long ref) {
+        return stripes[(int) (ref & (STRIPES - 1))];
+    }
+
+    private Stripe labelsStripe(Labels labels) {
+        int hash = labels.hashCode();
+        return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
+    }
+
+    /** The live series with this ref, or null. */
+    MemSeries series(long ref) {
+        Stripe stripe = refStripe(ref);
+        synchronized (stripe) {
+            return stripe.byRef.get(ref);
+        }
+    }
+
+    /** The live series with these labels, created (with the next ref) if missing. */
+    MemSeries getOrCreate(Labels labels) {
+        return getOrCreate(labels, 0);
+    }
+
+    private MemSeries getOrCreate(Labels labels, long wantedRef) {
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("empty label set");
+        }
+        Stripe stripe = labelsStripe(labels);
+        MemSeries series;
+        synchronized (stripe) {
+            series = stripe.byLabels.get(labels);
+            if (series != null) {
+                return series;
+            }
+            long ref = wantedRef > 0 ? wantedRef : lastRef.incrementAndGet();
+            if (wantedRef > 0) {
+                lastRef.accumulateAndGet(wantedRef, Math::max);
+            }
+            Labels interned = postings.add(ref, labels);
+            series = new MemSeries(ref, interned);
+            stripe.byLabels.put(interned, series);
+        }
+        Stripe byRef = refStripe(series.ref());
+        synchronized (byRef) {
+            byRef.byRef.put(series.ref(), series);
+        }
+        seriesCount.incrementAndGet();
+        return series;
+    }
+
+    // ---- commit, delete
+
+    /** Logs and applies a batch; called by {@link HeadAppender#commit()}. */
+    void commit(SampleBatch samples, MemSeries[] series) throws IOException {
+        synchronized (commitLock) {
+            if (closed) {
+                throw new IllegalStateException("head is closed");
+            }
+            if (wal != null) {
+                List<MemSeries> unlogged = new ArrayList<>();
+                for (int i = 0; i < samples.size(); i++) {
+                    if (!series[i].walLogged()) {
+                        series[i].walLogged(true);
+                        unlogged.add(series[i]);
+                    }
+                }
+                try {
+                    logSeries(unlogged);
+                    wal.log(RecordEncoder.samples(samples, encoder));
+                }
+                catch (IOException | RuntimeException e) {
+                    for (MemSeries s : unlogged) {
+                        s.walLogged(false);
+                    }
+                    throw e;
+                }
+            }
+            long batchMin = Long.MAX_VALUE;
+            long batchMax = Long.MIN_VALUE;
+            long chunkRange = options.chunkRange();
+            int samplesPerChunk = options.samplesPerChunk();
+            for (int i = 0; i < samples.size(); i++) {
+                long t = samples.timestamp(i);
+                MemSeries s = series[i];
+                boolean appended;
+                synchronized (s) {
+                    appended = s.append(t, Double.doubleToRawLongBits(samples.value(i)), chunkRange, samplesPerChunk);
+                }
+                if (appended) {
+                    batchMin = Math.min(batchMin, t);
+                    batchMax = Math.max(batchMax, t);
+                }
+            }
+            updateMinMaxTime(batchMin, batchMax);
+        }
+    }
+
+    private void logSeries(List<MemSeries> series) throws IOException {
+        if (series.isEmpty()) {
+            return;
+        }
+        List<RefSeries> records = new ArrayList<>(series.size());
+        for (MemSeries s : series) {
+            records.add(new RefSeries(s.ref(), s.labels()));
+        }
+        wal.log(RecordEncoder.series(records, encoder));
+    }
+
+    private void updateMinMaxTime(long batchMin, long batchMax) {
+        if (batchMin <= batchMax) {
+            minTime.accumulateAndGet(batchMin, Math::min);
+            maxTime.accumulateAndGet(batchMax, Math::max);
+        }
+    }
+
+    /**
+     * Deletes the samples in {@code [mint, maxt]} of every series matching all matchers: records a
+     * tombstone per series in the WAL, after which queriers no longer return those samples.
+     */
+    public void delete(long mint, long maxt, Matcher... matchers) throws IOException {
+        if (maxt < mint) {
+            throw new IllegalArgumentException("delete range [" + mint + ", " + maxt + "] is empty");
+        }
+        Postings refs = postings.select(List.of(matchers));
+        List<MemSeries> matched = new ArrayList<>();
+        while (refs.next()) {
+            MemSeries s = series(refs.at());
+            if (s != null) {
+                matched.add(s);
+            }
+        }
+        if (matched.isEmpty()) {
+            return;
+        }
+        synchronized (commitLock) {
+            List<RefTombstone> records = new ArrayList<>(matched.size());
+            List<MemSeries> unlogged = new ArrayList<>();
+            for (MemSeries s : matched) {
+                records.add(new RefTombstone(s.ref(), mint, maxt));
+                if (!s.walLogged()) {
+                    s.walLogged(true);
+                    unlogged.add(s);
+                }
+            }
+            if (wal != null) {
+                try {
+                    logSeries(unlogged);
+                    wal.log(RecordEncoder.tombstones(records, encoder));
+                }
+                catch (IOException | RuntimeException e) {
+                    for (MemSeries s : unlogged) {
+                        s.walLogged(false);
+                    }
+                    throw e;
+                }
+            }
+            Interval interval = new Interval(mint, maxt);
+            for (MemSeries s : matched) {
+                tombstones.add(s.ref(), interval);
+            }
+        }
+    }
+
+    /** Deleted intervals of a series (sorted, disjoint). */
+    List<Interval> deletedIntervals(long ref) {
+        return tombstones.get(ref);
+    }
+
+    MemPostings postings() {
+        return postings;
+    }
+
+    // ---- persisting and truncation
+
+    /**
+     * The chunks lying fully inside {@code [mint, maxt)}, of every series that has any, in label order:
+     * what a block of that range is written from. Deleted samples are left out (chunks touched by a
+     * tombstone are re-encoded without them). Chunks are copies or immutable; the head may keep changing.
+     */
+    public ChunkSeriesSet chunkSeriesSet(long mint, long maxt) {
+        List<MemSeries> all = allSeriesSorted();
+        return new ChunkSeriesSet() {
+            private int index = -1;
+            private Labels labels;
+            private List<ChunkData> chunks;
+
+            @Override
+            public boolean next() {
+                SeriesChunks snapshot = new SeriesChunks();
+                while (++index < all.size()) {
+                    MemSeries s = all.get(index);
+                    snapshot.clear();
+                    synchronized (s) {
+                        s.chunks(mint, maxt - 1, snapshot);
+                    }
+                    List<Interval> deleted = deletedIntervals(s.ref());
+                    List<ChunkData> result = new ArrayList<>(snapshot.size());
+                    for (int i = 0; i < snapshot.size(); i++) {
+                        if (snapshot.minTime(i) < mint || snapshot.maxTime(i) >= maxt) {
+                            continue;
+                        }
+                        ChunkData chunk = withoutDeleted(snapshot.data(i), snapshot.minTime(i), snapshot.maxTime(i), deleted);
+                        if (chunk != null) {
+                            result.add(chunk);
+                        }
+                    }
+                    if (!result.isEmpty()) {
+                        labels = s.labels();
+                        chunks = List.copyOf(result);
+                        return true;
+                    }
+                }
+                labels = null;
+                chunks = null;
+                return false;
+            }
+
+            @Override
+            public Labels labels() {
+                if (labels == null) {
+                    throw new IllegalStateException("no current series");
+                }
+                return labels;
+            }
+
+            @Override
+            public List<ChunkData> chunks() {
+                if (chunks == null) {
+                    throw new IllegalStateException("no current series");
+                }
+                return chunks;
+            }
+        };
+    }
+
+    /** The chunk as is, re-encoded without its deleted samples, or null if nothing is left. */
+    private static ChunkData withoutDeleted(byte[] data, long minTime, long maxTime, List<Interval> deleted) {
+        boolean touched = false;
+        for (Interval interval : deleted) {
+            if (interval.maxTime() >= minTime && interval.minTime() <= maxTime) {
+                touched = true;
+                break;
+            }
+        }
+        if (!touched) {
+            return new ChunkData(minTime, maxTime, ChunkEncoding.XOR, data);
+        }
+        XorChunk rewritten = new XorChunk();
+        XorAppender appender = rewritten.appender();
+        XorIterator iterator = new XorIterator().reset(MemorySegment.ofArray(data));
+        long first = Long.MIN_VALUE;
+        long last = Long.MIN_VALUE;
+        outer:
+        while (iterator.next()) {
+            long t = iterator.timestamp();
+            for (Interval interval : deleted) {
+                if (interval.contains(t)) {
+                    continue outer;
+                }
+            }
+            appender.appendBits(t, iterator.valueBits());
+            if (first == Long.MIN_VALUE) {
+                first = t;
+            }
+            last = t;
+        }
+        return rewritten.numSamples() == 0 ? null : new ChunkData(first, last, ChunkEncoding.XOR, rewritten.bytes());
+    }
+
+    List<MemSeries> allSeriesSorted() {
+        List<MemSeries> all = new ArrayList<>(seriesCount.get());
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                stripe.byRef.forEachValue(all::add);
+            }
+        }
+        all.sort((a, b) -> a.labels().compareTo(b.labels()));
+        return all;
+    }
+
+    /**
+     * Drops every chunk ending before {@code mint} and every series left without samples (unless an
+     * appender holds samples for it), forgets tombstones ending before it, rejects samples before it from
+     * now on, and replaces the WAL written so far by a checkpoint of what is left.
+     */
+    public void truncate(long mint) throws IOException {
+        truncateLock.lock();
+        try {
+            setMinValidTime(mint);
+            List<MemSeries> removed = new ArrayList<>();
+            long newMin = Long.MAX_VALUE;
+            for (Stripe stripe : stripes) {
+                List<MemSeries> series = new ArrayList<>();
+                synchronized (stripe) {
+                    stripe.byRef.forEachValue(series::add);
+                }
+                for (MemSeries s : series) {
+                    synchronized (s) {
+                        s.truncateChunksBefore(mint);
+                        if (s.isEmpty() && !s.hasPending()) {
+                            s.markDeleted();
+                            removed.add(s);
+                        }
+                        else {
+                            newMin = Math.min(newMin, s.minTime());
+                        }
+                    }
+                }
+            }
+            for (MemSeries s : removed) {
+                Stripe byLabels = labelsStripe(s.labels());
+                synchronized (byLabels) {
+                    byLabels.byLabels.remove(s.labels(), s);
+                }
+                Stripe byRef = refStripe(s.ref());
+                synchronized (byRef) {
+                    byRef.byRef.remove(s.ref());
+                }
+                postings.delete(s.ref(), s.labels());
+                seriesCount.decrementAndGet();
+            }
+            Tombstones kept = new Tombstones();
+            tombstones.forEach((ref, intervals) -> {
+                if (series(ref) != null) {
+                    for (Interval interval : intervals) {
+                        if (interval.maxTime() >= mint) {
+                            kept.add(ref, interval);
+                        }
+                    }
+                }
+            });
+            tombstones = kept;
+            synchronized (commitLock) {
+                minTime.set(newMin);
+            }
+            LOG.log(System.Logger.Level.INFO, "truncated head mint=" + mint + " removedSeries=" + removed.size()
+                    + " series=" + seriesCount.get());
+            if (walDir != null) {
+                checkpoint(mint);
+            }
+        }
+        finally {
+            truncateLock.unlock();
+        }
+    }
+
+    private void checkpoint(long mint) throws IOException {
+        int lastSegment;
+        synchronized (commitLock) {
+            if (closed) {
+                return;
+            }
+            // Start a fresh segment so that every record before the truncation sits in closed segments.
+            wal.close();
+            wal = WalWriter.open(walDir, options.wal());
+            lastSegment = wal.segment() - 1;
+        }
+        HeadCheckpoint.create(walDir, lastSegment, ref -> {
+            Long alias;
+            synchronized (replayAliases) {
+                alias = replayAliases.get(ref);
+            }
+            long live = alias == null ? ref : alias;
+            return series(live) == null ? -1 : live;
+        }, mint);
+    }
+
+    // ---- replay
+
+    private void replay() throws IOException {
+        HeadCheckpoint.deleteTemporary(walDir);
+        HeadCheckpoint.Checkpoint checkpoint = HeadCheckpoint.latest(walDir);
+        Replayer replayer = new Replayer();
+        int after = -1;
+        if (checkpoint != null) {
+            after = checkpoint.index();
+            try (WalReader reader = new WalReader(WalSegments.list(checkpoint.dir()))) {
+                replayer.replay(reader);
+            }
+            catch (WalCorruptionException e) {
+                throw new IOException("corrupt wal checkpoint " + checkpoint.dir() + ": " + e.getMessage(), e);
+            }
+        }
+        List<WalSegments.Segment> segments = new ArrayList<>();
+        for (WalSegments.Segment segment : WalSegments.list(walDir)) {
+            if (segment.index() > after) {
+                segments.add(segment);
+            }
+            else {
+                // Left behind by a crash between writing a checkpoint and deleting what it covers.
+                Files.delete(segment.path());
+            }
+        }
+        try (WalReader reader = new WalReader(segments)) {
+            replayer.replay(reader);
+        }
+        catch (WalCorruptionException e) {
+            LOG.log(System.Logger.Level.WARNING, "corrupt wal tail, repairing dir=" + walDir + " segment=" + e.segment()
+                    + " offset=" + e.offset() + " err=\"" + e.getMessage() + "\"");
+            WalRepair.repair(walDir, e);
+        }
+        LOG.log(System.Logger.Level.INFO, "replayed wal dir=" + walDir + " checkpoint=" + after + " series=" + seriesCount.get()
+                + " samples=" + replayer.samplesApplied + " unknownSeriesSamples=" + replayer.unknownSamples);
+    }
+
+    /** Applies WAL records to the head; the head is not shared yet, so no locking subtleties. */
+    private final class Replayer {
+        final List<RefSeries> series = new ArrayList<>();
+        final SampleBatch samples = new SampleBatch(1024);
+        final List<RefTombstone> stones = new ArrayList<>();
+        long samplesApplied;
+        long unknownSamples;
+
+        void replay(WalReader reader) throws IOException {
+            while (reader.next()) {
+                try {
+                    apply(reader.record());
+                }
+                catch (CorruptionException e) {
+                    if (e instanceof WalCorruptionException walCorruption) {
+                        throw walCorruption;
+                    }
+                    // A record that reads cleanly but does not decode: the same repair point as a bad CRC.
+                    throw new WalCorruptionException(null, reader.segment(), reader.offset(), e.getMessage());
+                }
+            }
+        }
+
+        private void apply(MemorySegment record) throws CorruptionException {
+            switch (RecordDecoder.type(record)) {
+                case RecordType.SERIES -> {
+                    series.clear();
+                    RecordDecoder.series(record, series);
+                    for (RefSeries entry : series) {
+                        MemSeries s = getOrCreate(entry.labels(), entry.ref());
+                        s.walLogged(true);
+                        if (s.ref() != entry.ref()) {
+                            synchronized (replayAliases) {
+                                replayAliases.put(entry.ref(), s.ref());
+                            }
+                            lastRef.accumulateAndGet(entry.ref(), Math::max);
+                        }
+                    }
+                }
+                case RecordType.SAMPLES -> {
+                    RecordDecoder.samples(record, samples);
+                    long batchMin = Long.MAX_VALUE;
+                    long batchMax = Long.MIN_VALUE;
+                    for (int i = 0; i < samples.size(); i++) {
+                        MemSeries s = resolve(samples.ref(i));
+                        if (s == null) {
+                            unknownSamples++;
+                            continue;
+                        }
+                        long t = samples.timestamp(i);
+                        if (s.append(t, Double.doubleToRawLongBits(samples.value(i)), options.chunkRange(), options.samplesPerChunk())) {
+                            samplesApplied++;
+                            batchMin = Math.min(batchMin, t);
+                            batchMax = Math.max(batchMax, t);
+                        }
+                    }
+                    updateMinMaxTime(batchMin, batchMax);
+                }
+                case RecordType.TOMBSTONES -> {
+                    stones.clear();
+                    RecordDecoder.tombstones(record, stones);
+                    for (RefTombstone stone : stones) {
+                        MemSeries s = resolve(stone.ref());
+                        if (s != null) {
+                            tombstones.add(s.ref(), new Interval(stone.minTime(), stone.maxTime()));
+                        }
+                    }
+                }
+                default -> {
+                    // Exemplars, metadata, histograms, mmap markers: not produced by this head; skipped.
+                }
+            }
+        }
+
+        private MemSeries resolve(long ref) {
+            MemSeries s = series(ref);
+            if (s == null) {
+                Long alias = replayAliases.get(ref);
+                if (alias != null) {
+                    s = series(alias);
+                }
+            }
+            return s;
+        }
+    }
+
+    /** Fsyncs and closes the WAL. The head must not be used afterwards. */
+    @Override
+    public void close() throws IOException {
+        synchronized (commitLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (wal != null) {
+                wal.close();
+            }
+        }
+    }
+}

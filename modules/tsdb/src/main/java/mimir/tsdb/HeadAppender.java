@@ -1,0 +1,157 @@
+package mimir.tsdb;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+import mimir.model.Labels;
+import mimir.tsdb.head.MemSeries;
+import mimir.tsdb.record.SampleBatch;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A batch of samples for a {@link Head}, Prometheus's {@code headAppender}. Each {@code append} checks
+ * the sample against its series (and against this batch's earlier samples for it) and either returns
+ * the series ref or throws a {@link SampleRejectedException}; nothing is visible to queriers or in the
+ * WAL until {@link #commit()}. After {@code commit()} or {@link #rollback()} the appender is empty and
+ * may be reused. Not thread-safe: one thread per appender; several appenders may run concurrently.
+ *
+ * <p>The oldest acceptable timestamp is fixed when the batch starts (its first append):
+ * {@link Head#minValidTime()}. Appending to an existing series by ref allocates nothing per sample.
+ *
+ * <p>Series are created on first sight, immediately (as in Prometheus); a series whose batch is rolled
+ * back stays in the head without samples until the next truncation removes it.
+ */
+public final class HeadAppender {
+    private final Head head;
+    private final SampleBatch samples = new SampleBatch(128);
+    private MemSeries[] sampleSeries = new MemSeries[128];
+    private long minValidTime;
+    private boolean started;
+
+    HeadAppender(Head head) {
+        this.head = requireNonNull(head, "head is null");
+    }
+
+    /**
+     * Adds a sample to the series with these labels, creating the series if needed.
+     *
+     * @return the series ref, for {@link #append(long, long, double)} fast appends
+     * @throws SampleRejectedException if the timestamp is out of order, too old, or a duplicate with a
+     *         different value; the batch is unchanged
+     * @throws IllegalArgumentException for an empty label set
+     */
+    public long append(Labels labels, long timestamp, double value) throws SampleRejectedException {
+        requireNonNull(labels, "labels is null");
+        checkBounds(labels, timestamp);
+        return appendTo(head.getOrCreate(labels), timestamp, value);
+    }
+
+    /**
+     * Adds a sample to the series with ref {@code ref}, as returned by an earlier append.
+     *
+     * @throws IllegalArgumentException if no series has that ref (any more: truncation removes series
+     *         without samples); use {@link #append(long, Labels, long, double)} to fall back to labels
+     */
+    public long append(long ref, long timestamp, double value) throws SampleRejectedException {
+        MemSeries series = head.series(ref);
+        if (series == null) {
+            throw new IllegalArgumentException("unknown series ref " + ref);
+        }
+        checkBounds(series.labels(), timestamp);
+        return appendTo(series, timestamp, value);
+    }
+
+    /** Adds a sample by ref if the series is still in the head, else by labels. */
+    public long append(long ref, Labels labels, long timestamp, double value) throws SampleRejectedException {
+        MemSeries series = head.series(ref);
+        if (series == null) {
+            return append(labels, timestamp, value);
+        }
+        checkBounds(series.labels(), timestamp);
+        return appendTo(series, timestamp, value);
+    }
+
+    private void checkBounds(Labels labels, long timestamp) throws OutOfBoundsSampleException {
+        if (!started) {
+            minValidTime = head.minValidTime();
+            started = true;
+        }
+        if (timestamp < minValidTime) {
+            throw new OutOfBoundsSampleException(labels, timestamp, minValidTime);
+        }
+    }
+
+    private long appendTo(MemSeries series, long timestamp, double value) throws SampleRejectedException {
+        long bits = Double.doubleToRawLongBits(value);
+        while (true) {
+            synchronized (series) {
+                if (series.isDeleted()) {
+                    // Truncation removed the series between lookup and lock; it is recreated under a new ref.
+                    series = head.getOrCreate(series.labels());
+                    continue;
+                }
+                switch (series.appendable(this, timestamp, bits)) {
+                    case MemSeries.APPENDABLE -> {
+                        series.markPending(this, timestamp, bits);
+                        add(series, timestamp, value);
+                        return series.ref();
+                    }
+                    case MemSeries.DUPLICATE_IGNORED -> {
+                        return series.ref();
+                    }
+                    case MemSeries.DUPLICATE_DIFFERENT_VALUE -> throw new DuplicateSampleException(series.labels(), timestamp,
+                            Double.longBitsToDouble(series.lastValueBits(this)), value);
+                    default -> throw new OutOfOrderSampleException(series.labels(), timestamp, series.lastTime(this));
+                }
+            }
+        }
+    }
+
+    private void add(MemSeries series, long timestamp, double value) {
+        int index = samples.size();
+        if (index == sampleSeries.length) {
+            sampleSeries = Arrays.copyOf(sampleSeries, index * 2);
+        }
+        sampleSeries[index] = series;
+        samples.add(series.ref(), timestamp, value);
+    }
+
+    /** Number of samples waiting for {@link #commit()}. */
+    public int pendingSamples() {
+        return samples.size();
+    }
+
+    /**
+     * Writes the batch to the WAL (a series record for series the WAL has not seen, then the samples)
+     * and makes the samples visible. With {@code fsyncEveryRecord} the samples are on disk when this
+     * returns. On an {@code IOException} nothing was applied and the batch is discarded.
+     */
+    public void commit() throws IOException {
+        try {
+            if (samples.size() > 0) {
+                head.commit(samples, sampleSeries);
+            }
+        }
+        finally {
+            reset();
+        }
+    }
+
+    /** Discards the batch. */
+    public void rollback() {
+        reset();
+    }
+
+    private void reset() {
+        for (int i = 0; i < samples.size(); i++) {
+            MemSeries series = sampleSeries[i];
+            synchronized (series) {
+                series.clearPending(this);
+            }
+            sampleSeries[i] = null;
+        }
+        samples.clear();
+        started = false;
+    }
+}

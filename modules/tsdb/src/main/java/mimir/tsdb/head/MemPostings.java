@@ -1,0 +1,315 @@
+package mimir.tsdb.head;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import mimir.model.Labels;
+import mimir.model.Matcher;
+import mimir.tsdb.index.Postings;
+
+/**
+ * The head's inverted index: label name → label value → sorted series refs in a growable
+ * {@code long[]}, plus the list of all refs. It also interns label strings: the index keeps one
+ * canonical {@code String} per distinct name and value, and {@link #add} rebuilds a new series' labels
+ * from those, so a million series with {@code job="api"} share one "job" and one "api". An entry
+ * disappears with its last series, and so does its interned string.
+ *
+ * <p>Readers take a snapshot (copy) of the lists they need under the read lock and then iterate it
+ * lock-free; {@link #select} follows Prometheus's {@code PostingsForMatchers}: matchers that do not
+ * match the empty string intersect, matchers that do match it subtract the series whose value fails
+ * them (so series without the label still match), and {@code =~".*"} is ignored.
+ */
+public final class MemPostings {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final HashMap<String, NameEntry> names = new HashMap<>();
+    private final RefList all = new RefList("");
+
+    private static final class NameEntry {
+        final String name;
+        final HashMap<String, RefList> values = new HashMap<>();
+
+        NameEntry(String name) {
+            this.name = name;
+        }
+    }
+
+    /** Sorted refs of one label value; {@code value} is the interned string. */
+    private static final class RefList {
+        final String value;
+        long[] refs = new long[2];
+        int size;
+
+        RefList(String value) {
+            this.value = value;
+        }
+
+        void add(long ref) {
+            if (size == refs.length) {
+                refs = Arrays.copyOf(refs, size + (size >> 1) + 2);
+            }
+            // Refs arrive almost always in increasing order: insert from the end.
+            int i = size;
+            while (i > 0 && refs[i - 1] > ref) {
+                refs[i] = refs[i - 1];
+                i--;
+            }
+            refs[i] = ref;
+            size++;
+        }
+
+        void remove(long ref) {
+            int i = Arrays.binarySearch(refs, 0, size, ref);
+            if (i >= 0) {
+                System.arraycopy(refs, i + 1, refs, i, size - i - 1);
+                size--;
+                if (size < refs.length / 4 && refs.length > 8) {
+                    refs = Arrays.copyOf(refs, Math.max(2, size * 2));
+                }
+            }
+        }
+
+        Postings snapshot() {
+            return new ArrayPostings(Arrays.copyOf(refs, size), size);
+        }
+    }
+
+    /** Indexes a new series and returns its labels rebuilt from interned strings. */
+    public Labels add(long ref, Labels labels) {
+        String[] pairs = new String[labels.size() * 2];
+        lock.writeLock().lock();
+        try {
+            for (int i = 0; i < labels.size(); i++) {
+                String name = labels.name(i);
+                NameEntry entry = names.get(name);
+                if (entry == null) {
+                    entry = new NameEntry(name);
+                    names.put(name, entry);
+                }
+                String value = labels.value(i);
+                RefList list = entry.values.get(value);
+                if (list == null) {
+                    list = new RefList(value);
+                    entry.values.put(value, list);
+                }
+                list.add(ref);
+                pairs[i * 2] = entry.name;
+                pairs[i * 2 + 1] = list.value;
+            }
+            all.add(ref);
+        }
+        finally {
+            lock.writeLock().unlock();
+        }
+        return Labels.ofSorted(pairs);
+    }
+
+    /** Removes a series from the index. */
+    public void delete(long ref, Labels labels) {
+        lock.writeLock().lock();
+        try {
+            for (int i = 0; i < labels.size(); i++) {
+                NameEntry entry = names.get(labels.name(i));
+                if (entry == null) {
+                    continue;
+                }
+                RefList list = entry.values.get(labels.value(i));
+                if (list == null) {
+                    continue;
+                }
+                list.remove(ref);
+                if (list.size == 0) {
+                    entry.values.remove(labels.value(i));
+                    if (entry.values.isEmpty()) {
+                        names.remove(labels.name(i));
+                    }
+                }
+            }
+            all.remove(ref);
+        }
+        finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** All refs. */
+    public Postings all() {
+        lock.readLock().lock();
+        try {
+            return all.snapshot();
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Refs of series with {@code name="value"}. */
+    public Postings get(String name, String value) {
+        lock.readLock().lock();
+        try {
+            NameEntry entry = names.get(name);
+            RefList list = entry == null ? null : entry.values.get(value);
+            return list == null ? Postings.empty() : list.snapshot();
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Label names in UTF-8 order. */
+    public List<String> labelNames() {
+        lock.readLock().lock();
+        try {
+            List<String> result = new ArrayList<>(names.keySet());
+            result.sort(Labels::compareUtf8);
+            return result;
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Values of a label in UTF-8 order. */
+    public List<String> labelValues(String name) {
+        lock.readLock().lock();
+        try {
+            NameEntry entry = names.get(name);
+            if (entry == null) {
+                return List.of();
+            }
+            List<String> result = new ArrayList<>(entry.values.keySet());
+            result.sort(Labels::compareUtf8);
+            return result;
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Number of distinct label names, values and postings entries (for the memory estimate). */
+    public long memoryBytes() {
+        lock.readLock().lock();
+        try {
+            long bytes = 64 + all.refs.length * 8L;
+            for (NameEntry entry : names.values()) {
+                bytes += 96 + 2L * entry.name.length() + 48;
+                for (RefList list : entry.values.values()) {
+                    bytes += 48 + 40 + 2L * list.value.length() + 16 + list.refs.length * 8L;
+                }
+            }
+            return bytes;
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Refs of the series matching every matcher (all series if there is none), ascending. */
+    public Postings select(List<Matcher> matchers) {
+        lock.readLock().lock();
+        try {
+            List<Postings> intersect = new ArrayList<>();
+            List<Postings> subtract = new ArrayList<>();
+            for (Matcher matcher : matchers) {
+                if (matcher.type() == Matcher.Type.REGEX && matcher.value().equals(".*")) {
+                    continue;
+                }
+                if (matcher.matchesEmpty()) {
+                    // Series without the label match; drop those whose value fails the matcher.
+                    Postings failing = valuesFailing(matcher);
+                    if (failing != null) {
+                        subtract.add(failing);
+                    }
+                }
+                else {
+                    Postings matching = valuesMatching(matcher);
+                    if (matching == null) {
+                        return Postings.empty();
+                    }
+                    intersect.add(matching);
+                }
+            }
+            if (intersect.isEmpty()) {
+                intersect.add(all.snapshot());
+            }
+            Postings result = Postings.intersect(intersect);
+            return subtract.isEmpty() ? result : Postings.without(result, Postings.union(subtract));
+        }
+        finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Union of the lists of the values that satisfy {@code matcher}; null if there are none. */
+    private Postings valuesMatching(Matcher matcher) {
+        NameEntry entry = names.get(matcher.name());
+        if (entry == null) {
+            return null;
+        }
+        List<Postings> lists = new ArrayList<>();
+        Set<String> exact = matcher.setMatches();
+        String prefix = matcher.prefix();
+        if (exact != null) {
+            for (String value : exact) {
+                RefList list = entry.values.get(value);
+                if (list != null) {
+                    lists.add(list.snapshot());
+                }
+            }
+        }
+        else if (matcher.type() == Matcher.Type.NOT_EQUAL) {
+            // Not matching "" means the value is "" itself: every value of the label except that one.
+            for (RefList list : entry.values.values()) {
+                if (!list.value.equals(matcher.value())) {
+                    lists.add(list.snapshot());
+                }
+            }
+        }
+        else {
+            for (RefList list : entry.values.values()) {
+                if (prefix != null ? list.value.startsWith(prefix) : matcher.matches(list.value)) {
+                    lists.add(list.snapshot());
+                }
+            }
+        }
+        return lists.isEmpty() ? null : Postings.union(lists);
+    }
+
+    /** Union of the lists of the values that fail {@code matcher} (which matches ""); null if none. */
+    private Postings valuesFailing(Matcher matcher) {
+        NameEntry entry = names.get(matcher.name());
+        if (entry == null) {
+            return null;
+        }
+        List<Postings> lists = new ArrayList<>();
+        if (matcher.type() == Matcher.Type.NOT_EQUAL) {
+            RefList list = entry.values.get(matcher.value());
+            if (list != null) {
+                lists.add(list.snapshot());
+            }
+        }
+        else {
+            Set<String> inverseExact = matcher.type() == Matcher.Type.NOT_REGEX
+                    ? Matcher.regex(matcher.name(), matcher.value()).setMatches() : null;
+            if (inverseExact != null) {
+                for (String value : inverseExact) {
+                    RefList list = entry.values.get(value);
+                    if (list != null) {
+                        lists.add(list.snapshot());
+                    }
+                }
+            }
+            else {
+                for (RefList list : entry.values.values()) {
+                    if (!matcher.matches(list.value)) {
+                        lists.add(list.snapshot());
+                    }
+                }
+            }
+        }
+        return lists.isEmpty() ? null : Postings.union(lists);
+    }
+}

@@ -1,0 +1,305 @@
+package mimir.tsdb.head;
+
+import java.util.Arrays;
+
+import mimir.model.Labels;
+import mimir.tsdb.chunkenc.XorAppender;
+import mimir.tsdb.chunkenc.XorChunk;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One series of the head: its labels, its closed XOR chunks (immutable, trimmed {@code byte[]}s with
+ * their time ranges in a primitive array) and the open chunk being appended to. Chunks are cut the way
+ * Prometheus's {@code memSeries.appendPreprocessor} cuts them, so the head produces the same chunk
+ * boundaries as Prometheus for the same samples:
+ *
+ * <ul>
+ *   <li>a new chunk's provisional end ({@code nextAt}) is the end of its aligned chunk range;
+ *   <li>when the open chunk holds a quarter of the target sample count, {@code nextAt} is re-estimated
+ *       by {@link #computeChunkEndTime} so that the rest of the range splits into equal chunks;
+ *   <li>a sample with {@code t >= nextAt}, a chunk of twice the target count, or a chunk over
+ *       {@link #MAX_BYTES_PER_XOR_CHUNK} bytes starts a new chunk.
+ * </ul>
+ *
+ * <p>Every method must be called with the series' monitor held ({@code synchronized (series)}); the
+ * head's appenders, queriers and truncation all lock the series they touch. Appending to the open chunk
+ * allocates nothing per sample (the chunk's byte array grows geometrically).
+ */
+public final class MemSeries {
+    /** Prometheus's 1024-byte XOR chunk cap minus the largest possible sample (19 bytes). */
+    public static final int MAX_BYTES_PER_XOR_CHUNK = 1024 - 19;
+
+    /** {@link #appendable} verdicts. */
+    public static final int APPENDABLE = 0;
+    public static final int DUPLICATE_IGNORED = 1;
+    public static final int OUT_OF_ORDER = 2;
+    public static final int DUPLICATE_DIFFERENT_VALUE = 3;
+
+    private static final byte[][] NO_CHUNKS = new byte[0][];
+    private static final long[] NO_TIMES = new long[0];
+
+    private final long ref;
+    private final Labels labels;
+
+    private byte[][] closedChunks = NO_CHUNKS;
+    /** Pairs of (minTime, maxTime) of the closed chunks. */
+    private long[] closedTimes = NO_TIMES;
+    private int closedCount;
+
+    private XorChunk openChunk;
+    private XorAppender openAppender;
+    private long openMinTime;
+    private long openMaxTime = Long.MIN_VALUE;
+    private long nextAt = Long.MIN_VALUE;
+    private long lastValueBits;
+
+    /** The appender holding uncommitted samples of this series, or null. */
+    private Object pendingOwner;
+    private long pendingMaxTime;
+    private long pendingValueBits;
+
+    private boolean deleted;
+    /** True once a series record for this series is in the WAL (written at the first commit). */
+    private boolean walLogged;
+
+    public MemSeries(long ref, Labels labels) {
+        this.ref = ref;
+        this.labels = requireNonNull(labels, "labels is null");
+    }
+
+    public long ref() {
+        return ref;
+    }
+
+    public Labels labels() {
+        return labels;
+    }
+
+    /** Timestamp of the newest committed sample, or {@link Long#MIN_VALUE} if none. */
+    public long maxTime() {
+        if (openChunk != null && openMaxTime != Long.MIN_VALUE) {
+            return openMaxTime;
+        }
+        return closedCount == 0 ? Long.MIN_VALUE : closedTimes[closedCount * 2 - 1];
+    }
+
+    /** Timestamp of the oldest sample held, or {@link Long#MAX_VALUE} if none. */
+    public long minTime() {
+        if (closedCount > 0) {
+            return closedTimes[0];
+        }
+        return openChunk != null && openMaxTime != Long.MIN_VALUE ? openMinTime : Long.MAX_VALUE;
+    }
+
+    /** True if the series holds no samples. */
+    public boolean isEmpty() {
+        return closedCount == 0 && (openChunk == null || openMaxTime == Long.MIN_VALUE);
+    }
+
+    /**
+     * Whether a sample may be appended by {@code owner}: checked against the newest committed sample,
+     * or against the newest sample {@code owner} itself has pending for this series.
+     */
+    public int appendable(Object owner, long t, long valueBits) {
+        long last;
+        long lastBits;
+        if (pendingOwner == owner && owner != null) {
+            last = pendingMaxTime;
+            lastBits = pendingValueBits;
+        }
+        else {
+            last = maxTime();
+            lastBits = lastValueBits;
+            if (last == Long.MIN_VALUE) {
+                return APPENDABLE;
+            }
+        }
+        if (t > last) {
+            return APPENDABLE;
+        }
+        if (t == last) {
+            return lastBits == valueBits ? DUPLICATE_IGNORED : DUPLICATE_DIFFERENT_VALUE;
+        }
+        return OUT_OF_ORDER;
+    }
+
+    /** The value bits {@link #appendable} compared a same-timestamp sample with. */
+    public long lastValueBits(Object owner) {
+        return pendingOwner == owner && owner != null ? pendingValueBits : lastValueBits;
+    }
+
+    /** The newest timestamp {@link #appendable} compared with. */
+    public long lastTime(Object owner) {
+        return pendingOwner == owner && owner != null ? pendingMaxTime : maxTime();
+    }
+
+    /** Records that {@code owner} holds an uncommitted sample; a later one must come after it. */
+    public void markPending(Object owner, long t, long valueBits) {
+        pendingOwner = owner;
+        pendingMaxTime = t;
+        pendingValueBits = valueBits;
+    }
+
+    /** Forgets {@code owner}'s pending samples (after its commit or rollback). */
+    public void clearPending(Object owner) {
+        if (pendingOwner == owner) {
+            pendingOwner = null;
+        }
+    }
+
+    public boolean hasPending() {
+        return pendingOwner != null;
+    }
+
+    public boolean isDeleted() {
+        return deleted;
+    }
+
+    public void markDeleted() {
+        deleted = true;
+    }
+
+    public boolean walLogged() {
+        return walLogged;
+    }
+
+    public void walLogged(boolean logged) {
+        walLogged = logged;
+    }
+
+    /**
+     * Appends a sample in order; false (and nothing changes) if {@code t} is not after the newest
+     * sample. {@code chunkRange} aligns chunk boundaries to block boundaries.
+     */
+    public boolean append(long t, long valueBits, long chunkRange, int samplesPerChunk) {
+        boolean created = false;
+        if (openChunk == null) {
+            if (closedCount > 0 && closedTimes[closedCount * 2 - 1] >= t) {
+                return false;
+            }
+            cutOpenChunk(t, chunkRange);
+            created = true;
+        }
+        if (openMaxTime >= t) {
+            return false;
+        }
+        if (!created && openChunk.length() > MAX_BYTES_PER_XOR_CHUNK) {
+            cutOpenChunk(t, chunkRange);
+        }
+        int samples = openChunk.numSamples();
+        if (samples == 0) {
+            openMinTime = t;
+            nextAt = rangeEnd(t, chunkRange);
+        }
+        if (samples == samplesPerChunk / 4) {
+            nextAt = computeChunkEndTime(openMinTime, openMaxTime, nextAt, 4);
+        }
+        if (t >= nextAt || samples >= samplesPerChunk * 2) {
+            cutOpenChunk(t, chunkRange);
+        }
+        openAppender.appendBits(t, valueBits);
+        openMaxTime = t;
+        lastValueBits = valueBits;
+        return true;
+    }
+
+    private void cutOpenChunk(long minTime, long chunkRange) {
+        if (openChunk != null && openChunk.numSamples() > 0) {
+            if (closedCount * 2 == closedTimes.length) {
+                int capacity = Math.max(4, closedCount * 2);
+                closedChunks = Arrays.copyOf(closedChunks, capacity);
+                closedTimes = Arrays.copyOf(closedTimes, capacity * 2);
+            }
+            closedChunks[closedCount] = openChunk.bytes();
+            closedTimes[closedCount * 2] = openMinTime;
+            closedTimes[closedCount * 2 + 1] = openMaxTime;
+            closedCount++;
+        }
+        openChunk = new XorChunk();
+        openAppender = openChunk.appender();
+        openMinTime = minTime;
+        openMaxTime = Long.MIN_VALUE;
+        nextAt = rangeEnd(minTime, chunkRange);
+    }
+
+    /** End of the aligned chunk range holding {@code t} (Go's truncating division, as Prometheus). */
+    static long rangeEnd(long t, long width) {
+        return (t / width) * width + width;
+    }
+
+    /**
+     * Prometheus's estimate of where the open chunk should end: assuming the chunk is
+     * {@code 1/ratioToFull} full and samples keep their rate, split {@code [start, max)} into equal chunks.
+     */
+    public static long computeChunkEndTime(long start, long current, long max, double ratioToFull) {
+        double n = (double) (max - start) / ((double) (current - start + 1) * ratioToFull);
+        if (n <= 1) {
+            return max;
+        }
+        return (long) ((double) start + (double) (max - start) / Math.floor(n));
+    }
+
+    /**
+     * Drops every chunk whose newest sample is before {@code minTime}, the open one included.
+     *
+     * @return the number of chunks dropped
+     */
+    public int truncateChunksBefore(long minTime) {
+        int keepFrom = 0;
+        while (keepFrom < closedCount && closedTimes[keepFrom * 2 + 1] < minTime) {
+            keepFrom++;
+        }
+        int dropped = keepFrom;
+        if (keepFrom > 0) {
+            int remaining = closedCount - keepFrom;
+            System.arraycopy(closedChunks, keepFrom, closedChunks, 0, remaining);
+            Arrays.fill(closedChunks, remaining, closedCount, null);
+            System.arraycopy(closedTimes, keepFrom * 2, closedTimes, 0, remaining * 2);
+            closedCount = remaining;
+        }
+        if (openChunk != null && openMaxTime != Long.MIN_VALUE && openMaxTime < minTime) {
+            openChunk = null;
+            openAppender = null;
+            openMaxTime = Long.MIN_VALUE;
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /**
+     * Appends to {@code out} the chunks overlapping {@code [minTime, maxTime]} (closed interval), the
+     * open chunk as a copy of its current bytes.
+     */
+    public void chunks(long minTime, long maxTime, SeriesChunks out) {
+        for (int i = 0; i < closedCount; i++) {
+            long chunkMin = closedTimes[i * 2];
+            long chunkMax = closedTimes[i * 2 + 1];
+            if (chunkMax >= minTime && chunkMin <= maxTime) {
+                out.add(closedChunks[i], chunkMin, chunkMax);
+            }
+        }
+        if (openChunk != null && openMaxTime != Long.MIN_VALUE && openMaxTime >= minTime && openMinTime <= maxTime) {
+            out.add(openChunk.bytes(), openMinTime, openMaxTime);
+        }
+    }
+
+    /** Number of chunks, the open one included. */
+    public int chunkCount() {
+        return closedCount + (openChunk != null && openMaxTime != Long.MIN_VALUE ? 1 : 0);
+    }
+
+    /** Approximate heap bytes of this series, excluding the label strings (shared with the index). */
+    public long memoryBytes() {
+        long bytes = 96 + 16 + labels.size() * 8L + 16;
+        bytes += 16 + closedChunks.length * 4L + 16 + closedTimes.length * 8L;
+        for (int i = 0; i < closedCount; i++) {
+            bytes += 16 + closedChunks[i].length;
+        }
+        if (openChunk != null) {
+            // Chunk, bit writer, appender and the writer's array (capacity at least the length).
+            bytes += 16 + 32 + 48 + 16 + Math.max(128, openChunk.length());
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,142 @@
+package mimir.tsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+import mimir.model.Labels;
+import mimir.model.Matcher;
+import mimir.model.storage.SeriesSet;
+import org.junit.jupiter.api.Test;
+
+/** The head's postings against brute force: every matcher shape, including the ones matching "". */
+class TestHeadIndex {
+    private static final String[] NAMES = {"__name__", "job", "instance", "env", "zone"};
+    private static final String[] VALUES = {"a", "b", "api", "api-2", "apx", "ü", "😀", "x.y"};
+
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final Head head = Head.inMemory(HeadOptions.defaults());
+    private final List<Labels> all = new ArrayList<>();
+
+    @Test
+    void selectMatchesBruteForceForRandomMatchers() throws Exception {
+        populate(300);
+        for (int round = 0; round < 500; round++) {
+            List<Matcher> matchers = new ArrayList<>();
+            int count = 1 + random.nextInt(3);
+            for (int i = 0; i < count; i++) {
+                matchers.add(randomMatcher());
+            }
+            List<Labels> expected = all.stream().filter(labels -> matchesAll(labels, matchers)).sorted().toList();
+            assertThat(select(matchers)).as("select %s", matchers).containsExactlyElementsOf(expected);
+
+            TreeSet<String> names = new TreeSet<>(Labels::compareUtf8);
+            expected.forEach(labels -> names.addAll(labels.names()));
+            TreeSet<String> values = new TreeSet<>(Labels::compareUtf8);
+            expected.forEach(labels -> {
+                if (labels.has("job")) {
+                    values.add(labels.get("job"));
+                }
+            });
+            try (HeadQuerier querier = head.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                assertThat(querier.labelNames(matchers)).as("names %s", matchers).containsExactlyElementsOf(names);
+                assertThat(querier.labelValues("job", matchers)).as("values %s", matchers).containsExactlyElementsOf(values);
+            }
+        }
+    }
+
+    @Test
+    void labelNamesAndValuesWithoutMatchersComeFromTheIndexInUtf8Order() throws Exception {
+        populate(200);
+        TreeSet<String> names = new TreeSet<>(Labels::compareUtf8);
+        TreeSet<String> zones = new TreeSet<>(Labels::compareUtf8);
+        for (Labels labels : all) {
+            names.addAll(labels.names());
+            if (labels.has("zone")) {
+                zones.add(labels.get("zone"));
+            }
+        }
+        try (HeadQuerier querier = head.querier(0, 1)) {
+            assertThat(querier.labelNames(List.of())).containsExactlyElementsOf(names);
+            assertThat(querier.labelValues("zone", List.of())).containsExactlyElementsOf(zones);
+            assertThat(querier.labelValues("zone", List.of())).last().isEqualTo("😀");
+            assertThat(querier.labelValues("missing", List.of())).isEmpty();
+        }
+        assertThat(head.numSeries()).isEqualTo(all.size());
+    }
+
+    @Test
+    void seriesShareInternedLabelStringsAndTheMemoryEstimateGrowsWithSeries() throws Exception {
+        HeadAppender appender = head.appender();
+        appender.append(Labels.of("__name__", new String("up"), "job", new String("api")), 1, 1);
+        appender.append(Labels.of("__name__", new String("up"), "job", new String("api"), "instance", "1"), 1, 1);
+        appender.commit();
+        long small = head.memoryEstimateBytes();
+        List<Labels> stored = select(List.of(Matcher.equal("job", "api")));
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0).metricName()).isSameAs(stored.get(1).metricName());
+        assertThat(stored.get(0).get("job")).isSameAs(stored.get(1).get("job"));
+
+        populate(1000);
+        assertThat(head.memoryEstimateBytes()).isGreaterThan(small + 1000 * 100L);
+    }
+
+    private void populate(int count) throws Exception {
+        HeadAppender appender = head.appender();
+        while (all.size() < count) {
+            Labels.Builder builder = Labels.builder();
+            for (String name : NAMES) {
+                if (random.nextInt(4) != 0) {
+                    builder.set(name, VALUES[random.nextInt(VALUES.length)]);
+                }
+            }
+            builder.set("id", Integer.toString(all.size()));
+            Labels labels = builder.build();
+            appender.append(labels, 1000, 1);
+            all.add(labels);
+        }
+        appender.commit();
+    }
+
+    private Matcher randomMatcher() {
+        String name = random.nextInt(10) == 0 ? "missing" : NAMES[random.nextInt(NAMES.length)];
+        String value = switch (random.nextInt(8)) {
+            case 0 -> "";
+            case 1 -> ".*";
+            case 2 -> ".+";
+            case 3 -> "ap.*";
+            case 4 -> VALUES[random.nextInt(VALUES.length)] + "|" + VALUES[random.nextInt(VALUES.length)];
+            case 5 -> "a|";
+            case 6 -> "[ab]|x\\..";
+            default -> VALUES[random.nextInt(VALUES.length)];
+        };
+        Matcher.Type type = Matcher.Type.values()[random.nextInt(4)];
+        if (type == Matcher.Type.EQUAL || type == Matcher.Type.NOT_EQUAL) {
+            value = value.contains("|") || value.contains("*") || value.contains("+") || value.contains("[") ? "a" : value;
+        }
+        return Matcher.of(type, name, value);
+    }
+
+    private static boolean matchesAll(Labels labels, List<Matcher> matchers) {
+        for (Matcher matcher : matchers) {
+            if (!matcher.matches(labels.get(matcher.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private List<Labels> select(List<Matcher> matchers) {
+        List<Labels> result = new ArrayList<>();
+        try (HeadQuerier querier = head.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            SeriesSet set = querier.select(true, matchers);
+            while (set.next()) {
+                result.add(set.labels());
+            }
+        }
+        return result;
+    }
+}
