@@ -131,8 +131,10 @@ final class FunctionEval {
             case "histogram_quantile" -> {
                 return histogramQuantile(ev, call, grid);
             }
-            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar",
-                    "histogram_fraction" -> {
+            case "histogram_fraction" -> {
+                return histogramFraction(ev, call, grid);
+            }
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar" -> {
                 // Native-histogram functions ignore float samples.
                 for (Expr arg : args) {
                     ev.release(ev.held(ev.eval(arg, grid)));
@@ -505,7 +507,7 @@ final class FunctionEval {
         catch (PatternSyntaxException e) {
             throw QueryException.execution("invalid regular expression in label_replace(): " + regex);
         }
-        if (destination.isEmpty()) {
+        if (!validLabelName(destination)) {
             throw QueryException.execution("invalid destination label name in label_replace(): " + destination);
         }
         VectorVal v = ev.vectorArg(args.get(0), grid);
@@ -521,6 +523,26 @@ final class FunctionEval {
             }
         }
         return new VectorVal(Evaluator.mergeSameLabels(v.rows()));
+    }
+
+    /**
+     * Prometheus 3 accepts any non-empty UTF-8 label name; invalid bytes from string escapes are kept by
+     * the parser as lone surrogates, which makes the name invalid.
+     */
+    static boolean validLabelName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            }
+            else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Go's {@code Regexp.ExpandString}: {@code $1}, {@code ${1}}, {@code $name}, {@code ${name}}, {@code $$}. */
@@ -607,12 +629,12 @@ final class FunctionEval {
         List<String> sources = new ArrayList<>();
         for (int a = 3; a < args.size(); a++) {
             String source = Evaluator.stringArg(args.get(a));
-            if (source.isEmpty()) {
+            if (!validLabelName(source)) {
                 throw QueryException.execution("invalid source label name in label_join(): " + source);
             }
             sources.add(source);
         }
-        if (destination.isEmpty()) {
+        if (!validLabelName(destination)) {
             throw QueryException.execution("invalid destination label name in label_join(): " + destination);
         }
         VectorVal v = ev.vectorArg(args.get(0), grid);
@@ -732,13 +754,40 @@ final class FunctionEval {
     private static Val histogramQuantile(Evaluator ev, Call call, Grid grid) {
         int n = grid.n();
         double[] q = ev.scalarArg(call.args().get(0), grid);
-        VectorVal v = ev.vectorArg(call.args().get(1), grid);
-        List<Row> rows = v.rows();
         for (int i = 0; i < n; i++) {
             if (Double.isNaN(q[i]) || q[i] < 0 || q[i] > 1) {
                 ev.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.g(q[i]), call.args().get(0).position());
             }
         }
+        Expr bucketsArg = call.args().get(1);
+        return classicHistograms(ev, bucketsArg, grid, (i, metric, upper, counts, buckets) -> {
+            ClassicHistograms.Result quantile = ClassicHistograms.bucketQuantile(q[i], upper, counts, buckets);
+            if (quantile.forcedMonotonic()) {
+                ev.annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see "
+                        + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
+                        + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), bucketsArg.position());
+            }
+            return quantile.value();
+        });
+    }
+
+    private static Val histogramFraction(Evaluator ev, Call call, Grid grid) {
+        double[] lower = ev.scalarArg(call.args().get(0), grid);
+        double[] upper = ev.scalarArg(call.args().get(1), grid);
+        return classicHistograms(ev, call.args().get(2), grid,
+                (i, metric, bounds, counts, buckets) -> ClassicHistograms.bucketFraction(lower[i], upper[i], bounds, counts, buckets));
+    }
+
+    /** Computes one value per classic histogram (series sharing all labels but {@code le}) and step. */
+    @FunctionalInterface
+    private interface BucketFunction {
+        double apply(int step, String metric, double[] upperBounds, double[] counts, int buckets);
+    }
+
+    private static Val classicHistograms(Evaluator ev, Expr bucketsArg, Grid grid, BucketFunction function) {
+        int n = grid.n();
+        VectorVal v = ev.vectorArg(bucketsArg, grid);
+        List<Row> rows = v.rows();
         double[] bounds = new double[rows.size()];
         int[] groupOf = new int[rows.size()];
         Map<Labels, Integer> ids = new HashMap<>();
@@ -752,7 +801,7 @@ final class FunctionEval {
                 if (row.count() > 0) {
                     String metric = row.labels.metricName();
                     ev.annotations.warn("bucket label \"le\" is missing or has a malformed value of \"" + le + "\""
-                            + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), call.args().get(1).position());
+                            + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), bucketsArg.position());
                 }
                 continue;
             }
@@ -802,14 +851,7 @@ final class FunctionEval {
                 if (buckets == 0) {
                     continue;
                 }
-                ClassicHistograms.Result quantile = ClassicHistograms.bucketQuantile(q[i], upper, counts, buckets);
-                if (quantile.forcedMonotonic()) {
-                    String metric = groupLabels.get(g).metricName();
-                    ev.annotations.info("input to histogram_quantile needed to be fixed for monotonicity (see "
-                            + "https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)"
-                            + (metric.isEmpty() ? "" : " for metric name \"" + metric + "\""), call.args().get(1).position());
-                }
-                result.values[i] = quantile.value();
+                result.values[i] = function.apply(i, groupLabels.get(g).metricName(), upper, counts, buckets);
                 any = true;
             }
             if (any) {
