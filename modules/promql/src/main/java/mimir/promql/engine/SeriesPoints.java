@@ -114,6 +114,11 @@ public final class SeriesPoints {
         return rangeValues;
     }
 
+    /** The number of samples without staleness markers (the used length of the range arrays). */
+    public int rangeSize() {
+        return rangeSize;
+    }
+
     /** First index of the range window {@code (start, end]} in the range arrays. */
     public int rangeFrom(long start) {
         return lastAtOrBefore(rangeTimestamps, rangeSize, start) + 1;

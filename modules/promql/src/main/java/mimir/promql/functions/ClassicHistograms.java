@@ -82,6 +82,78 @@ public final class ClassicHistograms {
         return new Result(bucketStart + (bucketEnd - bucketStart) * (rank / count), forcedMonotonic, fixedPrecision);
     }
 
+    /**
+     * {@code histogram_fraction(lower, upper, buckets)} over classic buckets: the share of observations
+     * between the bounds, interpolating linearly inside a bucket; the first bucket starts at 0 when its
+     * bound is positive, else at -Inf, and no interpolation happens in buckets with an infinite bound.
+     *
+     * @param upperBounds the buckets' {@code le} values (changed: sorted in place with {@code counts})
+     * @param counts      the cumulative counts (changed)
+     */
+    public static double bucketFraction(double lower, double upper, double[] upperBounds, double[] counts, int n) {
+        sortByBound(upperBounds, counts, n);
+        if (n == 0 || upperBounds[n - 1] != Double.POSITIVE_INFINITY) {
+            return Double.NaN;
+        }
+        n = coalesce(upperBounds, counts, n);
+        double total = counts[n - 1];
+        if (total == 0 || Double.isNaN(lower) || Double.isNaN(upper)) {
+            return Double.NaN;
+        }
+        if (lower >= upper) {
+            return 0;
+        }
+        double rank = 0;
+        double lowerRank = 0;
+        double upperRank = 0;
+        boolean lowerSet = false;
+        boolean upperSet = false;
+        double bucketStart = upperBounds[0] <= 0 ? Double.NEGATIVE_INFINITY : 0;
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                bucketStart = upperBounds[i - 1];
+            }
+            double bucketEnd = upperBounds[i];
+            if (!lowerSet && bucketStart >= lower) {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+            if (!upperSet && bucketStart >= upper) {
+                upperRank = rank;
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            if (!lowerSet && bucketStart < lower && bucketEnd > lower) {
+                lowerRank = interpolate(lower, rank, counts[i], bucketStart, bucketEnd);
+                lowerSet = true;
+            }
+            if (!upperSet && bucketStart < upper && bucketEnd > upper) {
+                upperRank = interpolate(upper, rank, counts[i], bucketStart, bucketEnd);
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) {
+                break;
+            }
+            rank = counts[i];
+        }
+        if (!lowerSet || lowerRank > total) {
+            lowerRank = total;
+        }
+        if (!upperSet || upperRank > total) {
+            upperRank = total;
+        }
+        return (upperRank - lowerRank) / total;
+    }
+
+    private static double interpolate(double v, double rank, double count, double bucketStart, double bucketEnd) {
+        if (bucketStart == Double.NEGATIVE_INFINITY) {
+            return count;
+        }
+        return rank + (count - rank) * (v - bucketStart) / (bucketEnd - bucketStart);
+    }
+
     private static void sortByBound(double[] bounds, double[] counts, int n) {
         // Insertion sort: bucket counts are small and usually already sorted.
         for (int i = 1; i < n; i++) {

@@ -256,6 +256,12 @@ public final class RangeFunctions {
     /** {@code mad_over_time}: the median of absolute deviations from the median. */
     public static double medianAbsoluteDeviation(double[] v, int from, int to, double[] scratch) {
         int n = to - from;
+        for (int i = from; i < to; i++) {
+            if (Double.isNaN(v[i])) {
+                // A NaN makes the median, and so the deviation, undefined.
+                return Double.NaN;
+            }
+        }
         System.arraycopy(v, from, scratch, 0, n);
         double median = quantile(0.5, scratch, n);
         for (int i = 0; i < n; i++) {

@@ -1,0 +1,401 @@
+package mimir.promql.engine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import mimir.model.Labels;
+import mimir.promql.engine.Evaluator.Grid;
+import mimir.promql.engine.Evaluator.Row;
+import mimir.promql.engine.Evaluator.Val;
+import mimir.promql.engine.Evaluator.VectorVal;
+import mimir.promql.functions.RangeFunctions;
+import mimir.promql.parser.AggregateExpr;
+import mimir.promql.parser.AggregateOp;
+
+/**
+ * Aggregation operators over whole step ranges: each input series is mapped to its output group once;
+ * per step the groups' running state lives in primitive arrays indexed by group, stamped with the step
+ * index so nothing is cleared between steps. Numerics follow Prometheus 3 (compensated sums, mean that
+ * switches to incremental form on overflow, Welford variance).
+ */
+final class AggregationEval {
+    private AggregationEval() {}
+
+    static Val evaluate(Evaluator ev, AggregateExpr e, Grid grid) {
+        AggregateOp op = e.op();
+        if (op == AggregateOp.COUNT_VALUES) {
+            return countValues(ev, e, grid);
+        }
+        double[] params = null;
+        if (e.param() != null) {
+            params = ev.scalarArg(e.param(), grid);
+        }
+        VectorVal input = ev.vectorArg(e.expr(), grid);
+        long before = input.points();
+        VectorVal out = switch (op) {
+            case TOPK, BOTTOMK, LIMITK, LIMIT_RATIO -> selectK(ev, e, params, input, grid.n());
+            default -> aggregate(ev, e, params, input, grid.n());
+        };
+        ev.release(before);
+        ev.hold(out.points());
+        return out;
+    }
+
+    private static int[] groups(List<Row> rows, AggregateExpr e, List<Labels> groupLabels) {
+        Map<Labels, Integer> ids = new HashMap<>();
+        Map<Labels, Integer> byInput = new HashMap<>();
+        int[] out = new int[rows.size()];
+        for (int k = 0; k < out.length; k++) {
+            Labels labels = rows.get(k).labels;
+            Integer cached = byInput.get(labels);
+            if (cached == null) {
+                Labels key = Aggregations.groupLabels(labels, e.grouping(), e.without());
+                cached = ids.get(key);
+                if (cached == null) {
+                    cached = ids.size();
+                    ids.put(key, cached);
+                    groupLabels.add(key);
+                }
+                byInput.put(labels, cached);
+            }
+            out[k] = cached;
+        }
+        return out;
+    }
+
+    private static VectorVal aggregate(Evaluator ev, AggregateExpr e, double[] params, VectorVal input, int n) {
+        AggregateOp op = e.op();
+        List<Row> rows = input.rows();
+        List<Labels> groupLabels = new ArrayList<>();
+        int[] groupOf = groups(rows, e, groupLabels);
+        int groups = groupLabels.size();
+        if (op == AggregateOp.QUANTILE) {
+            boolean nan = false;
+            double max = Double.NEGATIVE_INFINITY;
+            double min = Double.POSITIVE_INFINITY;
+            for (double q : params) {
+                nan |= Double.isNaN(q);
+                max = Math.max(max, q);
+                min = Math.min(min, q);
+            }
+            if (nan) {
+                ev.annotations.warn("quantile value should be between 0 and 1, got NaN", e.param().position());
+            }
+            if (max > 1) {
+                ev.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.g(max), e.param().position());
+            }
+            if (min < 0) {
+                ev.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.g(min), e.param().position());
+            }
+        }
+        int[] seen = new int[groups];
+        Arrays.fill(seen, -1);
+        double[] value = new double[groups];
+        double[] compensation = new double[groups];
+        double[] count = new double[groups];
+        double[] mean = new double[groups];
+        boolean[] incremental = new boolean[groups];
+        boolean[] dropName = new boolean[groups];
+        double[][] buffers = op == AggregateOp.QUANTILE ? new double[groups][] : null;
+        int[] sizes = op == AggregateOp.QUANTILE ? new int[groups] : null;
+        List<Row> out = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            out.add(Row.empty(groupLabels.get(g), n, false));
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < rows.size(); k++) {
+                Row row = rows.get(k);
+                double f = row.values[i];
+                if (Evaluator.absent(f)) {
+                    continue;
+                }
+                int g = groupOf[k];
+                if (row.dropName) {
+                    dropName[g] = true;
+                }
+                if (seen[g] != i) {
+                    seen[g] = i;
+                    value[g] = f;
+                    mean[g] = f;
+                    count[g] = 1;
+                    compensation[g] = 0;
+                    incremental[g] = false;
+                    switch (op) {
+                        case STDDEV, STDVAR -> value[g] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
+                        case GROUP -> value[g] = 1;
+                        case QUANTILE -> {
+                            if (buffers[g] == null) {
+                                buffers[g] = new double[8];
+                            }
+                            buffers[g][0] = f;
+                            sizes[g] = 1;
+                        }
+                        default -> {
+                        }
+                    }
+                    continue;
+                }
+                switch (op) {
+                    case SUM -> kahanAdd(f, value, compensation, g);
+                    case AVG -> {
+                        count[g]++;
+                        if (!incremental[g]) {
+                            double sum = value[g];
+                            double c = compensation[g];
+                            kahanAdd(f, value, compensation, g);
+                            if (!Double.isInfinite(value[g])) {
+                                break;
+                            }
+                            value[g] = sum;
+                            compensation[g] = c;
+                            incremental[g] = true;
+                            mean[g] = sum / (count[g] - 1);
+                            compensation[g] /= count[g] - 1;
+                        }
+                        double q = (count[g] - 1) / count[g];
+                        value[g] = q * mean[g];
+                        compensation[g] = q * compensation[g];
+                        kahanAdd(f / count[g], value, compensation, g);
+                        mean[g] = value[g];
+                    }
+                    case MAX -> {
+                        if (value[g] < f || Double.isNaN(value[g])) {
+                            value[g] = f;
+                        }
+                    }
+                    case MIN -> {
+                        if (value[g] > f || Double.isNaN(value[g])) {
+                            value[g] = f;
+                        }
+                    }
+                    case COUNT -> count[g]++;
+                    case STDDEV, STDVAR -> {
+                        count[g]++;
+                        double delta = f - mean[g];
+                        mean[g] += delta / count[g];
+                        value[g] += delta * (f - mean[g]);
+                    }
+                    case QUANTILE -> {
+                        if (sizes[g] == buffers[g].length) {
+                            buffers[g] = Arrays.copyOf(buffers[g], sizes[g] * 2);
+                        }
+                        buffers[g][sizes[g]++] = f;
+                    }
+                    default -> {
+                    }
+                }
+            }
+            for (int g = 0; g < groups; g++) {
+                if (seen[g] != i) {
+                    continue;
+                }
+                double result = switch (op) {
+                    case SUM -> Double.isInfinite(value[g]) ? value[g] : value[g] + compensation[g];
+                    case AVG -> incremental[g] ? mean[g] + compensation[g] : value[g] / count[g] + compensation[g] / count[g];
+                    case COUNT -> count[g];
+                    case STDVAR -> value[g] / count[g];
+                    case STDDEV -> Math.sqrt(value[g] / count[g]);
+                    case QUANTILE -> RangeFunctions.quantile(params[i], buffers[g], sizes[g]);
+                    default -> value[g];
+                };
+                out.get(g).values[i] = result;
+            }
+        }
+        List<Row> result = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            Row row = out.get(g);
+            if (row.count() > 0) {
+                row.dropName = dropName[g];
+                result.add(row);
+            }
+        }
+        return new VectorVal(result);
+    }
+
+    /** Prometheus's {@code kahansum.Inc} on the array slot {@code g}. */
+    static void kahanAdd(double f, double[] sum, double[] compensation, int g) {
+        double s = sum[g];
+        double t = s + f;
+        if (Double.isInfinite(t)) {
+            compensation[g] = 0;
+        }
+        else if (Math.abs(s) >= Math.abs(f)) {
+            compensation[g] += (s - t) + f;
+        }
+        else {
+            compensation[g] += (f - t) + s;
+        }
+        sum[g] = t;
+    }
+
+    private static VectorVal selectK(Evaluator ev, AggregateExpr e, double[] params, VectorVal input, int n) {
+        AggregateOp op = e.op();
+        List<Row> rows = input.rows();
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        boolean nan = false;
+        for (double p : params) {
+            nan |= Double.isNaN(p);
+            max = Math.max(max, p);
+            min = Math.min(min, p);
+        }
+        if (op == AggregateOp.LIMIT_RATIO) {
+            if (max == 0 && min == 0) {
+                return new VectorVal(List.of());
+            }
+            if (nan) {
+                throw QueryException.execution("Ratio value is NaN");
+            }
+            if (max > 1) {
+                ev.annotations.warn("ratio value should be between -1 and 1, got " + GoFormat.g(max) + ", capping to 1",
+                        e.param().position());
+            }
+            if (min < -1) {
+                ev.annotations.warn("ratio value should be between -1 and 1, got " + GoFormat.g(min) + ", capping to -1",
+                        e.param().position());
+            }
+        }
+        else {
+            if (!nan && max < 1) {
+                return new VectorVal(List.of());
+            }
+            if (nan) {
+                throw QueryException.execution("Parameter value is NaN");
+            }
+            if (min <= -9.223372036854775807E18) {
+                throw QueryException.execution("Scalar value " + GoFormat.v(min) + " underflows int64");
+            }
+            if (max >= 9.223372036854775807E18) {
+                throw QueryException.execution("Scalar value " + GoFormat.v(max) + " overflows int64");
+            }
+        }
+        List<Labels> groupLabels = new ArrayList<>();
+        int[] groupOf = groups(rows, e, groupLabels);
+        int groups = groupLabels.size();
+        int[][] members = new int[groups][];
+        int[] sizes = new int[groups];
+        for (int k = 0; k < rows.size(); k++) {
+            int g = groupOf[k];
+            if (members[g] == null) {
+                members[g] = new int[4];
+            }
+            if (sizes[g] == members[g].length) {
+                members[g] = Arrays.copyOf(members[g], sizes[g] * 2);
+            }
+            members[g][sizes[g]++] = k;
+        }
+        Row[] outputs = new Row[rows.size()];
+        List<Row> out = new ArrayList<>();
+        Integer[] order = new Integer[rows.size()];
+        double[] ratioOffsets = op == AggregateOp.LIMIT_RATIO ? new double[rows.size()] : null;
+        if (ratioOffsets != null) {
+            for (int k = 0; k < rows.size(); k++) {
+                ratioOffsets[k] = RatioSampler.offset(rows.get(k).labels);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            final int step = i;
+            long k = 0;
+            double ratio = 0;
+            if (op == AggregateOp.LIMIT_RATIO) {
+                ratio = Math.max(-1, Math.min(1, params[i]));
+                if (ratio == 0) {
+                    continue;
+                }
+            }
+            else {
+                k = Math.min((long) params[i], rows.size());
+                if (k < 1) {
+                    continue;
+                }
+            }
+            for (int g = 0; g < groups; g++) {
+                int present = 0;
+                for (int m = 0; m < sizes[g]; m++) {
+                    int index = members[g][m];
+                    if (!Evaluator.absent(rows.get(index).values[i])) {
+                        order[present++] = index;
+                    }
+                }
+                if (present == 0) {
+                    continue;
+                }
+                int take = present;
+                switch (op) {
+                    case TOPK -> {
+                        Arrays.sort(order, 0, present, (a, b) -> compareTop(rows.get(a).values[step], rows.get(b).values[step]));
+                        take = (int) Math.min(k, present);
+                    }
+                    case BOTTOMK -> {
+                        Arrays.sort(order, 0, present, (a, b) -> compareTop(-rows.get(a).values[step], -rows.get(b).values[step]));
+                        take = (int) Math.min(k, present);
+                    }
+                    case LIMITK -> take = (int) Math.min(k, present);
+                    default -> {
+                        int kept = 0;
+                        for (int m = 0; m < present; m++) {
+                            if (RatioSampler.keep(ratio, ratioOffsets[order[m]])) {
+                                order[kept++] = order[m];
+                            }
+                        }
+                        take = kept;
+                    }
+                }
+                for (int m = 0; m < take; m++) {
+                    int index = order[m];
+                    Row source = rows.get(index);
+                    if (outputs[index] == null) {
+                        outputs[index] = Row.empty(source.labels, n, source.dropName);
+                        out.add(outputs[index]);
+                    }
+                    outputs[index].values[i] = source.values[i];
+                }
+            }
+        }
+        return new VectorVal(out);
+    }
+
+    /** Descending, NaN last. */
+    private static int compareTop(double a, double b) {
+        boolean aNaN = Double.isNaN(a);
+        boolean bNaN = Double.isNaN(b);
+        if (aNaN || bNaN) {
+            return Boolean.compare(aNaN, bNaN);
+        }
+        return Double.compare(b, a) == 0 ? 0 : (a > b ? -1 : a < b ? 1 : 0);
+    }
+
+    private static Val countValues(Evaluator ev, AggregateExpr e, Grid grid) {
+        String label = Evaluator.stringArg(e.param());
+        if (label.isEmpty()) {
+            throw QueryException.execution("invalid label name \"" + label + "\"");
+        }
+        VectorVal input = ev.vectorArg(e.expr(), grid);
+        int n = grid.n();
+        List<String> grouping = new ArrayList<>(e.grouping());
+        if (!e.without()) {
+            grouping.add(label);
+        }
+        Map<Labels, Row> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            for (Row row : input.rows()) {
+                double f = row.values[i];
+                if (Evaluator.absent(f)) {
+                    continue;
+                }
+                Labels withValue = row.labels.toBuilder().set(label, Aggregations.formatValue(f)).build();
+                Labels key = Aggregations.groupLabels(withValue, grouping, e.without());
+                Row target = out.computeIfAbsent(key, l -> Row.empty(l, n, false));
+                target.values[i] = Evaluator.absent(target.values[i]) ? 1 : target.values[i] + 1;
+            }
+        }
+        ev.release(input.points());
+        VectorVal result = new VectorVal(new ArrayList<>(out.values()));
+        ev.hold(result.points());
+        return result;
+    }
+}
