@@ -290,7 +290,10 @@ final class AggregationEval {
         }
         Row[] outputs = new Row[rows.size()];
         List<Row> out = new ArrayList<>();
-        Integer[] order = new Integer[rows.size()];
+        int[] order = new int[rows.size()];
+        double[] keys = new double[rows.size()];
+        int[] scratchOrder = new int[rows.size()];
+        double[] scratchKeys = new double[rows.size()];
         double[] ratioOffsets = op == AggregateOp.LIMIT_RATIO ? new double[rows.size()] : null;
         if (ratioOffsets != null) {
             for (int k = 0; k < rows.size(); k++) {
@@ -326,12 +329,13 @@ final class AggregationEval {
                 }
                 int take = present;
                 switch (op) {
-                    case TOPK -> {
-                        Arrays.sort(order, 0, present, (a, b) -> compareTop(rows.get(a).values[step], rows.get(b).values[step]));
-                        take = (int) Math.min(k, present);
-                    }
-                    case BOTTOMK -> {
-                        Arrays.sort(order, 0, present, (a, b) -> compareTop(-rows.get(a).values[step], -rows.get(b).values[step]));
+                    case TOPK, BOTTOMK -> {
+                        // Sort key: descending value for topk, ascending for bottomk; NaN always last.
+                        for (int m = 0; m < present; m++) {
+                            double value = rows.get(order[m]).values[step];
+                            keys[m] = op == AggregateOp.TOPK ? -value : value;
+                        }
+                        IndexSort.stableSortNaNLast(order, keys, present, scratchOrder, scratchKeys);
                         take = (int) Math.min(k, present);
                     }
                     case LIMITK -> take = (int) Math.min(k, present);
@@ -357,16 +361,6 @@ final class AggregationEval {
             }
         }
         return new VectorVal(out);
-    }
-
-    /** Descending, NaN last. */
-    private static int compareTop(double a, double b) {
-        boolean aNaN = Double.isNaN(a);
-        boolean bNaN = Double.isNaN(b);
-        if (aNaN || bNaN) {
-            return Boolean.compare(aNaN, bNaN);
-        }
-        return Double.compare(b, a) == 0 ? 0 : (a > b ? -1 : a < b ? 1 : 0);
     }
 
     private static Val countValues(Evaluator ev, AggregateExpr e, Grid grid) {
