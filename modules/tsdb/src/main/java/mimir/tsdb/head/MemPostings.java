@@ -73,7 +73,7 @@ public final class MemPostings {
         }
 
         Postings snapshot() {
-            return new ArrayPostings(Arrays.copyOf(refs, size), size);
+            return Postings.ofSnapshot(Arrays.copyOf(refs, size), size);
         }
     }
 

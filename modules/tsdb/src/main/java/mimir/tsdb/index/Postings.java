@@ -35,6 +35,14 @@ public interface Postings {
         return new ListPostings(refs.clone(), refs.length);
     }
 
+    /**
+     * Postings over the first {@code size} refs of an array the caller hands over and never changes
+     * again (a snapshot), already sorted and unique; not copied or checked.
+     */
+    static Postings ofSnapshot(long[] refs, int size) {
+        return new ListPostings(refs, size);
+    }
+
     /** Refs present in every input. */
     static Postings intersect(List<Postings> inputs) {
         return switch (inputs.size()) {
