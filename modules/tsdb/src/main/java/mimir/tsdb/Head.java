@@ -190,9 +190,17 @@ public final class Head implements Queryable, Closeable {
         return stripes[(int) (ref & (STRIPES - 1))];
     }
 
+    /**
+     * The stripe of a label set, from the <em>high</em> bits of a multiplicative hash: the stripe's
+     * {@code HashMap} indexes by the low bits, and taking the stripe from those too would leave each map
+     * using 1/256 of its buckets (long collision chains turned into tree bins).
+     */
+    static int labelsStripeIndex(int hash) {
+        return (hash * 0x9E3779B9) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES));
+    }
+
     private Stripe labelsStripe(Labels labels) {
-        int hash = labels.hashCode();
-        return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
+        return stripes[labelsStripeIndex(labels.hashCode())];
     }
 
     /** The live series with this ref, or null. */

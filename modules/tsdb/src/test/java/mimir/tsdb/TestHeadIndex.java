@@ -139,4 +139,17 @@ class TestHeadIndex {
         }
         return result;
     }
+
+    @Test
+    void labelSetsSpreadOverStripesAndOverEachStripesHashBuckets() {
+        // 65,536 series in 256 stripes: ~256 per stripe, whose HashMap (512 buckets) indexes by (h ^ h >>> 16).
+        java.util.Map<Integer, java.util.Set<Integer>> bucketsByStripe = new java.util.HashMap<>();
+        for (int i = 0; i < 65_536; i++) {
+            int hash = Labels.of("__name__", "metric_" + i % 100, "pod", "pod-" + i).hashCode();
+            bucketsByStripe.computeIfAbsent(Head.labelsStripeIndex(hash), stripe -> new java.util.HashSet<>()).add((hash ^ hash >>> 16) & 511);
+        }
+        assertThat(bucketsByStripe).hasSize(256);
+        // Correlated stripe and bucket bits would leave two buckets per stripe and turn them into tree bins.
+        assertThat(bucketsByStripe.values()).allSatisfy(buckets -> assertThat(buckets.size()).isGreaterThan(120));
+    }
 }
