@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -37,7 +36,7 @@ class TestCompactor {
             SplittableRandom random = new SplittableRandom(seed);
             TreeMap<Labels, Samples> truth = TestingSeries.random(random, 1 + random.nextInt(80), 600, START);
             // Every sample goes to one or more of three blocks, so blocks overlap in time and share identical samples.
-            List<TreeMap<Labels, Samples>> parts = split(truth, 3, random);
+            List<TreeMap<Labels, Samples>> parts = TestingSeries.split(truth, 3, random);
             List<Block> blocks = new ArrayList<>();
             try {
                 for (TreeMap<Labels, Samples> part : parts) {
@@ -181,32 +180,6 @@ class TestCompactor {
     }
 
     /** Splits each series' samples over {@code count} parts; some samples land in several parts. */
-    private static List<TreeMap<Labels, Samples>> split(Map<Labels, Samples> truth, int count, SplittableRandom random) {
-        List<TreeMap<Labels, Samples>> parts = new ArrayList<>();
-        for (int p = 0; p < count; p++) {
-            parts.add(new TreeMap<>());
-        }
-        truth.forEach((labels, samples) -> {
-            long[][] timestamps = new long[count][samples.size()];
-            long[][] values = new long[count][samples.size()];
-            int[] sizes = new int[count];
-            for (int i = 0; i < samples.size(); i++) {
-                int owner = random.nextInt(count);
-                for (int p = 0; p < count; p++) {
-                    if (p == owner || random.nextInt(5) == 0) {
-                        timestamps[p][sizes[p]] = samples.timestamps()[i];
-                        values[p][sizes[p]] = samples.values()[i];
-                        sizes[p]++;
-                    }
-                }
-            }
-            for (int p = 0; p < count; p++) {
-                parts.get(p).put(labels, new Samples(Arrays.copyOf(timestamps[p], sizes[p]), Arrays.copyOf(values[p], sizes[p])));
-            }
-        });
-        return parts;
-    }
-
     private Block write(Map<Labels, Samples> series, int level) throws IOException {
         long[] range = TestingSeries.range(series);
         if (range[0] == Long.MAX_VALUE) {

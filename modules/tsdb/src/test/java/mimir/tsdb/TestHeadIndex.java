@@ -139,4 +139,41 @@ class TestHeadIndex {
         }
         return result;
     }
+
+    @Test
+    void labelSetsSpreadOverStripesAndOverEachStripesHashBuckets() {
+        // 65,536 series in 256 stripes: ~256 per stripe, whose HashMap (512 buckets) indexes by (h ^ h >>> 16).
+        java.util.Map<Integer, java.util.Set<Integer>> bucketsByStripe = new java.util.HashMap<>();
+        for (int i = 0; i < 65_536; i++) {
+            int hash = Labels.of("__name__", "metric_" + i % 100, "pod", "pod-" + i).hashCode();
+            bucketsByStripe.computeIfAbsent(Head.labelsStripeIndex(hash), stripe -> new java.util.HashSet<>()).add((hash ^ hash >>> 16) & 511);
+        }
+        assertThat(bucketsByStripe).hasSize(256);
+        // Correlated stripe and bucket bits would leave two buckets per stripe and turn them into tree bins.
+        assertThat(bucketsByStripe.values()).allSatisfy(buckets -> assertThat(buckets.size()).isGreaterThan(120));
+    }
+
+    @Test
+    void postingsTakenEarlierKeepTheirContentsWhileTheIndexChanges() {
+        mimir.tsdb.head.MemPostings index = new mimir.tsdb.head.MemPostings();
+        Labels labels = Labels.of("job", "api");
+        for (long ref = 10; ref <= 50; ref += 10) {
+            index.add(ref, labels);
+        }
+        mimir.tsdb.index.Postings before = index.get("job", "api");
+        index.add(60, labels);
+        index.add(25, labels);
+        index.delete(30, labels);
+        index.delete(10, labels);
+        assertThat(refs(before)).containsExactly(10L, 20L, 30L, 40L, 50L);
+        assertThat(refs(index.get("job", "api"))).containsExactly(20L, 25L, 40L, 50L, 60L);
+    }
+
+    private static List<Long> refs(mimir.tsdb.index.Postings postings) {
+        List<Long> refs = new ArrayList<>();
+        while (postings.next()) {
+            refs.add(postings.at());
+        }
+        return refs;
+    }
 }

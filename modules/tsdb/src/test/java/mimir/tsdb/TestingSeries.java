@@ -1,6 +1,7 @@
 package mimir.tsdb;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -137,6 +138,33 @@ final class TestingSeries {
         return chunks;
     }
 
+    /** Splits the model into {@code count} parts: each sample goes to one random part and to every other part with probability 1/5. */
+    static List<TreeMap<Labels, Samples>> split(Map<Labels, Samples> truth, int count, SplittableRandom random) {
+        List<TreeMap<Labels, Samples>> parts = new ArrayList<>();
+        for (int p = 0; p < count; p++) {
+            parts.add(new TreeMap<>());
+        }
+        truth.forEach((labels, samples) -> {
+            long[][] timestamps = new long[count][samples.size()];
+            long[][] values = new long[count][samples.size()];
+            int[] sizes = new int[count];
+            for (int i = 0; i < samples.size(); i++) {
+                int owner = random.nextInt(count);
+                for (int p = 0; p < count; p++) {
+                    if (p == owner || random.nextInt(5) == 0) {
+                        timestamps[p][sizes[p]] = samples.timestamps()[i];
+                        values[p][sizes[p]] = samples.values()[i];
+                        sizes[p]++;
+                    }
+                }
+            }
+            for (int p = 0; p < count; p++) {
+                parts.get(p).put(labels, new Samples(Arrays.copyOf(timestamps[p], sizes[p]), Arrays.copyOf(values[p], sizes[p])));
+            }
+        });
+        return parts;
+    }
+
     /** Block range covering every sample: [first, last + 1). */
     static long[] range(Map<Labels, Samples> series) {
         long min = Long.MAX_VALUE;
@@ -240,7 +268,7 @@ final class TestingSeries {
                     kept++;
                 }
             }
-            result.put(labels, new Samples(java.util.Arrays.copyOf(timestamps, kept), java.util.Arrays.copyOf(values, kept)));
+            result.put(labels, new Samples(Arrays.copyOf(timestamps, kept), Arrays.copyOf(values, kept)));
         });
         return result;
     }

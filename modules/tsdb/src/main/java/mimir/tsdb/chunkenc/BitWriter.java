@@ -67,10 +67,22 @@ public final class BitWriter {
             bits <<= 8;
             count -= 8;
         }
-        while (count > 0) {
-            writeBit(bits < 0);
-            bits <<= 1;
-            count--;
+        if (count > 0) {
+            // The last 1..7 bits in at most two byte operations instead of one call per bit.
+            int top = (int) (bits >>> 56) & (0xff << (8 - count)) & 0xff;
+            if (freeBits == 0) {
+                append((byte) top);
+                freeBits = 8 - count;
+            }
+            else if (count <= freeBits) {
+                bytes[length - 1] |= (byte) (top >>> (8 - freeBits));
+                freeBits -= count;
+            }
+            else {
+                bytes[length - 1] |= (byte) (top >>> (8 - freeBits));
+                append((byte) (top << freeBits));
+                freeBits = 8 - (count - freeBits);
+            }
         }
     }
 

@@ -17,9 +17,16 @@ public final class XorChunk {
 
     final BitWriter stream;
 
+    /**
+     * Initial capacity of a new chunk's buffer: the first samples (a varint timestamp and 8 raw value
+     * bytes, then a few bytes each) fit; the buffer doubles from there. Kept small because every head
+     * series holds one open chunk, most of them young.
+     */
+    public static final int INITIAL_CAPACITY = 32;
+
     /** An empty chunk. */
     public XorChunk() {
-        this.stream = new BitWriter(128);
+        this.stream = new BitWriter(INITIAL_CAPACITY);
         stream.writeByte(0);
         stream.writeByte(0);
     }

@@ -37,11 +37,18 @@ public final class MemPostings {
         }
     }
 
-    /** Sorted refs of one label value; {@code value} is the interned string. */
+    /**
+     * Sorted refs of one label value; {@code value} is the interned string. Snapshots share the array:
+     * appending a greater ref writes past every snapshot's end, and any other change (an insertion in
+     * the middle, a removal) first copies the array if a snapshot may still read it. So a query costs no
+     * copy of the lists it reads, and postings intersection allocates nothing per series.
+     */
     private static final class RefList {
         final String value;
         long[] refs = new long[2];
         int size;
+        /** True while a snapshot may read {@code refs}. */
+        boolean shared;
 
         RefList(String value) {
             this.value = value;
@@ -50,8 +57,13 @@ public final class MemPostings {
         void add(long ref) {
             if (size == refs.length) {
                 refs = Arrays.copyOf(refs, size + (size >> 1) + 2);
+                shared = false;
             }
-            // Refs arrive almost always in increasing order: insert from the end.
+            if (size == 0 || refs[size - 1] < ref) {
+                refs[size++] = ref;
+                return;
+            }
+            unshare();
             int i = size;
             while (i > 0 && refs[i - 1] > ref) {
                 refs[i] = refs[i - 1];
@@ -64,6 +76,7 @@ public final class MemPostings {
         void remove(long ref) {
             int i = Arrays.binarySearch(refs, 0, size, ref);
             if (i >= 0) {
+                unshare();
                 System.arraycopy(refs, i + 1, refs, i, size - i - 1);
                 size--;
                 if (size < refs.length / 4 && refs.length > 8) {
@@ -72,8 +85,16 @@ public final class MemPostings {
             }
         }
 
+        private void unshare() {
+            if (shared) {
+                refs = refs.clone();
+                shared = false;
+            }
+        }
+
         Postings snapshot() {
-            return Postings.ofSnapshot(Arrays.copyOf(refs, size), size);
+            shared = true;
+            return Postings.ofSnapshot(refs, size);
         }
     }
 

@@ -298,7 +298,7 @@ public final class MemSeries {
         }
         if (openChunk != null) {
             // Chunk, bit writer, appender and the writer's array (capacity at least the length).
-            bytes += 16 + 32 + 48 + 16 + Math.max(128, openChunk.length());
+            bytes += 16 + 32 + 48 + 16 + Math.max(XorChunk.INITIAL_CAPACITY, openChunk.length());
         }
         return bytes;
     }
