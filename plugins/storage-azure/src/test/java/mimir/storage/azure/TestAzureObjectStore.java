@@ -137,4 +137,13 @@ class TestAzureObjectStore extends AbstractTestObjectStore {
         assertThat(AzureObjectStoreProvider.config(s, values.with(s.endpointSuffix(), "blob.core.chinacloudapi.cn")).endpoint())
                 .isEqualTo("https://acct.blob.core.chinacloudapi.cn");
     }
+
+    /** Run once with -Dmimir.bench=true: 256 MiB up and down against the emulator, peak heap above idle. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "mimir.bench", matches = "true")
+    void throughput256MiB() throws Exception {
+        String report = mimir.testing.ThroughputBench.run("azure", store(), 256L * 1024 * 1024);
+        System.out.println(report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/bench-azure.txt"), report + "\n");
+    }
 }

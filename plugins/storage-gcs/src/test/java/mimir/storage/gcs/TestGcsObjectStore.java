@@ -85,4 +85,13 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
         assertThatIllegalArgumentException().isThrownBy(() -> real.open(StorageScope.BLOCKS, values))
                 .withMessageStartingWith("-blocks-storage.gcs.service-account is not a valid service account JSON");
     }
+
+    /** Run once with -Dmimir.bench=true: 256 MiB up and down against the emulator, peak heap above idle. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "mimir.bench", matches = "true")
+    void throughput256MiB() throws Exception {
+        String report = mimir.testing.ThroughputBench.run("gcs", store(), 256L * 1024 * 1024);
+        System.out.println(report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/bench-gcs.txt"), report + "\n");
+    }
 }

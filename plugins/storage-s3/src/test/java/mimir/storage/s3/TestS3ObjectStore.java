@@ -164,4 +164,13 @@ class TestS3ObjectStore extends AbstractTestObjectStore {
         assertThat(S3ObjectStore.compareUtf8("a/", "a0")).isNegative();
         assertThat(S3ObjectStore.compareUtf8("a/", "a.b")).isPositive();
     }
+
+    /** Run once with -Dmimir.bench=true: 256 MiB up and down against the emulator, peak heap above idle. */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "mimir.bench", matches = "true")
+    void throughput256MiB() throws Exception {
+        String report = mimir.testing.ThroughputBench.run("s3", store(), 256L * 1024 * 1024);
+        System.out.println(report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target/bench-s3.txt"), report + "\n");
+    }
 }
