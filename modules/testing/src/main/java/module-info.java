@@ -6,6 +6,7 @@ module mimir.testing {
     requires transitive mimir.spi;
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
+    requires java.management;
 
     exports mimir.testing;
 }

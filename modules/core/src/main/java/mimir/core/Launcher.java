@@ -125,6 +125,7 @@ public final class Launcher {
         CoreGraph graph;
         try {
             graph = DaggerCoreGraph.factory().create(config, storage, Clock.systemUTC());
+            storage.bindMetrics(graph.prometheusRegistry());
             graph.serverConfig();
         }
         catch (IllegalArgumentException e) {

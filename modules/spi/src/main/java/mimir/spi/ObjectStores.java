@@ -16,5 +16,14 @@ public interface ObjectStores {
      *                                  configuration is invalid
      * @throws IOException if the store cannot be reached
      */
-    ObjectStore open(StorageScope scope) throws IOException;
+    default ObjectStore open(StorageScope scope) throws IOException {
+        return open(scope, scope.flagPrefix());
+    }
+
+    /**
+     * Like {@link #open(StorageScope)}, for a component: the store's operations are counted in
+     * {@code thanos_objstore_bucket_operations_total} and its siblings with labels
+     * {@code component} and {@code bucket} set to {@code component} (e.g. {@code compactor}), as in Mimir.
+     */
+    ObjectStore open(StorageScope scope, String component) throws IOException;
 }

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mimir.spi.ObjectStores;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
@@ -31,6 +33,8 @@ public final class StorageConfig implements ObjectStores {
 
     private final Map<String, ObjectStoreProvider> providers;
     private final Map<StorageScope, Setting<String>> backendSettings;
+    private final Map<StorageScope, Setting<String>> prefixSettings;
+    private MeterRegistry meterRegistry = new SimpleMeterRegistry();
     private final Map<StorageScope, Map<String, List<Setting<?>>>> providerSettings;
     private final Path pluginDir;
     private ConfigValues values;
@@ -49,10 +53,13 @@ public final class StorageConfig implements ObjectStores {
         this.providers = Map.copyOf(byName);
         this.pluginDir = requireNonNull(pluginDir, "pluginDir is null");
         this.backendSettings = new LinkedHashMap<>();
+        this.prefixSettings = new LinkedHashMap<>();
         this.providerSettings = new LinkedHashMap<>();
         for (StorageScope scope : SCOPES) {
             backendSettings.put(scope, Setting.basic(scope.flag("backend"), scope.yaml("backend"), ValueTypes.STRING, "filesystem",
                     "Backend storage to use. Supported backends are: s3, gcs, azure, swift, filesystem."));
+            prefixSettings.put(scope, Setting.basic(scope.flag("storage-prefix"), scope.yaml("storage_prefix"), ValueTypes.STRING, "",
+                    "Prefix for all objects stored in the backend storage. For simplicity, it may only contain digits and English alphabet letters."));
             Map<String, List<Setting<?>>> perProvider = new LinkedHashMap<>();
             for (ObjectStoreProvider provider : providers) {
                 perProvider.put(provider.name(), List.copyOf(provider.settings(scope)));
@@ -65,6 +72,7 @@ public final class StorageConfig implements ObjectStores {
     public void register(ConfigRegistry registry) {
         for (StorageScope scope : SCOPES) {
             registry.register(backendSettings.get(scope));
+            registry.register(prefixSettings.get(scope));
             providerSettings.get(scope).values().forEach(settings -> settings.forEach(registry::register));
         }
     }
@@ -72,6 +80,11 @@ public final class StorageConfig implements ObjectStores {
     /** Binds the loaded configuration; {@link #open} and {@link #backend} read from it. */
     public void bind(ConfigValues values) {
         this.values = requireNonNull(values, "values is null");
+    }
+
+    /** Where opened stores record their operations; until called, a private registry. */
+    public void bindMetrics(MeterRegistry registry) {
+        this.meterRegistry = requireNonNull(registry, "registry is null");
     }
 
     /** The backend a scope uses, after {@code common.storage} precedence. */
@@ -100,8 +113,13 @@ public final class StorageConfig implements ObjectStores {
                 + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there and restart");
     }
 
+    /**
+     * Opens the store of a scope, below its {@code storage_prefix} if set, with its operations recorded
+     * for {@code component}.
+     */
     @Override
-    public ObjectStore open(StorageScope scope) throws IOException {
+    public ObjectStore open(StorageScope scope, String component) throws IOException {
+        requireNonNull(component, "component is null");
         if (!backendSettings.containsKey(scope)) {
             throw new IllegalArgumentException("unknown storage scope " + scope.flagPrefix());
         }
@@ -133,7 +151,17 @@ public final class StorageConfig implements ObjectStores {
                 return base.isSet(setting) || (commonSetting != null && base.isSet(commonSetting));
             }
         };
-        return providers.get(backend).open(scope, withCommon);
+        Setting<String> prefixSetting = prefixSettings.get(scope);
+        String prefix = effective(values, prefixSetting, prefixSettings.get(StorageScope.COMMON));
+        if (!prefix.isEmpty() && !prefix.chars().allMatch(c -> c < 128 && Character.isLetterOrDigit(c))) {
+            throw new IllegalArgumentException("-" + prefixSetting.flag() + "=" + prefix + ": storage prefix contains invalid characters,"
+                    + " it may only contain digits and English alphabet letters");
+        }
+        ObjectStore store = providers.get(backend).open(scope, withCommon);
+        if (!prefix.isEmpty()) {
+            store = new PrefixedObjectStore(store, prefix);
+        }
+        return new InstrumentedObjectStore(store, meterRegistry, component);
     }
 
     private static <T> T effective(ConfigValues values, Setting<T> own, Setting<T> common) {
@@ -148,6 +176,7 @@ public final class StorageConfig implements ObjectStores {
         List<Setting<?>> all = new ArrayList<>();
         for (StorageScope scope : SCOPES) {
             all.add(backendSettings.get(scope));
+            all.add(prefixSettings.get(scope));
             providerSettings.get(scope).values().forEach(all::addAll);
         }
         return all;

@@ -1,0 +1,462 @@
+package mimir.storage.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import mimir.spi.objstore.NoSuchObjectException;
+import mimir.spi.objstore.ObjectAttributes;
+import mimir.spi.objstore.ObjectKeys;
+import mimir.spi.objstore.ObjectStore;
+import mimir.storage.s3.S3ObjectStoreProvider.S3Config;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * An {@link ObjectStore} on one S3 bucket.
+ *
+ * <p>Uploads are streamed: an object smaller than one part is sent with one PutObject; a larger one
+ * with a multipart upload whose parts are read from the input one at a time, so memory stays at one
+ * part ({@value #DEFAULT_PART_SIZE} bytes) per concurrent upload, whatever the object size. A failed
+ * multipart upload is aborted, so the previous object (if any) stays. Downloads stream the response
+ * body; ranged reads use an HTTP Range. Transient errors (5xx, throttling, connection resets) are
+ * retried by the SDK's standard retry strategy with exponential backoff and jitter.
+ */
+public final class S3ObjectStore implements ObjectStore {
+    static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+    private static final int MAX_ATTEMPTS = 10;
+    private static final int FIRST_READ = 64 * 1024;
+
+    private final S3Client client;
+    private final S3Config config;
+    private final int partSize;
+
+    S3ObjectStore(S3Client client, S3Config config, int partSize) {
+        this.client = requireNonNull(client, "client is null");
+        this.config = requireNonNull(config, "config is null");
+        if (partSize < 5 * 1024 * 1024) {
+            throw new IllegalArgumentException("S3 parts are at least 5 MiB");
+        }
+        this.partSize = partSize;
+    }
+
+    /**
+     * Builds the client and checks that the bucket is reachable with the configured credentials.
+     *
+     * @throws IllegalArgumentException if the bucket does not exist or the credentials are refused (the message names the flag)
+     * @throws IOException if the endpoint cannot be reached
+     */
+    static S3ObjectStore open(S3Config config) throws IOException {
+        S3Client client = client(config);
+        try {
+            client.headBucket(b -> b.bucket(config.bucket()));
+        }
+        catch (NoSuchBucketException e) {
+            client.close();
+            throw new IllegalArgumentException(config.bucketFlag() + "=" + config.bucket() + ": bucket does not exist"
+                    + (config.endpoint() == null ? "" : " at " + config.endpoint()), e);
+        }
+        catch (S3Exception e) {
+            client.close();
+            if (e.statusCode() == 404) {
+                throw new IllegalArgumentException(config.bucketFlag() + "=" + config.bucket() + ": bucket does not exist"
+                        + (config.endpoint() == null ? "" : " at " + config.endpoint()), e);
+            }
+            if (e.statusCode() == 403 || e.statusCode() == 401) {
+                throw new IllegalArgumentException(config.bucketFlag() + "=" + config.bucket() + ": access denied (HTTP " + e.statusCode()
+                        + "); check " + config.accessKeyFlag() + " and the secret access key, or the credentials of the AWS default chain", e);
+            }
+            throw new IOException(config.bucketFlag() + "=" + config.bucket() + ": cannot check the bucket: " + e.getMessage(), e);
+        }
+        catch (SdkClientException e) {
+            client.close();
+            if (e.getMessage() != null && e.getMessage().contains("credentials")) {
+                throw new IllegalArgumentException("no S3 credentials: set " + config.accessKeyFlag()
+                        + " and the secret access key, or provide credentials to the AWS default chain: " + e.getMessage(), e);
+            }
+            throw new IOException((config.endpoint() == null ? config.regionFlag() + "=" + config.region() : config.endpointFlag() + "=" + config.endpoint())
+                    + ": cannot reach S3: " + e.getMessage(), e);
+        }
+        return new S3ObjectStore(client, config, DEFAULT_PART_SIZE);
+    }
+
+    static S3Client client(S3Config config) {
+        AwsCredentialsProvider credentials;
+        if (!config.accessKeyId().isEmpty()) {
+            credentials = StaticCredentialsProvider.create(config.sessionToken().isEmpty()
+                    ? AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())
+                    : AwsSessionCredentials.create(config.accessKeyId(), config.secretAccessKey(), config.sessionToken()));
+        }
+        else {
+            credentials = DefaultCredentialsProvider.builder().build();
+        }
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(100)
+                        .connectionTimeout(Duration.ofSeconds(10))
+                        .socketTimeout(Duration.ofMinutes(2)))
+                .credentialsProvider(credentials)
+                .region(region(config))
+                .crossRegionAccessEnabled(config.region().isEmpty() && config.endpoint() == null)
+                .forcePathStyle(config.pathStyle())
+                // Checksums only where S3 requires them: S3-compatible servers differ in their support of
+                // the newer flexible checksums and aws-chunked bodies.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+        if (config.endpoint() != null) {
+            builder.endpointOverride(config.endpoint());
+        }
+        return builder.build();
+    }
+
+    private static Region region(S3Config config) {
+        if (!config.region().isEmpty()) {
+            return Region.of(config.region());
+        }
+        if (config.endpoint() == null) {
+            try {
+                return new DefaultAwsRegionProviderChain().getRegion();
+            }
+            catch (SdkClientException e) {
+                // No region anywhere: cross-region access finds the bucket's region from us-east-1.
+            }
+        }
+        return Region.US_EAST_1;
+    }
+
+    @Override
+    public String backend() {
+        return "s3";
+    }
+
+    @Override
+    public InputStream get(String key) throws IOException {
+        ObjectKeys.validate(key);
+        return open(key, null);
+    }
+
+    @Override
+    public InputStream getRange(String key, long offset, long length) throws IOException {
+        ObjectKeys.validate(key);
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative: " + offset);
+        }
+        if (length < -1) {
+            throw new IllegalArgumentException("length must be -1 or at least 0: " + length);
+        }
+        if (length == 0) {
+            if (attributes(key).isEmpty()) {
+                throw new NoSuchObjectException(key);
+            }
+            return InputStream.nullInputStream();
+        }
+        String range = length == -1 || offset > Long.MAX_VALUE - length ? "bytes=" + offset + "-" : "bytes=" + offset + "-" + (offset + length - 1);
+        return open(key, range);
+    }
+
+    private InputStream open(String key, String range) throws IOException {
+        try {
+            ResponseInputStream<GetObjectResponse> response = client.getObject(b -> b.bucket(config.bucket()).key(key).range(range));
+            return new AbortingInputStream(response);
+        }
+        catch (NoSuchKeyException e) {
+            throw new NoSuchObjectException(key);
+        }
+        catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new NoSuchObjectException(key);
+            }
+            if (e.statusCode() == 416 && range != null) {
+                return InputStream.nullInputStream();  // the range starts at or past the end
+            }
+            throw failure("get", key, e);
+        }
+        catch (SdkException e) {
+            throw failure("get", key, e);
+        }
+    }
+
+    @Override
+    public void put(String key, InputStream data) throws IOException {
+        ObjectKeys.validate(key);
+        requireNonNull(data, "data is null");
+        byte[] first = readUpTo(data, partSize);
+        if (first.length < partSize) {
+            try {
+                client.putObject(putRequest(key), RequestBody.fromInputStream(new ByteArrayInputStream(first), first.length));
+            }
+            catch (SdkException e) {
+                throw failure("upload", key, e);
+            }
+            return;
+        }
+        putMultipart(key, first, data);
+    }
+
+    private void putMultipart(String key, byte[] first, InputStream data) throws IOException {
+        String uploadId;
+        try {
+            CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder().bucket(config.bucket()).key(key);
+            if (!config.storageClass().isEmpty()) {
+                create.storageClass(config.storageClass());
+            }
+            switch (config.sseType()) {
+                case "SSE-S3" -> create.serverSideEncryption(ServerSideEncryption.AES256);
+                case "SSE-KMS" -> create.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId())
+                        .ssekmsEncryptionContext(config.kmsEncryptionContextBase64());
+                default -> { }
+            }
+            uploadId = client.createMultipartUpload(create.build()).uploadId();
+        }
+        catch (SdkException e) {
+            throw failure("upload", key, e);
+        }
+        boolean completed = false;
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            byte[] buffer = first;
+            int length = first.length;
+            while (length > 0) {
+                int partNumber = parts.size() + 1;
+                int partLength = length;
+                String etag = client.uploadPart(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
+                                .contentLength((long) partLength),
+                        RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, partLength), partLength)).eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                length = readFully(data, buffer);
+            }
+            client.completeMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+            completed = true;
+        }
+        catch (SdkException e) {
+            throw failure("upload", key, e);
+        }
+        finally {
+            if (!completed) {
+                try {
+                    client.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId));
+                }
+                catch (SdkException e) {
+                    // The bucket's lifecycle rules clean up what abort could not.
+                }
+            }
+        }
+    }
+
+    private PutObjectRequest putRequest(String key) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(config.bucket()).key(key);
+        if (!config.storageClass().isEmpty()) {
+            put.storageClass(config.storageClass());
+        }
+        switch (config.sseType()) {
+            case "SSE-S3" -> put.serverSideEncryption(ServerSideEncryption.AES256);
+            case "SSE-KMS" -> put.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(config.kmsKeyId())
+                    .ssekmsEncryptionContext(config.kmsEncryptionContextBase64());
+            default -> { }
+        }
+        return put.build();
+    }
+
+    /** Reads up to {@code limit} bytes, growing the buffer as data arrives so that small objects stay small. */
+    static byte[] readUpTo(InputStream input, int limit) throws IOException {
+        byte[] buffer = new byte[Math.min(FIRST_READ, limit)];
+        int length = 0;
+        while (true) {
+            if (length == buffer.length) {
+                if (length == limit) {
+                    return buffer;
+                }
+                buffer = Arrays.copyOf(buffer, (int) Math.min((long) limit, buffer.length * 2L));
+            }
+            int read = input.read(buffer, length, buffer.length - length);
+            if (read < 0) {
+                return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+            }
+            length += read;
+        }
+    }
+
+    private static int readFully(InputStream input, byte[] buffer) throws IOException {
+        int length = 0;
+        while (length < buffer.length) {
+            int read = input.read(buffer, length, buffer.length - length);
+            if (read < 0) {
+                break;
+            }
+            length += read;
+        }
+        return length;
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        ObjectKeys.validate(key);
+        try {
+            client.deleteObject(b -> b.bucket(config.bucket()).key(key));
+        }
+        catch (NoSuchKeyException e) {
+            // deletion is idempotent
+        }
+        catch (SdkException e) {
+            throw failure("delete", key, e);
+        }
+    }
+
+    @Override
+    public Optional<ObjectAttributes> attributes(String key) throws IOException {
+        ObjectKeys.validate(key);
+        try {
+            HeadObjectResponse head = client.headObject(b -> b.bucket(config.bucket()).key(key));
+            return Optional.of(new ObjectAttributes(head.contentLength(), head.lastModified()));
+        }
+        catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+        catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failure("attributes", key, e);
+        }
+        catch (SdkException e) {
+            throw failure("attributes", key, e);
+        }
+    }
+
+    @Override
+    public void list(String prefix, ListMode mode, Consumer<String> consumer) throws IOException {
+        requireNonNull(prefix, "prefix is null");
+        requireNonNull(mode, "mode is null");
+        requireNonNull(consumer, "consumer is null");
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page;
+            try {
+                page = client.listObjectsV2(b -> b.bucket(config.bucket()).prefix(prefix.isEmpty() ? null : prefix)
+                        .delimiter(mode == ListMode.DELIMITED ? "/" : null).continuationToken(continuation));
+            }
+            catch (SdkException e) {
+                throw failure("iter", prefix, e);
+            }
+            // Keys and common prefixes come in separate lists; S3 orders each page's union by UTF-8 bytes.
+            List<String> entries = new ArrayList<>(page.contents().size() + page.commonPrefixes().size());
+            for (S3Object object : page.contents()) {
+                entries.add(object.key());
+            }
+            for (CommonPrefix common : page.commonPrefixes()) {
+                entries.add(common.prefix());
+            }
+            if (!page.commonPrefixes().isEmpty()) {
+                entries.sort(S3ObjectStore::compareUtf8);
+            }
+            entries.forEach(consumer);
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+    }
+
+    /** Compares strings by their UTF-8 bytes, which is code point order. */
+    static int compareUtf8(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private IOException failure(String operation, String key, SdkException e) {
+        return new IOException("s3 " + operation + " " + config.bucket() + "/" + key + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * A response body that aborts the connection when closed before its end, instead of reading the
+     * rest of a possibly huge object to reuse the connection.
+     */
+    private static final class AbortingInputStream extends FilterInputStream {
+        private final ResponseInputStream<?> response;
+        private boolean eof;
+
+        AbortingInputStream(ResponseInputStream<?> response) {
+            super(response);
+            this.response = response;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            eof |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            eof |= n < 0;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!eof) {
+                response.abort();
+            }
+            try {
+                super.close();
+            }
+            catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+}

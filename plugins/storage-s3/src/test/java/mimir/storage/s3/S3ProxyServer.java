@@ -1,0 +1,110 @@
+package mimir.storage.s3;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * S3Proxy 4.1.0 (in-memory {@code transient-nio2} store, AWS v2/v4 auth with identity {@code test}/{@code test}) as a child
+ * process on a free port of 127.0.0.1. The jar is the test dependency {@code org.gaul:s3proxy:jar-with-dependencies}, whose
+ * path Maven passes in the system property {@code s3proxy.jar}.
+ */
+final class S3ProxyServer implements AutoCloseable {
+    static final String IDENTITY = "test";
+    static final String CREDENTIAL = "test";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private S3ProxyServer(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static S3ProxyServer start(String heap) throws IOException, InterruptedException {
+        String jar = System.getProperty("s3proxy.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("system property s3proxy.jar does not name the S3Proxy jar: " + jar + " (run the test with Maven)");
+        }
+        Path dir = Files.createDirectories(Path.of(System.getProperty("s3proxy.dir", "target/s3proxy")));
+        int port = freePort();
+        Path properties = dir.resolve("s3proxy-" + port + ".properties");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + IDENTITY,
+                "s3proxy.credential=" + CREDENTIAL,
+                "jclouds.provider=transient-nio2",
+                "jclouds.identity=" + IDENTITY,
+                "jclouds.credential=" + CREDENTIAL,
+                ""));
+        Path log = dir.resolve("s3proxy-" + port + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-jar", jar, "--properties", properties.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        S3ProxyServer server = new S3ProxyServer(process, port, log);
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!listening(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + ", log: " + Files.readString(log));
+            }
+            if (Instant.now().isAfter(deadline)) {
+                server.close();
+                throw new IllegalStateException("S3Proxy did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT + ", log: " + log);
+            }
+            Thread.sleep(100);
+        }
+        return server;
+    }
+
+    /** {@code 127.0.0.1:<port>}, as {@code -<scope>.s3.endpoint} takes it. */
+    String endpoint() {
+        return "127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+}
