@@ -35,4 +35,45 @@ public final class ObjectKeys {
         }
         return key;
     }
+
+    /**
+     * Checks the arguments of {@link ObjectStore#getRange}.
+     *
+     * @throws IllegalArgumentException if {@code offset < 0} or {@code length < -1}
+     */
+    public static void checkRange(long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative: " + offset);
+        }
+        if (length < -1) {
+            throw new IllegalArgumentException("length must be -1 or at least 0: " + length);
+        }
+    }
+
+    /**
+     * Compares keys in the order of their UTF-8 bytes (= code point order), the order
+     * {@link ObjectStore#list} reports in. UTF-16 order ({@link String#compareTo}) differs only where
+     * a surrogate meets a char in U+E000..U+FFFF, so surrogates are ranked above that range.
+     */
+    public static int compareUtf8(String left, String right) {
+        int length = Math.min(left.length(), right.length());
+        for (int i = 0; i < length; i++) {
+            char a = left.charAt(i);
+            char b = right.charAt(i);
+            if (a != b) {
+                return Integer.compare(codePointOrder(a), codePointOrder(b));
+            }
+        }
+        return Integer.compare(left.length(), right.length());
+    }
+
+    private static int codePointOrder(char c) {
+        if (c >= 0xE000) {
+            return c - 0x800;
+        }
+        if (c >= 0xD800) {
+            return c + 0x2000;
+        }
+        return c;
+    }
 }

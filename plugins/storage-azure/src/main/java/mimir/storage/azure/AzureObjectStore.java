@@ -103,12 +103,7 @@ public final class AzureObjectStore implements ObjectStore {
     @Override
     public InputStream getRange(String key, long offset, long length) throws IOException {
         ObjectKeys.validate(key);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset is negative: " + offset);
-        }
-        if (length < -1) {
-            throw new IllegalArgumentException("length must be -1 or at least 0: " + length);
-        }
+        ObjectKeys.checkRange(offset, length);
         long size = attributes(key).orElseThrow(() -> new NoSuchObjectException(key)).size();
         if (length == 0 || offset >= size) {
             return InputStream.nullInputStream();
@@ -254,27 +249,12 @@ public final class AzureObjectStore implements ObjectStore {
             }
             if (mode == ListMode.DELIMITED) {
                 // Azure orders a page's blobs and prefixes together; Azurite lists prefixes after blobs.
-                names.sort(AzureObjectStore::compareUtf8);
+                names.sort(ObjectKeys::compareUtf8);
             }
             names.forEach(consumer);
         }
     }
 
-    /** Compares strings by their UTF-8 bytes, which is code point order. */
-    static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     @Override
     public void close() {

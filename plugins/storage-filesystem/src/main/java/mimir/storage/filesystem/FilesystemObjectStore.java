@@ -54,7 +54,7 @@ public final class FilesystemObjectStore implements ObjectStore {
     private static final int BUFFER_SIZE = 64 * 1024;
     /** Renames retried after a concurrent delete removed the target directory. */
     private static final int PUT_ATTEMPTS = 10;
-    private static final Comparator<Entry> ENTRY_ORDER = (left, right) -> compareUtf8(left.sortKey(), right.sortKey());
+    private static final Comparator<Entry> ENTRY_ORDER = (left, right) -> ObjectKeys.compareUtf8(left.sortKey(), right.sortKey());
 
     private final Path root;
     private final Path temporaryDirectory;
@@ -89,12 +89,7 @@ public final class FilesystemObjectStore implements ObjectStore {
 
     @Override
     public InputStream getRange(String key, long offset, long length) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset is negative: " + offset);
-        }
-        if (length < -1) {
-            throw new IllegalArgumentException("length is less than -1: " + length);
-        }
+        ObjectKeys.checkRange(offset, length);
         Path path = objectPath(key);
         if (objectFile(path) == null) {
             throw new NoSuchObjectException(key);
@@ -491,32 +486,7 @@ public final class FilesystemObjectStore implements ObjectStore {
         return name.indexOf('\\') < 0;
     }
 
-    /**
-     * Compares strings in the order of their UTF-8 bytes, which is code point order. UTF-16 order
-     * ({@link String#compareTo}) differs only where a surrogate meets a char in U+E000..U+FFFF, so
-     * map surrogates above that range before comparing.
-     */
-    static int compareUtf8(String left, String right) {
-        int length = Math.min(left.length(), right.length());
-        for (int i = 0; i < length; i++) {
-            char a = left.charAt(i);
-            char b = right.charAt(i);
-            if (a != b) {
-                return Integer.compare(codePointOrder(a), codePointOrder(b));
-            }
-        }
-        return Integer.compare(left.length(), right.length());
-    }
 
-    private static int codePointOrder(char c) {
-        if (c >= 0xE000) {
-            return c - 0x800;
-        }
-        if (c >= 0xD800) {
-            return c + 0x2000;
-        }
-        return c;
-    }
 
     /**
      * One directory entry.

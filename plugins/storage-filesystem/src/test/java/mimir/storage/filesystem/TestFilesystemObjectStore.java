@@ -206,17 +206,6 @@ class TestFilesystemObjectStore extends AbstractTestObjectStore {
         assertThat(temporaryFiles()).isEmpty();
     }
 
-    @Test
-    void utf8OrderPutsSupplementaryCharactersLast() {
-        assertThat(FilesystemObjectStore.compareUtf8("\uFFFD", "\uD800\uDC00")).isNegative();
-        assertThat(FilesystemObjectStore.compareUtf8("\uD800\uDC00", "\uE000")).isPositive();
-        assertThat(FilesystemObjectStore.compareUtf8("\uD7FF", "\uD800\uDC00")).isNegative();
-        assertThat(FilesystemObjectStore.compareUtf8("\uD800\uDC01", "\uD800\uDC00")).isPositive();
-        assertThat(FilesystemObjectStore.compareUtf8("a", "a/")).isNegative();
-        assertThat(FilesystemObjectStore.compareUtf8("a/", "a-b")).isPositive();
-        assertThat(FilesystemObjectStore.compareUtf8("a/", "a0")).isNegative();
-        assertThat(FilesystemObjectStore.compareUtf8("same", "same")).isZero();
-    }
 
     private static String readString(ObjectStore store, String key) throws IOException {
         try (InputStream input = store.get(key)) {

@@ -108,12 +108,7 @@ final class GcsObjectStore implements ObjectStore {
     @Override
     public InputStream getRange(String key, long offset, long length) throws IOException {
         ObjectKeys.validate(key);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset is negative: " + offset);
-        }
-        if (length < -1) {
-            throw new IllegalArgumentException("length must be -1 or at least 0: " + length);
-        }
+        ObjectKeys.checkRange(offset, length);
         Blob blob = blob(key, "get");
         if (blob == null) {
             throw new NoSuchObjectException(key);
@@ -240,7 +235,7 @@ final class GcsObjectStore implements ObjectStore {
                 names.add(blob.getName());
             }
             if (mode == ListMode.DELIMITED) {
-                names.sort(GcsObjectStore::compareUtf8);
+                names.sort(ObjectKeys::compareUtf8);
             }
             names.forEach(consumer);
             try {
@@ -252,20 +247,6 @@ final class GcsObjectStore implements ObjectStore {
         }
     }
 
-    static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     @Override
     public void close() {

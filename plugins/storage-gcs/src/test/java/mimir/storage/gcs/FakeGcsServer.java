@@ -36,6 +36,8 @@ import java.util.zip.GZIPInputStream;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import mimir.spi.objstore.ObjectKeys;
+
 /**
  * A fake of the GCS JSON API on 127.0.0.1, enough for google-cloud-storage's HTTP client: bucket create/get, multipart and
  * resumable uploads (gzip-compressed request bodies inflated), media download with Range, object metadata, delete, and list
@@ -43,7 +45,7 @@ import com.sun.net.httpserver.HttpServer;
  * fake's heap stays small however large the objects.
  */
 final class FakeGcsServer implements AutoCloseable {
-    private static final Comparator<String> UTF8 = GcsObjectStore::compareUtf8;
+    private static final Comparator<String> UTF8 = ObjectKeys::compareUtf8;
     private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
 

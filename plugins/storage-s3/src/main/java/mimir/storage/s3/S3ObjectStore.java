@@ -176,12 +176,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public InputStream getRange(String key, long offset, long length) throws IOException {
         ObjectKeys.validate(key);
-        if (offset < 0) {
-            throw new IllegalArgumentException("offset is negative: " + offset);
-        }
-        if (length < -1) {
-            throw new IllegalArgumentException("length must be -1 or at least 0: " + length);
-        }
+        ObjectKeys.checkRange(offset, length);
         if (length == 0) {
             if (attributes(key).isEmpty()) {
                 throw new NoSuchObjectException(key);
@@ -387,28 +382,13 @@ public final class S3ObjectStore implements ObjectStore {
                 entries.add(common.prefix());
             }
             if (!page.commonPrefixes().isEmpty()) {
-                entries.sort(S3ObjectStore::compareUtf8);
+                entries.sort(ObjectKeys::compareUtf8);
             }
             entries.forEach(consumer);
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
     }
 
-    /** Compares strings by their UTF-8 bytes, which is code point order. */
-    static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     @Override
     public void close() {

@@ -158,12 +158,6 @@ class TestS3ObjectStore extends AbstractTestObjectStore {
         }
     }
 
-    @Test
-    void utf8OrderOfMergedListingPages() {
-        assertThat(S3ObjectStore.compareUtf8("\uFFFD", "\uD800\uDC00")).isNegative();
-        assertThat(S3ObjectStore.compareUtf8("a/", "a0")).isNegative();
-        assertThat(S3ObjectStore.compareUtf8("a/", "a.b")).isPositive();
-    }
 
     /** Run once with -Dmimir.bench=true: 256 MiB up and down against the emulator, peak heap above idle. */
     @Test
