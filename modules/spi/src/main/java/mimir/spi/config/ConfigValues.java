@@ -14,4 +14,17 @@ public interface ConfigValues {
 
     /** True if the value came from a flag or the YAML file rather than the default. */
     boolean isSet(Setting<?> setting);
+
+    /**
+     * The value of a string setting that must be given, without surrounding whitespace.
+     *
+     * @throws IllegalArgumentException naming the flag ({@code -x must be set}) if it is empty
+     */
+    default String required(Setting<String> setting) {
+        String value = get(setting).trim();
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("-" + setting.flag() + " must be set");
+        }
+        return value;
+    }
 }

@@ -70,10 +70,7 @@ public final class AzureObjectStoreProvider implements ObjectStoreProvider {
     }
 
     static AzureConfig config(Settings s, ConfigValues values) {
-        String container = values.get(s.containerName()).trim();
-        if (container.isEmpty()) {
-            throw new IllegalArgumentException("-" + s.containerName().flag() + " must be set");
-        }
+        String container = values.required(s.containerName());
         String connectionString = values.get(s.connectionString()).trim();
         String account = values.get(s.accountName()).trim();
         String key = values.get(s.accountKey()).trim();

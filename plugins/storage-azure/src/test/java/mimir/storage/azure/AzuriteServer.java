@@ -1,15 +1,13 @@
 package mimir.storage.azure;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import mimir.testing.TestingServers;
 
 /**
  * Azurite 3.37.0's blob service, in memory, as a child process on a free port of 127.0.0.1. Azurite is
@@ -57,24 +55,14 @@ final class AzuriteServer implements AutoCloseable {
     static AzuriteServer start() throws IOException, InterruptedException {
         Path bin = install();
         Path dir = Files.createDirectories(Path.of(System.getProperty("azurite.dir", "target/azurite")));
-        int port = freePort();
+        int port = TestingServers.freePort();
         Path log = dir.resolve("azurite-" + port + ".log");
         // --skipApiVersionCheck: azure-storage-blob 12.37 speaks an API version newer than Azurite 3.37 knows.
         Process process = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
                 "--inMemoryPersistence", "--skipApiVersionCheck", "--silent"))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AzuriteServer server = new AzuriteServer(process, port);
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!listening(port)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Azurite exited with " + process.exitValue() + ": " + Files.readString(log));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                server.close();
-                throw new IllegalStateException("Azurite did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT + ", log: " + log);
-            }
-            Thread.sleep(100);
-        }
+        TestingServers.awaitListening("Azurite", process, port, START_TIMEOUT, log);
         return server;
     }
 
@@ -85,27 +73,7 @@ final class AzuriteServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        TestingServers.stop(process);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -73,10 +73,7 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
     public ObjectStore open(StorageScope scope, ConfigValues values) throws IOException {
         requireNonNull(values, "values is null");
         Settings s = settingsOf(scope);
-        String bucket = values.get(s.bucketName()).trim();
-        if (bucket.isEmpty()) {
-            throw new IllegalArgumentException("-" + s.bucketName().flag() + " must be set");
-        }
+        String bucket = values.required(s.bucketName());
         String serviceAccount = values.get(s.serviceAccount()).trim();
         if (!serviceAccount.isEmpty() && !serviceAccount.startsWith("{")) {
             throw new IllegalArgumentException("-" + s.serviceAccount().flag() + " must be the JSON of a service account key, not a path");

@@ -92,10 +92,7 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
 
     /** Reads and validates one scope's settings, naming the flag in every error. */
     static S3Config config(Settings s, ConfigValues values) {
-        String bucket = values.get(s.bucketName()).trim();
-        if (bucket.isEmpty()) {
-            throw new IllegalArgumentException("-" + s.bucketName().flag() + " must be set");
-        }
+        String bucket = values.required(s.bucketName());
         String endpoint = values.get(s.endpoint()).trim();
         boolean insecure = values.get(s.insecure());
         URI endpointUri = null;

@@ -1,15 +1,12 @@
 package mimir.storage.s3;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+
+import mimir.testing.TestingServers;
 
 /**
  * S3Proxy 4.1.0 (in-memory {@code transient-nio2} store, AWS v2/v4 auth with identity {@code test}/{@code test}) as a child
@@ -37,7 +34,7 @@ final class S3ProxyServer implements AutoCloseable {
             throw new IllegalStateException("system property s3proxy.jar does not name the S3Proxy jar: " + jar + " (run the test with Maven)");
         }
         Path dir = Files.createDirectories(Path.of(System.getProperty("s3proxy.dir", "target/s3proxy")));
-        int port = freePort();
+        int port = TestingServers.freePort();
         Path properties = dir.resolve("s3proxy-" + port + ".properties");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
@@ -56,17 +53,7 @@ final class S3ProxyServer implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .start();
         S3ProxyServer server = new S3ProxyServer(process, port, log);
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!listening(port)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("S3Proxy exited with " + process.exitValue() + ", log: " + Files.readString(log));
-            }
-            if (Instant.now().isAfter(deadline)) {
-                server.close();
-                throw new IllegalStateException("S3Proxy did not listen on 127.0.0.1:" + port + " within " + START_TIMEOUT + ", log: " + log);
-            }
-            Thread.sleep(100);
-        }
+        TestingServers.awaitListening("S3Proxy", process, port, START_TIMEOUT, log);
         return server;
     }
 
@@ -85,26 +72,7 @@ final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
+        TestingServers.stop(process);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean listening(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        }
-        catch (IOException e) {
-            return false;
-        }
-    }
 }

@@ -13,6 +13,7 @@ import mimir.spi.objstore.StorageScope;
 import mimir.storage.s3.S3ObjectStoreProvider.Settings;
 import mimir.testing.AbstractTestObjectStore;
 import mimir.testing.TestingConfigValues;
+import mimir.testing.TestingServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class TestS3ObjectStore extends AbstractTestObjectStore {
     @Test
     void unreachableEndpointFailsAtOpenNamingTheFlag() throws IOException {
         Settings s = provider.settingsOf(StorageScope.BLOCKS);
-        TestingConfigValues values = values(provider, StorageScope.BLOCKS, "b").with(s.endpoint(), "127.0.0.1:" + S3ProxyServer.freePort());
+        TestingConfigValues values = values(provider, StorageScope.BLOCKS, "b").with(s.endpoint(), "127.0.0.1:" + TestingServers.freePort());
 
         assertThatThrownBy(() -> provider.open(StorageScope.BLOCKS, values))
                 .isInstanceOf(IOException.class).hasMessageStartingWith("-blocks-storage.s3.endpoint=http://127.0.0.1:");
