@@ -24,12 +24,6 @@ public final class Aggregations {
 
     /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}, as count_values writes label values. */
     static String formatValue(double value) {
-        if (Double.isNaN(value)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(value)) {
-            return value > 0 ? "+Inf" : "-Inf";
-        }
         return mimir.promql.api.PromFormat.scalarValue(value);
     }
 }
