@@ -2,20 +2,39 @@ package mimir.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import mimir.testing.AzuriteServer;
+import mimir.testing.FakeGcsServer;
+import mimir.testing.S3ProxyServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
 /**
  * The object-store backends of the full image are drop-in plugin folders: plugins/s3 and plugins/azure load as module
- * layers, plugins/gcs classpath-style, each providing its backend; without plugins/s3 the s3 backend is simply absent.
- * (The drop-in test that refuses -blocks-storage.backend=s3 and then works after copying the folder needs a component
- * that opens blocks storage; it waits for the first one.)
+ * layers, plugins/gcs classpath-style, each providing its backend. An image without a backend's folder refuses to use
+ * it, saying where plugins go; after the folder is copied in, the same command round-trips objects through the real
+ * emulator ({@code -bucket-validation}: upload, overwrite, exists, list, get, delete).
  */
 class TestStoragePlugins {
+    private static final String OBJECTS = "-bucket-validation.object-count=25";
+
     @TempDir
     Path dir;
 
@@ -52,5 +71,128 @@ class TestStoragePlugins {
                 .doesNotContain("ObjectStoreProvider s3 ", "plugin:s3");
         assertThat(MimirProcess.run(dir, env, "-help-all").stdout()).doesNotContain("-blocks-storage.s3.bucket-name")
                 .contains("-blocks-storage.azure.container-name");
+    }
+
+    @Test
+    void bucketValidationRoundTripsOnTheFilesystemBackend() throws Exception {
+        Path bucket = Files.createDirectories(dir.resolve("bucket"));
+        MimirProcess.Result result = MimirProcess.run(dir, Map.of(), "-bucket-validation", OBJECTS, "-bucket-validation.test-runs=2",
+                "-blocks-storage.backend=filesystem", "-blocks-storage.filesystem.dir=" + bucket);
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(0);
+        assertThat(result.stdout()).contains("bucket validation passed: -blocks-storage backend=filesystem objects=25 test_runs=2");
+        assertThat(result.stderr()).contains("testrun_successful=2", "phase=\"deleting test objects\" completed=25 total=25");
+        try (Stream<Path> left = Files.walk(bucket)) {
+            assertThat(left.filter(Files::isRegularFile)).as("test objects are deleted").isEmpty();
+        }
+        MimirProcess.Result ruler = MimirProcess.run(dir, Map.of(), "-bucket-validation", OBJECTS, "-bucket-validation.storage=ruler-storage",
+                "-common.storage.backend=filesystem", "-common.storage.filesystem.dir=" + bucket);
+        assertThat(ruler.exitCode()).as(ruler.stderr()).isEqualTo(0);
+        assertThat(ruler.stdout()).contains("bucket validation passed: -ruler-storage backend=filesystem objects=25");
+        MimirProcess.Result badPrefix = MimirProcess.run(dir, Map.of(), "-bucket-validation", "-bucket-validation.storage=ruler-storage",
+                "-common.storage.filesystem.dir=" + bucket, "-ruler-storage.storage-prefix=a/b");
+        assertThat(badPrefix.exitCode()).isEqualTo(1);
+        assertThat(badPrefix.stderr()).contains("-ruler-storage.storage-prefix=a/b: storage prefix contains invalid characters");
+
+        MimirProcess.Result badFlag = MimirProcess.run(dir, Map.of(), "-bucket-validation", "-bucket-validation.object-count=0",
+                "-blocks-storage.filesystem.dir=" + bucket);
+        assertThat(badFlag.exitCode()).isEqualTo(1);
+        assertThat(badFlag.stderr()).contains("-bucket-validation.object-count must be at least 1");
+    }
+
+    @Test
+    void s3IsADropInPlugin() throws Exception {
+        try (S3ProxyServer server = S3ProxyServer.start("256m");
+                S3Client admin = S3Client.builder().endpointOverride(URI.create("http://" + server.endpoint())).region(Region.US_EAST_1)
+                        .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
+                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.IDENTITY,
+                                S3ProxyServer.CREDENTIAL)))
+                        .build()) {
+            admin.createBucket(b -> b.bucket("drop-in"));
+            List<String> args = List.of("-bucket-validation", OBJECTS, "-blocks-storage.backend=s3", "-blocks-storage.s3.endpoint=" + server.endpoint(),
+                    "-blocks-storage.s3.insecure=true", "-blocks-storage.s3.bucket-name=drop-in",
+                    "-blocks-storage.s3.access-key-id=" + S3ProxyServer.IDENTITY, "-blocks-storage.s3.secret-access-key=" + S3ProxyServer.CREDENTIAL);
+            Map<String, String> env = dropIn("s3", args, Map.of());
+            assertThat(admin.listObjectsV2(b -> b.bucket("drop-in")).contents()).as("test objects are deleted").isEmpty();
+
+            List<String> wrongSecret = new ArrayList<>(args);
+            wrongSecret.set(wrongSecret.size() - 1, "-blocks-storage.s3.secret-access-key=wrong");
+            MimirProcess.Result denied = MimirProcess.run(dir, env, wrongSecret.toArray(String[]::new));
+            assertThat(denied.exitCode()).isEqualTo(1);
+            assertThat(denied.stderr()).contains("-blocks-storage.s3");
+        }
+    }
+
+    @Test
+    void azureIsADropInPlugin() throws Exception {
+        try (AzuriteServer server = AzuriteServer.start()) {
+            BlobServiceClient admin = new BlobServiceClientBuilder().connectionString(server.connectionString()).buildClient();
+            admin.createBlobContainer("drop-in");
+            dropIn("azure", List.of("-bucket-validation", OBJECTS, "-blocks-storage.backend=azure",
+                    "-blocks-storage.azure.connection-string=" + server.connectionString(), "-blocks-storage.azure.container-name=drop-in"), Map.of());
+            assertThat(admin.getBlobContainerClient("drop-in").listBlobs()).as("test objects are deleted").isEmpty();
+        }
+    }
+
+    @Test
+    void gcsIsADropInPlugin() throws Exception {
+        try (FakeGcsServer server = new FakeGcsServer(1000)) {
+            server.createBucket("drop-in");
+            dropIn("gcs", List.of("-bucket-validation", OBJECTS, "-blocks-storage.backend=gcs", "-blocks-storage.gcs.bucket-name=drop-in"),
+                    Map.of("STORAGE_EMULATOR_HOST", server.endpoint()));
+        }
+    }
+
+    /**
+     * Runs {@code args} in an image whose plugins folder lacks {@code plugin}: refused, and {@code -modules.graph} says why;
+     * then copies the image's folder of that plugin in and runs them again: they must pass. Returns the environment used.
+     */
+    private Map<String, String> dropIn(String plugin, List<String> args, Map<String, String> extraEnv) throws Exception {
+        Path image = MimirProcess.image();
+        Path plugins = Files.createDirectories(dir.resolve("plugins-without-" + plugin));
+        try (var folders = Files.list(image.resolve("plugins"))) {
+            for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                if (!folder.getFileName().toString().equals(plugin)) {
+                    Files.createSymbolicLink(plugins.resolve(folder.getFileName()), folder);
+                }
+            }
+        }
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.put("JAVA_OPTS", "-Dmimir.plugins.dir=" + plugins);
+
+        MimirProcess.Result refused = MimirProcess.run(dir, env, args.toArray(String[]::new));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("the " + plugin + " storage backend is not installed in this image",
+                "plugins go in " + plugins + "/<name>/, e.g. copy the " + plugin + " plugin folder there");
+        MimirProcess.Result backendOnly = MimirProcess.run(dir, env, "-bucket-validation", "-blocks-storage.backend=" + plugin);
+        assertThat(backendOnly.exitCode()).isEqualTo(1);
+        assertThat(backendOnly.stderr()).contains("-bucket-validation needs storage backend " + plugin + " for blocks-storage",
+                "-blocks-storage.backend=" + plugin + ": storage backend " + plugin + " is not installed in this image",
+                "plugins go in " + plugins + "/<name>/");
+        MimirProcess.Result graph = MimirProcess.run(dir, env, "-bucket-validation", "-blocks-storage.backend=" + plugin, "-modules.graph");
+        assertThat(graph.exitCode()).isEqualTo(0);
+        assertThat(graph.stdout()).contains("blocks-storage", "storage backend " + plugin + " is not installed in this image")
+                .doesNotContain("plugin:" + plugin, "ObjectStoreProvider " + plugin + " ");
+
+        copyTree(image.resolve("plugins").resolve(plugin), plugins.resolve(plugin));
+        MimirProcess.Result passed = MimirProcess.run(dir, env, args.toArray(String[]::new));
+        assertThat(passed.exitCode()).as(passed.stderr()).isEqualTo(0);
+        assertThat(passed.stdout()).contains("bucket validation passed: -blocks-storage backend=" + plugin + " objects=25 test_runs=1");
+        MimirProcess.Result loaded = MimirProcess.run(dir, env, "-bucket-validation", "-blocks-storage.backend=" + plugin, "-modules.graph");
+        assertThat(loaded.stdout()).contains("ObjectStoreProvider " + plugin + " ").doesNotContain("is not installed");
+        return env;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                }
+                else {
+                    Files.copy(file, target);
+                }
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package mimir.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.ServerConfig;
 import mimir.spi.ComponentProvider;
 import mimir.spi.limits.LimitsSettings;
+import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.ObjectStoreProvider;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -91,6 +93,7 @@ public final class Launcher {
         LoadedConfig config;
         try {
             LauncherSettings.register(registry);
+            BucketValidation.register(registry);
             ServerConfig.register(registry);
             RuntimeConfigManager.registerSettings(registry);
             LimitsSettings.register(registry);
@@ -101,7 +104,7 @@ public final class Launcher {
             config = ConfigLoader.load(args, registry, env);
         }
         catch (ConfigException | IllegalArgumentException e) {
-            err.println("error loading config: " + e.getMessage());
+            err.println("error loading config: " + e.getMessage() + storage.unknownSettingHint(e.getMessage()).map(h -> ": " + h).orElse(""));
             err.println("Run with -help to get a list of available parameters");
             return 1;
         }
@@ -152,20 +155,14 @@ public final class Launcher {
             return 0;
         }
 
+        String graphFormat = config.get(LauncherSettings.MODULES_GRAPH);
+        if (config.get(BucketValidation.ENABLED)) {
+            return bucketValidation(config, storage, plugins, graphFormat);
+        }
         ModuleResolver.Resolution resolution = ModuleResolver.resolve(requested, installed);
         List<Map<String, Object>> storageReport = new ArrayList<>();
         List<String> storageProblems = new ArrayList<>();
-        for (StorageScope scope : neededScopes(resolution)) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("scope", scope.flagPrefix());
-            String backend = storage.backend(scope);
-            entry.put("backend", backend);
-            plugins.objectStores().stream().filter(p -> p.name().equals(backend)).findFirst()
-                    .ifPresent(p -> entry.put("provider", p.moduleName() + " (" + p.layer() + ")"));
-            storage.missingBackend(scope).ifPresent(problem -> storageProblems.add("target " + String.join(",", requested) + " needs storage backend "
-                    + backend + " for " + scope.flagPrefix() + ": " + problem));
-            storageReport.add(entry);
-        }
+        storageReport(neededScopes(resolution), "target " + String.join(",", requested), storage, plugins, storageReport, storageProblems);
         if (!storageProblems.isEmpty()) {
             List<String> problems = new ArrayList<>(resolution.problems());
             problems.addAll(storageProblems);
@@ -174,7 +171,6 @@ public final class Launcher {
         ModuleResolver.Resolution resolved = resolution;
         reportHolder[0] = new ModuleGraphReport(requested, resolved, plugins, storageReport, null);
 
-        String graphFormat = config.get(LauncherSettings.MODULES_GRAPH);
         if (!graphFormat.isEmpty()) {
             out.print(switch (graphFormat) {
                 case "dot" -> reportHolder[0].dot();
@@ -228,6 +224,62 @@ public final class Launcher {
         }
         LOG.log(Level.INFO, "mimir stopped");
         return 0;
+    }
+
+    /** One report entry per scope (scope, backend, provider) and one problem per scope whose backend is not installed. */
+    private static void storageReport(Set<StorageScope> scopes, String who, StorageConfig storage, PluginRegistry plugins,
+            List<Map<String, Object>> report, List<String> problems) {
+        for (StorageScope scope : scopes) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("scope", scope.flagPrefix());
+            String backend = storage.backend(scope);
+            entry.put("backend", backend);
+            plugins.objectStores().stream().filter(p -> p.name().equals(backend)).findFirst()
+                    .ifPresent(p -> entry.put("provider", p.moduleName() + " (" + p.layer() + ")"));
+            storage.missingBackend(scope).ifPresent(problem -> problems.add(who + " needs storage backend " + backend + " for "
+                    + scope.flagPrefix() + ": " + problem));
+            report.add(entry);
+        }
+    }
+
+    /** {@code -bucket-validation}: no target is resolved or started; only the chosen storage scope is opened. */
+    private int bucketValidation(LoadedConfig config, StorageConfig storage, PluginRegistry plugins, String graphFormat) {
+        StorageScope scope = BucketValidation.scope(config);
+        List<Map<String, Object>> storageReport = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        storageReport(Set.of(scope), "-bucket-validation", storage, plugins, storageReport, problems);
+        if (!graphFormat.isEmpty()) {
+            ModuleGraphReport report = new ModuleGraphReport(List.of("bucket-validation"), new ModuleResolver.Resolution(List.of(), List.of(), problems),
+                    plugins, storageReport, null);
+            out.print(switch (graphFormat) {
+                case "dot" -> report.dot();
+                case "json" -> report.json();
+                default -> report.text();
+            });
+            return 0;
+        }
+        String invalid = BucketValidation.invalidFlags(config);
+        if (invalid != null) {
+            err.println("error: invalid configuration: " + invalid);
+            return 1;
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(problem -> err.println("error: " + problem));
+            err.println("Run with -modules.graph -bucket-validation to see the installed plugins and storage backends");
+            return 1;
+        }
+        try (ObjectStore store = storage.open(scope, "bucket-validation")) {
+            BucketValidation.run(store, config, "-" + scope.flagPrefix(), out);
+            return 0;
+        }
+        catch (BucketValidation.ValidationException e) {
+            err.println("error: bucket validation failed: " + e.getMessage());
+            return 1;
+        }
+        catch (IOException | RuntimeException e) {
+            err.println("error: cannot open " + scope.flagPrefix() + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     private static Set<StorageScope> neededScopes(ModuleResolver.Resolution resolution) {

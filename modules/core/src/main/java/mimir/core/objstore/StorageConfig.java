@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,6 +31,11 @@ import mimir.spi.objstore.StorageScope;
  */
 public final class StorageConfig implements ObjectStores {
     /** The scopes, {@code common.storage} first. */
+    /** Mimir's backend names, as they appear in an unknown flag or YAML key of a storage scope. */
+    private static final Pattern UNKNOWN_BACKEND_SETTING = Pattern.compile(
+            "not defined: -(?:blocks-storage|ruler-storage|alertmanager-storage|common\\.storage)\\.(s3|gcs|azure|swift|filesystem)\\."
+                    + "|field (s3|gcs|azure|swift|filesystem) not found in (?:blocks_storage|ruler_storage|alertmanager_storage|common\\.storage)$");
+
     public static final List<StorageScope> SCOPES = List.of(StorageScope.COMMON, StorageScope.BLOCKS, StorageScope.RULER, StorageScope.ALERTMANAGER);
 
     private final Map<String, ObjectStoreProvider> providers;
@@ -111,6 +118,26 @@ public final class StorageConfig implements ObjectStores {
         return Optional.of("-" + backendFlag(scope) + "=" + backend + ": storage backend " + backend + " is not installed in this image"
                 + " (installed: " + String.join(", ", providers.keySet().stream().sorted().toList()) + "); plugins go in "
                 + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there and restart");
+    }
+
+    /**
+     * Why a flag or YAML key the configuration rejected as unknown is unknown, if it belongs to one of Mimir's
+     * storage backends that is not installed: {@code -blocks-storage.s3.endpoint} is only defined once the
+     * s3 plugin is. {@code problem} is the loader's message ({@code flag provided but not defined: -x} or
+     * {@code field s3 not found in blocks_storage}).
+     */
+    public Optional<String> unknownSettingHint(String problem) {
+        Matcher m = UNKNOWN_BACKEND_SETTING.matcher(problem);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String backend = m.group(1) != null ? m.group(1) : m.group(2);
+        if (providers.containsKey(backend)) {
+            return Optional.empty();
+        }
+        return Optional.of("the " + backend + " storage backend is not installed in this image (installed: "
+                + String.join(", ", providers.keySet().stream().sorted().toList()) + "), so its settings are not defined; plugins go in "
+                + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there");
     }
 
     /**

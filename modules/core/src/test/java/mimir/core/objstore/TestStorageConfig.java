@@ -114,4 +114,16 @@ class TestStorageConfig {
                 .hasMessageContaining("-blocks-storage.backend=s3: storage backend s3 is not installed in this image (installed: filesystem)")
                 .hasMessageContaining("/opt/mimir/plugins/<name>/");
     }
+
+    @Test
+    void unknownSettingsOfAMissingBackendSayTheBackendIsNotInstalled() {
+        assertThat(storage.unknownSettingHint("flag provided but not defined: -blocks-storage.s3.endpoint")).get().asString()
+                .contains("the s3 storage backend is not installed in this image (installed: filesystem)", "/opt/mimir/plugins/<name>/");
+        assertThat(storage.unknownSettingHint("cfg.yaml: line 3: field azure not found in ruler_storage")).get().asString()
+                .startsWith("the azure storage backend is not installed");
+        assertThat(storage.unknownSettingHint("flag provided but not defined: -common.storage.gcs.bucket-name")).isPresent();
+        assertThat(storage.unknownSettingHint("flag provided but not defined: -blocks-storage.filesystem.nope")).as("installed backend").isEmpty();
+        assertThat(storage.unknownSettingHint("flag provided but not defined: -foo.s3.endpoint")).isEmpty();
+        assertThat(storage.unknownSettingHint("cfg.yaml: line 3: field s3 not found in limits")).isEmpty();
+    }
 }

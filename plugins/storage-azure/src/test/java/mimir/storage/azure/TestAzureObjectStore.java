@@ -13,6 +13,7 @@ import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.storage.azure.AzureObjectStoreProvider.Settings;
 import mimir.testing.AbstractTestObjectStore;
+import mimir.testing.AzuriteServer;
 import mimir.testing.TestingConfigValues;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.ObjectStore.ListMode;
+import mimir.spi.objstore.ObjectStore;
 import mimir.testing.AbstractTestObjectStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

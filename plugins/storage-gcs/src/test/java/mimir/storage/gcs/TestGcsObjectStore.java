@@ -11,6 +11,7 @@ import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.storage.gcs.GcsObjectStoreProvider.Settings;
 import mimir.testing.AbstractTestObjectStore;
+import mimir.testing.FakeGcsServer;
 import mimir.testing.TestingConfigValues;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

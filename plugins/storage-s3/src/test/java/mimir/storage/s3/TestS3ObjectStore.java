@@ -12,6 +12,7 @@ import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.storage.s3.S3ObjectStoreProvider.Settings;
 import mimir.testing.AbstractTestObjectStore;
+import mimir.testing.S3ProxyServer;
 import mimir.testing.TestingConfigValues;
 import mimir.testing.TestingServers;
 import org.junit.jupiter.api.AfterAll;

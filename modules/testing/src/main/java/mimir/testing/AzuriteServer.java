@@ -1,4 +1,4 @@
-package mimir.storage.azure;
+package mimir.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,17 +7,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import mimir.testing.TestingServers;
 
 /**
  * Azurite 3.37.0's blob service, in memory, as a child process on a free port of 127.0.0.1. Azurite is
  * installed with npm into {@code ~/.cache/mimir-test/azurite} (or {@code $MIMIR_TEST_CACHE/azurite})
  * the first time, so a fresh machine needs only node and npm ({@code .ci/setup} installs them).
  */
-final class AzuriteServer implements AutoCloseable {
-    static final String VERSION = "3.37.0";
-    static final String ACCOUNT = "devstoreaccount1";
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+public final class AzuriteServer implements AutoCloseable {
+    public static final String VERSION = "3.37.0";
+    public static final String ACCOUNT = "devstoreaccount1";
+    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -29,7 +28,7 @@ final class AzuriteServer implements AutoCloseable {
         this.port = port;
     }
 
-    static Path install() throws IOException, InterruptedException {
+    public static Path install() throws IOException, InterruptedException {
         String cache = System.getenv("MIMIR_TEST_CACHE");
         Path home = cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "mimir-test");
         Path dir = home.resolve("azurite");
@@ -52,7 +51,7 @@ final class AzuriteServer implements AutoCloseable {
         return bin;
     }
 
-    static AzuriteServer start() throws IOException, InterruptedException {
+    public static AzuriteServer start() throws IOException, InterruptedException {
         Path bin = install();
         Path dir = Files.createDirectories(Path.of(System.getProperty("azurite.dir", "target/azurite")));
         int port = TestingServers.freePort();
@@ -66,7 +65,7 @@ final class AzuriteServer implements AutoCloseable {
         return server;
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=http://127.0.0.1:" + port + "/"
                 + ACCOUNT + ";";
     }

@@ -1,4 +1,4 @@
-package mimir.storage.gcs;
+package mimir.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -44,7 +44,7 @@ import mimir.spi.objstore.ObjectKeys;
  * with prefix, delimiter and page tokens in UTF-8 byte order, as GCS lists. Object bodies live in temporary files, so the
  * fake's heap stays small however large the objects.
  */
-final class FakeGcsServer implements AutoCloseable {
+public final class FakeGcsServer implements AutoCloseable {
     private static final Comparator<String> UTF8 = ObjectKeys::compareUtf8;
     private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
@@ -62,7 +62,7 @@ final class FakeGcsServer implements AutoCloseable {
     /** Page size the fake uses when the client asks for more, to exercise page tokens. */
     private final int maxPageSize;
 
-    FakeGcsServer(int maxPageSize) throws IOException {
+    public FakeGcsServer(int maxPageSize) throws IOException {
         this.maxPageSize = maxPageSize;
         this.dir = Files.createTempDirectory("fake-gcs");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -83,11 +83,11 @@ final class FakeGcsServer implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void createBucket(String name) {
+    public void createBucket(String name) {
         buckets.putIfAbsent(name, new ConcurrentSkipListMap<>(UTF8));
     }
 

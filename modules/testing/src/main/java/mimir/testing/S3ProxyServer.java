@@ -1,4 +1,4 @@
-package mimir.storage.s3;
+package mimir.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,16 +6,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import mimir.testing.TestingServers;
 
 /**
  * S3Proxy 4.1.0 (in-memory {@code transient-nio2} store, AWS v2/v4 auth with identity {@code test}/{@code test}) as a child
  * process on a free port of 127.0.0.1. The jar is the test dependency {@code org.gaul:s3proxy:jar-with-dependencies}, whose
  * path Maven passes in the system property {@code s3proxy.jar}.
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String IDENTITY = "test";
-    static final String CREDENTIAL = "test";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String IDENTITY = "test";
+    public static final String CREDENTIAL = "test";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
@@ -28,7 +27,7 @@ final class S3ProxyServer implements AutoCloseable {
         this.log = log;
     }
 
-    static S3ProxyServer start(String heap) throws IOException, InterruptedException {
+    public static S3ProxyServer start(String heap) throws IOException, InterruptedException {
         String jar = System.getProperty("s3proxy.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("system property s3proxy.jar does not name the S3Proxy jar: " + jar + " (run the test with Maven)");
@@ -58,15 +57,15 @@ final class S3ProxyServer implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:<port>}, as {@code -<scope>.s3.endpoint} takes it. */
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
