@@ -7,6 +7,7 @@ module mimir.testing {
     requires transitive org.junit.jupiter.api;
     requires transitive org.assertj.core;
     requires java.management;
+    requires jdk.management;
     requires jdk.httpserver;
 
     exports mimir.testing;

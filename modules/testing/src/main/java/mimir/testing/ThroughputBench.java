@@ -2,15 +2,33 @@ package mimir.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 
 import mimir.spi.objstore.ObjectStore;
 
 /**
- * Measures upload and download throughput of one large object and the process's peak heap above idle
- * while doing it (heap used sampled every 2 ms), for the storage backends' benchmark runs.
+ * Measures upload and download throughput of one large object and the process's heap while doing it,
+ * for the storage backends' benchmark runs ({@code bench/objstore-throughput.sh}). Two heap figures:
+ * the peak of heap used sampled every 2 ms (includes garbage not yet collected, so it grows with the
+ * heap the JVM is allowed), and the peak of heap used right after each garbage collection (the live
+ * set: what the transfer actually holds). Both are reported above the idle heap after a full GC.
  */
 public final class ThroughputBench {
     private ThroughputBench() {}
@@ -22,6 +40,21 @@ public final class ThroughputBench {
         Thread.sleep(200);
         long idle = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong(idle);
+        AtomicLong peakLive = new AtomicLong(idle);
+        Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+        NotificationListener afterGc = (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
+                long used = info.getMemoryUsageAfterGc().entrySet().stream().filter(e -> heapPools.contains(e.getKey()))
+                        .mapToLong(e -> e.getValue().getUsed()).sum();
+                peakLive.accumulateAndGet(used, Math::max);
+            }
+        };
+        List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+        for (GarbageCollectorMXBean collector : collectors) {
+            ((NotificationEmitter) collector).addNotificationListener(afterGc, null, null);
+        }
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
@@ -48,14 +81,23 @@ public final class ThroughputBench {
         long downloadNanos = System.nanoTime() - start;
         sampler.interrupt();
         sampler.join();
+        for (GarbageCollectorMXBean collector : collectors) {
+            try {
+                ((NotificationEmitter) collector).removeNotificationListener(afterGc);
+            }
+            catch (ListenerNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         store.delete("bench/large");
         if (read != size) {
             throw new IOException("read " + read + " bytes, wrote " + size);
         }
         double mib = size / 1048576.0;
-        return String.format("%s: %.0f MiB upload %.1f MiB/s, download %.1f MiB/s, peak heap %.1f MiB above idle (idle %.1f MiB, max heap %.0f MiB)",
-                name, mib, mib / (uploadNanos / 1e9), mib / (downloadNanos / 1e9), (peak.get() - idle) / 1048576.0, idle / 1048576.0,
-                memory.getHeapMemoryUsage().getMax() / 1048576.0);
+        return String.format(Locale.ROOT, "%s: %.0f MiB upload %.1f MiB/s, download %.1f MiB/s, peak live heap after GC %.1f MiB above idle, "
+                + "peak heap used %.1f MiB above idle (idle %.1f MiB, max heap %.0f MiB)",
+                name, mib, mib / (uploadNanos / 1e9), mib / (downloadNanos / 1e9), (peakLive.get() - idle) / 1048576.0,
+                (peak.get() - idle) / 1048576.0, idle / 1048576.0, memory.getHeapMemoryUsage().getMax() / 1048576.0);
     }
 
     /** {@code size} bytes of a repeating pattern, produced without holding them. */

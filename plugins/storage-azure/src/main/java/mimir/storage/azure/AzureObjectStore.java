@@ -41,9 +41,9 @@ import mimir.storage.azure.AzureObjectStoreProvider.AzureConfig;
  * backoff up to {@code -<scope>.azure.max-retries} times.
  */
 public final class AzureObjectStore implements ObjectStore {
-    static final int BLOCK_SIZE = 8 * 1024 * 1024;
+    static final int BLOCK_SIZE = 4 * 1024 * 1024;
     static final int CONCURRENCY = 2;
-    static final int READ_CHUNK = 4 * 1024 * 1024;
+    static final int READ_CHUNK = 2 * 1024 * 1024;
 
     private final BlobContainerClient container;
 
