@@ -20,6 +20,16 @@ public interface SampleIterator {
     /** The current sample's value. */
     double value();
 
+    /**
+     * True if the current sample is a native histogram rather than a float; {@link #value} is then
+     * meaningless. Storages without native histograms never report one. The query engine sees such
+     * samples (to count them, and to ignore them with Prometheus's annotations) but does not evaluate
+     * histogram values yet.
+     */
+    default boolean histogram() {
+        return false;
+    }
+
     /** An iterator over no samples. */
     SampleIterator EMPTY = new SampleIterator() {
         @Override

@@ -102,6 +102,9 @@ final class AggregationEval {
         boolean[] dropName = new boolean[groups];
         double[][] buffers = op == AggregateOp.QUANTILE ? new double[groups][] : null;
         int[] sizes = op == AggregateOp.QUANTILE ? new int[groups] : null;
+        // The step at which a group last saw a native histogram (sum and avg drop a group that mixes them with floats).
+        int[] histogramSeen = new int[groups];
+        Arrays.fill(histogramSeen, -1);
         List<Row> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
             out.add(Row.empty(groupLabels.get(g), n, false));
@@ -110,10 +113,25 @@ final class AggregationEval {
             for (int k = 0; k < rows.size(); k++) {
                 Row row = rows.get(k);
                 double f = row.values[i];
-                if (Evaluator.absent(f)) {
-                    continue;
-                }
                 int g = groupOf[k];
+                if (Evaluator.absent(f)) {
+                    if (!row.histogramAt(i)) {
+                        continue;
+                    }
+                    // Native histograms are not evaluated: count and group count them like Prometheus, sum and avg
+                    // drop a group that mixes them with floats, the others ignore them with Prometheus's info.
+                    switch (op) {
+                        case COUNT, GROUP -> f = 0;
+                        case SUM, AVG -> {
+                            histogramSeen[g] = i;
+                            continue;
+                        }
+                        default -> {
+                            ev.annotations.info("ignored histogram in " + op.keyword() + " aggregation", e.position());
+                            continue;
+                        }
+                    }
+                }
                 if (row.dropName) {
                     dropName[g] = true;
                 }
@@ -191,6 +209,10 @@ final class AggregationEval {
             }
             for (int g = 0; g < groups; g++) {
                 if (seen[g] != i) {
+                    continue;
+                }
+                if (histogramSeen[g] == i) {
+                    ev.annotations.warn("encountered a mix of histograms and floats for aggregation", e.position());
                     continue;
                 }
                 double result = switch (op) {
@@ -320,8 +342,12 @@ final class AggregationEval {
                 int present = 0;
                 for (int m = 0; m < sizes[g]; m++) {
                     int index = members[g][m];
-                    if (!Evaluator.absent(rows.get(index).values[i])) {
+                    Row member = rows.get(index);
+                    if (!Evaluator.absent(member.values[i])) {
                         order[present++] = index;
+                    }
+                    else if (member.histogramAt(i) && (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK)) {
+                        ev.annotations.info("ignored histogram in " + op.keyword() + " aggregation", e.position());
                     }
                 }
                 if (present == 0) {

@@ -43,12 +43,12 @@ final class BinaryEval {
         if (lt == ValueType.VECTOR && rt == ValueType.SCALAR) {
             VectorVal lhs = ev.vectorArg(e.lhs(), grid);
             double[] rhs = ev.scalarArg(e.rhs(), grid);
-            return vectorScalar(op, lhs, rhs, false, e.returnBool());
+            return vectorScalar(ev, e, op, lhs, rhs, false, e.returnBool());
         }
         if (lt == ValueType.SCALAR && rt == ValueType.VECTOR) {
             double[] lhs = ev.scalarArg(e.lhs(), grid);
             VectorVal rhs = ev.vectorArg(e.rhs(), grid);
-            return vectorScalar(op, rhs, lhs, true, e.returnBool());
+            return vectorScalar(ev, e, op, rhs, lhs, true, e.returnBool());
         }
         VectorVal lhs = ev.vectorArg(e.lhs(), grid);
         VectorVal rhs = ev.vectorArg(e.rhs(), grid);
@@ -64,7 +64,8 @@ final class BinaryEval {
         return out;
     }
 
-    private static VectorVal vectorScalar(BinaryOps.Op op, VectorVal vector, double[] scalar, boolean scalarOnLeft, boolean bool) {
+    private static VectorVal vectorScalar(Evaluator ev, BinaryExpr e, BinaryOps.Op op, VectorVal vector, double[] scalar, boolean scalarOnLeft,
+            boolean bool) {
         List<Row> out = new ArrayList<>(vector.rows().size());
         boolean comparison = op.isComparison();
         for (Row row : vector.rows()) {
@@ -73,6 +74,11 @@ final class BinaryEval {
             for (int i = 0; i < values.length; i++) {
                 double v = values[i];
                 if (Evaluator.absent(v)) {
+                    if (comparison && row.histogramAt(i)) {
+                        // Native histograms are not evaluated; comparing one with a float is what Prometheus drops with this info.
+                        ev.annotations.info("incompatible sample types encountered for binary operator \"" + e.op().symbol() + "\": "
+                                + (scalarOnLeft ? "float " + e.op().symbol() + " histogram" : "histogram " + e.op().symbol() + " float"), e.position());
+                    }
                     continue;
                 }
                 double l = scalarOnLeft ? scalar[i] : v;
@@ -95,6 +101,7 @@ final class BinaryEval {
             if (!comparison || bool) {
                 row.dropName = true;
             }
+            row.histograms = null;
             if (any) {
                 out.add(row);
             }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ final class Evaluator {
     /** Marks "no sample at this step"; a signalling NaN that arithmetic never produces. */
     static final long ABSENT_BITS = 0x7ff400000000deadL;
     static final double ABSENT = Double.longBitsToDouble(ABSENT_BITS);
+    private static final long[] NO_TIMESTAMPS = new long[0];
 
     static final String TOO_MANY_SAMPLES = "query processing would load too many samples into memory in query execution";
 
@@ -110,6 +112,13 @@ final class Evaluator {
         Labels labels;
         final double[] values;
         boolean dropName;
+        /**
+         * Steps at which a selected series has a native-histogram sample (its value there is
+         * {@link #ABSENT}); null if none. Set by instant selectors only: operators that know about
+         * histograms (aggregations, comparisons) read it to annotate or count them; everything else
+         * treats those steps as absent, and derived rows carry no histograms.
+         */
+        BitSet histograms;
 
         Row(Labels labels, double[] values, boolean dropName) {
             this.labels = labels;
@@ -131,6 +140,10 @@ final class Evaluator {
                 }
             }
             return count;
+        }
+
+        boolean histogramAt(int step) {
+            return histograms != null && histograms.get(step);
         }
     }
 
@@ -164,17 +177,36 @@ final class Evaluator {
         final double[] values;
         final int size;
         final boolean dropName;
+        /** Timestamps of the series' native-histogram samples, ascending; empty if none (not evaluated, only counted). */
+        final long[] histogramTimestamps;
 
         RangeSeries(Labels labels, long[] timestamps, double[] values, int size, boolean dropName) {
+            this(labels, timestamps, values, size, dropName, NO_TIMESTAMPS);
+        }
+
+        RangeSeries(Labels labels, long[] timestamps, double[] values, int size, boolean dropName, long[] histogramTimestamps) {
             this.labels = labels;
             this.timestamps = timestamps;
             this.values = values;
             this.size = size;
             this.dropName = dropName;
+            this.histogramTimestamps = histogramTimestamps;
+        }
+
+        /** The number of native-histogram samples in {@code (start, end]}. */
+        int histogramsIn(long start, long end) {
+            if (histogramTimestamps.length == 0) {
+                return 0;
+            }
+            return firstAfter(histogramTimestamps, histogramTimestamps.length, end) - firstAfter(histogramTimestamps, histogramTimestamps.length, start);
         }
 
         /** First index with timestamp {@code > t}. */
         int after(long t) {
+            return firstAfter(timestamps, size, t);
+        }
+
+        private static int firstAfter(long[] timestamps, int size, long t) {
             int low = 0;
             int high = size;
             while (low < high) {
@@ -269,6 +301,9 @@ final class Evaluator {
                 }
                 List<Series> series = new ArrayList<>();
                 for (RangeSeries s : byLabels.values()) {
+                    if (s.size == 0) {
+                        continue;  // only native histograms, which are not returned yet
+                    }
                     series.add(new Series(s.labels, Arrays.copyOf(s.timestamps, s.size), Arrays.copyOf(s.values, s.size)));
                 }
                 yield new Value.Matrix(series);

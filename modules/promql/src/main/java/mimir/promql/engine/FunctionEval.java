@@ -290,7 +290,8 @@ final class FunctionEval {
             for (int i = 0; i < n; i++) {
                 boolean present = false;
                 for (Evaluator.RangeSeries s : windows.series) {
-                    if (s.after(windows.ends[i] - windows.range) < s.after(windows.ends[i])) {
+                    long end = windows.ends[i];
+                    if (s.after(end - windows.range) < s.after(end) || s.histogramsIn(end - windows.range, end) > 0) {
                         present = true;
                         break;
                     }
@@ -323,6 +324,16 @@ final class FunctionEval {
                 int from = s.after(start);
                 int to = s.after(end);
                 values[i] = Evaluator.ABSENT;
+                if (code == RangeCode.COUNT || code == RangeCode.PRESENT) {
+                    // Native histograms are counted (not otherwise evaluated) like Prometheus does.
+                    int histograms = s.histogramsIn(start, end);
+                    if (to > from || histograms > 0) {
+                        ev.totalSamples += to - from + histograms;
+                        values[i] = code == RangeCode.COUNT ? to - from + histograms : 1;
+                        any = true;
+                    }
+                    continue;
+                }
                 if (to == from) {
                     continue;
                 }

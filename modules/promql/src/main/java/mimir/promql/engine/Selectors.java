@@ -1,6 +1,7 @@
 package mimir.promql.engine;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 import mimir.model.Labels;
@@ -48,20 +49,30 @@ final class Selectors {
                 SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
                 double[] values = new double[n];
                 int present = 0;
+                BitSet histograms = null;
                 for (int i = 0; i < n; i++) {
                     int index = points.instantIndex(refs[i], ev.lookback);
                     if (index < 0) {
                         values[i] = Evaluator.ABSENT;
+                    }
+                    else if (points.isHistogram(index) && !timestamps) {
+                        values[i] = Evaluator.ABSENT;
+                        if (histograms == null) {
+                            histograms = new BitSet(n);
+                        }
+                        histograms.set(i);
                     }
                     else {
                         values[i] = timestamps ? points.timestamp(index) / 1000.0 : points.value(index);
                         present++;
                     }
                 }
-                if (present > 0) {
+                if (present > 0 || histograms != null) {
                     ev.totalSamples += present;
                     ev.hold(present);
-                    rows.add(new Row(points.labels(), values, false));
+                    Row row = new Row(points.labels(), values, false);
+                    row.histograms = histograms;
+                    rows.add(row);
                 }
             }
         }
@@ -89,11 +100,12 @@ final class Selectors {
                 ev.checkInterrupted();
                 SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
                 int size = points.rangeSize();
-                if (size == 0) {
+                if (size == 0 && points.histogramTimestamps().length == 0) {
                     continue;
                 }
                 ev.hold(size);
-                series.add(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false));
+                series.add(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false,
+                        points.histogramTimestamps()));
             }
         }
         return new Windows(series, ends, range);

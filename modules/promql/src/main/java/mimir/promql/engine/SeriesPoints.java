@@ -11,29 +11,48 @@ import mimir.model.storage.SampleIterator;
  * The samples of one selected series, loaded once per query into primitive arrays, with the lookups
  * the evaluator needs at every step: the instant value with lookback (left-open window
  * {@code (ts - lookback, ts]}, ended by a staleness marker) and the index range of a left-open range
- * window {@code (ts - range, ts]} over the samples without staleness markers.
+ * window {@code (ts - range, ts]} over the samples without staleness markers. Native-histogram samples
+ * are kept apart: an instant lookup can land on one ({@link #isHistogram}), range windows hold floats
+ * only and the histograms' timestamps are available separately (the engine counts them but does not
+ * evaluate histogram values).
  */
 public final class SeriesPoints {
     private final Labels labels;
     private final long[] timestamps;
     private final double[] values;
+    private final boolean[] histograms;
     private final int size;
+    private final long[] histogramTimestamps;
     // The same samples without staleness markers, for range windows; shared when there are none.
     private final long[] rangeTimestamps;
     private final double[] rangeValues;
     private final int rangeSize;
 
-    private SeriesPoints(Labels labels, long[] timestamps, double[] values, int size) {
+    private SeriesPoints(Labels labels, long[] timestamps, double[] values, boolean[] histograms, int size) {
         this.labels = requireNonNull(labels, "labels is null");
         this.timestamps = timestamps;
         this.values = values;
+        this.histograms = histograms;
         this.size = size;
         int stale = 0;
+        int histogramCount = 0;
         for (int i = 0; i < size; i++) {
-            if (StaleMarker.is(values[i])) {
+            if (histograms != null && histograms[i]) {
+                histogramCount++;
+            }
+            else if (StaleMarker.is(values[i])) {
                 stale++;
             }
         }
+        histogramTimestamps = new long[histogramCount];
+        if (histogramCount > 0) {
+            for (int i = 0, j = 0; i < size; i++) {
+                if (histograms[i]) {
+                    histogramTimestamps[j++] = timestamps[i];
+                }
+            }
+        }
+        stale += histogramCount;
         if (stale == 0) {
             rangeTimestamps = timestamps;
             rangeValues = values;
@@ -44,7 +63,7 @@ public final class SeriesPoints {
             rangeValues = new double[size - stale];
             int j = 0;
             for (int i = 0; i < size; i++) {
-                if (!StaleMarker.is(values[i])) {
+                if (!StaleMarker.is(values[i]) && !isHistogram(i)) {
                     rangeTimestamps[j] = timestamps[i];
                     rangeValues[j] = values[i];
                     j++;
@@ -58,22 +77,35 @@ public final class SeriesPoints {
     public static SeriesPoints load(Labels labels, SampleIterator iterator) {
         long[] t = new long[16];
         double[] v = new double[16];
+        boolean[] h = null;
         int n = 0;
         while (iterator.next()) {
             if (n == t.length) {
                 t = Arrays.copyOf(t, n * 2);
                 v = Arrays.copyOf(v, n * 2);
+                if (h != null) {
+                    h = Arrays.copyOf(h, n * 2);
+                }
             }
             t[n] = iterator.timestamp();
-            v[n] = iterator.value();
+            if (iterator.histogram()) {
+                if (h == null) {
+                    h = new boolean[t.length];
+                }
+                h[n] = true;
+                v[n] = Double.NaN;
+            }
+            else {
+                v[n] = iterator.value();
+            }
             n++;
         }
-        return new SeriesPoints(labels, t, v, n);
+        return new SeriesPoints(labels, t, v, h, n);
     }
 
     /** Wraps arrays already in ascending time (not copied). */
     public static SeriesPoints of(Labels labels, long[] timestamps, double[] values) {
-        return new SeriesPoints(labels, timestamps, values, timestamps.length);
+        return new SeriesPoints(labels, timestamps, values, null, timestamps.length);
     }
 
     public Labels labels() {
@@ -90,7 +122,7 @@ public final class SeriesPoints {
      */
     public int instantIndex(long ts, long lookback) {
         int index = lastAtOrBefore(timestamps, size, ts);
-        if (index < 0 || timestamps[index] <= ts - lookback || StaleMarker.is(values[index])) {
+        if (index < 0 || timestamps[index] <= ts - lookback || (StaleMarker.is(values[index]) && !isHistogram(index))) {
             return -1;
         }
         return index;
@@ -102,6 +134,16 @@ public final class SeriesPoints {
 
     public double value(int index) {
         return values[index];
+    }
+
+    /** True if the sample at {@code index} is a native histogram (its {@link #value} is meaningless). */
+    public boolean isHistogram(int index) {
+        return histograms != null && histograms[index];
+    }
+
+    /** Timestamps of the native-histogram samples in ascending order (owned; do not change); empty if none. */
+    public long[] histogramTimestamps() {
+        return histogramTimestamps;
     }
 
     /** Timestamps of the samples without staleness markers (owned; do not change). */

@@ -24,7 +24,15 @@ public final class MemoryStorage implements Queryable {
 
     /** Adds (or replaces) one sample. */
     public void append(Labels labels, long timestamp, double value) {
-        series.computeIfAbsent(labels, l -> new Points()).put(timestamp, value);
+        series.computeIfAbsent(labels, l -> new Points()).put(timestamp, value, false);
+    }
+
+    /**
+     * Adds (or replaces) one native-histogram sample. Only its presence is kept: the engine counts such
+     * samples and ignores them elsewhere (see {@link SampleIterator#histogram()}).
+     */
+    public void appendHistogram(Labels labels, long timestamp) {
+        series.computeIfAbsent(labels, l -> new Points()).put(timestamp, Double.NaN, true);
     }
 
     /** Removes every series. */
@@ -102,23 +110,38 @@ public final class MemoryStorage implements Queryable {
     private static final class Points {
         private long[] timestamps = new long[8];
         private double[] values = new double[8];
+        // Which samples are native histograms; null until the first one.
+        private boolean[] histograms;
         private int size;
 
-        void put(long t, double v) {
+        void put(long t, double v, boolean histogram) {
+            if (histogram && histograms == null) {
+                histograms = new boolean[timestamps.length];
+            }
             int index = Arrays.binarySearch(timestamps, 0, size, t);
             if (index >= 0) {
                 values[index] = v;
+                if (histograms != null) {
+                    histograms[index] = histogram;
+                }
                 return;
             }
             int insert = -index - 1;
             if (size == timestamps.length) {
                 timestamps = Arrays.copyOf(timestamps, size * 2);
                 values = Arrays.copyOf(values, size * 2);
+                if (histograms != null) {
+                    histograms = Arrays.copyOf(histograms, size * 2);
+                }
             }
             System.arraycopy(timestamps, insert, timestamps, insert + 1, size - insert);
             System.arraycopy(values, insert, values, insert + 1, size - insert);
             timestamps[insert] = t;
             values[insert] = v;
+            if (histograms != null) {
+                System.arraycopy(histograms, insert, histograms, insert + 1, size - insert);
+                histograms[insert] = histogram;
+            }
             size++;
         }
 
@@ -157,6 +180,11 @@ public final class MemoryStorage implements Queryable {
                 @Override
                 public double value() {
                     return values[position];
+                }
+
+                @Override
+                public boolean histogram() {
+                    return histograms != null && histograms[position];
                 }
             };
         }

@@ -84,4 +84,38 @@ class TestEngine {
         assertThat(result.infos()).containsExactly(
                 "PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \"foo\" (1:6)");
     }
+
+    @Test
+    void nativeHistogramSamplesAreCountedAndIgnoredWithAnnotationsButNeverReturnedAsFloats() {
+        MemoryStorage storage = new MemoryStorage();
+        Labels floats = Labels.of("__name__", "m", "kind", "float");
+        Labels histograms = Labels.of("__name__", "m_histogram", "kind", "histogram");
+        for (int i = 0; i < 10; i++) {
+            storage.append(floats, i * 60_000L, i);
+            storage.appendHistogram(histograms, i * 60_000L);
+        }
+        Engine engine = new Engine(EngineOptions.DEFAULTS);
+        for (String query : new String[] {"m_histogram", "abs(m_histogram)", "rate(m_histogram[5m])", "m_histogram * 2", "sum(m_histogram)",
+                "last_over_time(m_histogram[5m])"}) {
+            assertThat(engine.instant(storage, query, 540_000).execute().value()).as(query).isEqualTo(new Value.Vector(java.util.List.of()));
+        }
+        assertThat(engine.instant(storage, "m_histogram[5m]", 540_000).execute().value()).isEqualTo(new Value.Matrix(java.util.List.of()));
+        assertThat(engine.instant(storage, "count({kind=~\".+\"})", 540_000).execute().value())
+                .isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.empty(), 540_000, 2))));
+        assertThat(engine.instant(storage, "count_over_time(m_histogram[5m])", 540_000).execute().value())
+                .isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.of("kind", "histogram"), 540_000, 5))));
+        assertThat(engine.instant(storage, "absent_over_time(m_histogram[5m])", 540_000).execute().value())
+                .isEqualTo(new Value.Vector(java.util.List.of()));
+
+        QueryResult max = engine.instant(storage, "max({kind=~\".+\"})", 540_000).execute();
+        assertThat(max.value()).isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.empty(), 540_000, 9))));
+        assertThat(max.infos()).containsExactly("PromQL info: ignored histogram in max aggregation (1:1)");
+        QueryResult sum = engine.instant(storage, "sum({kind=~\".+\"})", 540_000).execute();
+        assertThat(sum.value()).isEqualTo(new Value.Vector(java.util.List.of()));
+        assertThat(sum.warnings()).containsExactly("PromQL warning: encountered a mix of histograms and floats for aggregation (1:1)");
+        QueryResult compare = engine.instant(storage, "{kind=~\".+\"} > 1", 540_000).execute();
+        assertThat(compare.value()).isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(floats, 540_000, 9))));
+        assertThat(compare.infos()).containsExactly(
+                "PromQL info: incompatible sample types encountered for binary operator \">\": histogram > float (1:1)");
+    }
 }

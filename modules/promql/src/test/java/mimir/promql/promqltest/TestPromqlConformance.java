@@ -170,6 +170,9 @@ class TestPromqlConformance {
                 if (value.kind() == SequenceValue.Kind.FLOAT) {
                     storage.append(series.labels(), i * load.stepMillis(), value.value());
                 }
+                else if (value.kind() == SequenceValue.Kind.HISTOGRAM) {
+                    storage.appendHistogram(series.labels(), i * load.stepMillis());
+                }
             }
         }
     }
