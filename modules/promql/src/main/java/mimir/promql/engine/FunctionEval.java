@@ -278,13 +278,13 @@ final class FunctionEval {
             }
         }
         Expr matrixArg = Evaluator.unwrap(args.get(matrixIndex));
-        Windows windows = matrixArg instanceof MatrixSelector matrix ? Selectors.windows(ev, matrix, grid)
-                : Selectors.windows(ev, (SubqueryExpr) matrixArg, grid);
-        long held = 0;
-        for (Evaluator.RangeSeries s : windows.series) {
-            held += s.size;
-        }
         if (name.equals("absent_over_time")) {
+            Windows windows = matrixArg instanceof MatrixSelector matrix ? Selectors.windows(ev, matrix, grid)
+                    : Selectors.windows(ev, (SubqueryExpr) matrixArg, grid);
+            long held = 0;
+            for (Evaluator.RangeSeries s : windows.series) {
+                held += s.size;
+            }
             double[] values = new double[n];
             boolean any = false;
             for (int i = 0; i < n; i++) {
@@ -308,58 +308,28 @@ final class FunctionEval {
         }
         int code = RangeCode.of(name);
         boolean keepName = code == RangeCode.LAST || code == RangeCode.FIRST;
-        double[] scratch = new double[16];
-        double[] regression = new double[2];
-        List<Row> out = new ArrayList<>();
-        for (Evaluator.RangeSeries s : windows.series) {
-            ev.checkInterrupted();
-            if (s.size > scratch.length) {
-                scratch = new double[s.size];
-            }
-            double[] values = new double[n];
-            boolean any = false;
-            for (int i = 0; i < n; i++) {
-                long end = windows.ends[i];
-                long start = end - windows.range;
-                int from = s.after(start);
-                int to = s.after(end);
-                values[i] = Evaluator.ABSENT;
-                if (code == RangeCode.COUNT || code == RangeCode.PRESENT) {
-                    // Native histograms are counted (not otherwise evaluated) like Prometheus does.
-                    int histograms = s.histogramsIn(start, end);
-                    if (to > from || histograms > 0) {
-                        ev.totalSamples += to - from + histograms;
-                        values[i] = code == RangeCode.COUNT ? to - from + histograms : 1;
-                        any = true;
-                    }
-                    continue;
+        RangeWork work = new RangeWork();
+        if (matrixArg instanceof MatrixSelector matrix) {
+            // Streamed: each series' samples are held only while its windows are computed.
+            Selectors.eachRangeSeries(ev, matrix, grid, (s, ends, range) -> {
+                if (s != null) {
+                    rangeRow(ev, call, code, keepName, s, ends, range, grid, scalars, work);
+                    ev.release(s.size);
                 }
-                if (to == from) {
-                    continue;
-                }
-                ev.totalSamples += to - from;
-                double value = compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, scratch, regression);
-                if (!Evaluator.absent(value)) {
-                    values[i] = value;
-                    any = true;
-                }
-            }
-            if (any) {
-                out.add(new Row(s.labels, values, s.dropName || !keepName));
-                if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
-                    String metric = s.labels.metricName();
-                    if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum") && !metric.endsWith("_count")
-                            && !metric.endsWith("_bucket")) {
-                        ev.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
-                                + metric + "\"", args.get(0).position());
-                    }
-                }
-            }
+            });
         }
-        ev.release(held);
-        VectorVal result = new VectorVal(out);
-        ev.hold(result.points());
-        return result;
+        else {
+            Windows windows = Selectors.windows(ev, (SubqueryExpr) matrixArg, grid);
+            long held = 0;
+            for (Evaluator.RangeSeries s : windows.series) {
+                held += s.size;
+            }
+            for (Evaluator.RangeSeries s : windows.series) {
+                rangeRow(ev, call, code, keepName, s, windows.ends, windows.range, grid, scalars, work);
+            }
+            ev.release(held);
+        }
+        return new VectorVal(work.out);
     }
 
     /** Range function codes, resolved once per call. */
@@ -421,6 +391,65 @@ final class FunctionEval {
                 case "double_exponential_smoothing" -> SMOOTHING;
                 default -> throw QueryException.execution("function " + name + " is not supported");
             };
+        }
+    }
+
+    /** Reusable buffers and the output rows of one range-function call. */
+    private static final class RangeWork {
+        double[] scratch = new double[16];
+        final double[] regression = new double[2];
+        final List<Row> out = new ArrayList<>();
+    }
+
+    /** Evaluates a range function over one series at every step; adds the row (and holds its points) if any step has a value. */
+    private static void rangeRow(Evaluator ev, Call call, int code, boolean keepName, Evaluator.RangeSeries s, long[] ends, long range, Grid grid,
+            double[][] scalars, RangeWork work) {
+        List<Expr> args = call.args();
+        int n = grid.n();
+        ev.checkInterrupted();
+        if (s.size > work.scratch.length) {
+            work.scratch = new double[s.size];
+        }
+        double[] values = new double[n];
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            long end = ends[i];
+            long start = end - range;
+            int from = s.after(start);
+            int to = s.after(end);
+            values[i] = Evaluator.ABSENT;
+            if (code == RangeCode.COUNT || code == RangeCode.PRESENT) {
+                // Native histograms are counted (not otherwise evaluated) like Prometheus does.
+                int histograms = s.histogramsIn(start, end);
+                if (to > from || histograms > 0) {
+                    ev.totalSamples += to - from + histograms;
+                    values[i] = code == RangeCode.COUNT ? to - from + histograms : 1;
+                    any = true;
+                }
+                continue;
+            }
+            if (to == from) {
+                continue;
+            }
+            ev.totalSamples += to - from;
+            double value = compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, work.scratch, work.regression);
+            if (!Evaluator.absent(value)) {
+                values[i] = value;
+                any = true;
+            }
+        }
+        if (any) {
+            Row row = new Row(s.labels, values, s.dropName || !keepName);
+            work.out.add(row);
+            ev.hold(row.count());
+            if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
+                String metric = s.labels.metricName();
+                if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum") && !metric.endsWith("_count")
+                        && !metric.endsWith("_bucket")) {
+                    ev.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
+                            + metric + "\"", args.get(0).position());
+                }
+            }
         }
     }
 

@@ -79,8 +79,18 @@ final class Selectors {
         return new VectorVal(rows);
     }
 
-    /** The windows of a range selector at every step. */
-    static Windows windows(Evaluator ev, MatrixSelector matrix, Grid grid) {
+    /** Receives one series of a range selector with the window ends of every step and the range. */
+    interface RangeSeriesConsumer {
+        void accept(RangeSeries series, long[] ends, long range);
+    }
+
+    /**
+     * Streams a range selector: each series is read, held ({@link Evaluator#hold}) and handed to
+     * {@code consumer}, which releases it when done; so a range function holds one series' samples
+     * at a time rather than all of them. If no series is selected the consumer is called once with a
+     * null series (so callers always learn the window ends and the range).
+     */
+    static void eachRangeSeries(Evaluator ev, MatrixSelector matrix, Grid grid, RangeSeriesConsumer consumer) {
         VectorSelector selector = matrix.selector();
         if (selector.anchored() || selector.smoothed()) {
             throw QueryException.execution("anchored and smoothed range selectors are not supported");
@@ -88,14 +98,15 @@ final class Selectors {
         long range = ev.durationMillis(matrix.rangeMillis(), matrix.rangeExpr());
         long offset = ev.offsetMillis(selector.offsetMillis(), selector.offsetExpr());
         long[] ends = ends(ev, grid, ev.atTime(selector.at()), offset);
-        List<RangeSeries> series = new ArrayList<>();
         if (grid.n() == 0) {
-            return new Windows(series, ends, range);
+            consumer.accept(null, ends, range);
+            return;
         }
         long mint = ends[0] - range + 1;
         long maxt = ends[ends.length - 1];
         try (Querier querier = ev.queryable.querier(mint, maxt)) {
             SeriesSet set = querier.select(false, selector.matchers());
+            boolean none = true;
             while (set.next()) {
                 ev.checkInterrupted();
                 SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
@@ -104,11 +115,29 @@ final class Selectors {
                     continue;
                 }
                 ev.hold(size);
-                series.add(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false,
-                        points.histogramTimestamps()));
+                none = false;
+                consumer.accept(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false,
+                        points.histogramTimestamps()), ends, range);
+            }
+            if (none) {
+                consumer.accept(null, ends, range);
             }
         }
-        return new Windows(series, ends, range);
+    }
+
+    /** The windows of a range selector at every step, all series at once. */
+    static Windows windows(Evaluator ev, MatrixSelector matrix, Grid grid) {
+        List<RangeSeries> series = new ArrayList<>();
+        Windows[] windows = new Windows[1];
+        eachRangeSeries(ev, matrix, grid, (s, ends, range) -> {
+            if (windows[0] == null) {
+                windows[0] = new Windows(series, ends, range);
+            }
+            if (s != null) {
+                series.add(s);
+            }
+        });
+        return windows[0];
     }
 
     /** The windows of a subquery at every step: its expression evaluated once on the subquery's own grid. */
