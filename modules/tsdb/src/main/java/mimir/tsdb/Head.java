@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -599,22 +603,70 @@ public final class Head implements Queryable, Closeable {
                 + " samples=" + replayer.samplesApplied + " unknownSeriesSamples=" + replayer.unknownSamples);
     }
 
-    /** Applies WAL records to the head; the head is not shared yet, so no locking subtleties. */
+    /**
+     * Applies WAL records to the head in a two-stage pipeline: this thread reads, checks and decodes
+     * records (creating series and recording tombstones as they come), and a second thread applies
+     * the decoded samples a buffer at a time while the next buffer fills. Series records precede the
+     * samples that use them in the WAL, and a buffer is handed over only after the records before it
+     * were decoded, so the applier always finds its series. The head is not shared yet.
+     */
     private final class Replayer {
         final List<RefSeries> series = new ArrayList<>();
         final SampleBatch samples = new SampleBatch(1024);
         final List<RefTombstone> stones = new ArrayList<>();
-        final ReplayBuffer buffer = new ReplayBuffer();
+        ReplayBuffer buffer = new ReplayBuffer();
+        // The buffer the applier works on (or last worked on), reused once it is done.
+        ReplayBuffer applyingBuffer = new ReplayBuffer();
+        Future<?> applying;
+        // Written by the applier only; read after the last apply completed.
         long samplesApplied;
         long unknownSamples;
 
         void replay(WalReader reader) throws IOException {
+            try (ExecutorService applier = Executors.newSingleThreadExecutor(
+                    Thread.ofPlatform().name("wal-replay-apply").daemon().factory())) {
+                try {
+                    replayRecords(reader, applier);
+                }
+                finally {
+                    // Also on corruption: the samples before it are kept (the repair cuts the WAL after them).
+                    handOver(applier);
+                    awaitApplied();
+                }
+            }
+        }
+
+        /** Waits for the applier's current buffer, then gives it the filled one and keeps filling the other. */
+        private void handOver(ExecutorService applier) {
+            awaitApplied();
+            if (buffer.size() == 0) {
+                return;
+            }
+            ReplayBuffer filled = buffer;
+            buffer = applyingBuffer;
+            applyingBuffer = filled;
+            applying = applier.submit(() -> flush(filled));
+        }
+
+        private void awaitApplied() {
+            if (applying == null) {
+                return;
+            }
             try {
-                replayRecords(reader);
+                applying.get();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while replaying the wal", e);
+            }
+            catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new IllegalStateException(e.getCause());
             }
             finally {
-                // Also on corruption: the samples before it are kept (the repair cuts the WAL after them).
-                flush();
+                applying = null;
             }
         }
 
@@ -624,7 +676,7 @@ public final class Head implements Queryable, Closeable {
          * the cache once per run of its samples instead of once per sample. A WAL interleaves all series
          * sample by sample, and touching 100k series' chunk state in turn made replay memory-bound.
          */
-        private void flush() {
+        private void flush(ReplayBuffer buffer) {
             int size = buffer.size();
             if (size == 0) {
                 return;
@@ -663,10 +715,10 @@ public final class Head implements Queryable, Closeable {
             buffer.clear();
         }
 
-        private void replayRecords(WalReader reader) throws IOException {
+        private void replayRecords(WalReader reader, ExecutorService applier) throws IOException {
             while (reader.next()) {
                 try {
-                    apply(reader.record());
+                    apply(reader.record(), applier);
                 }
                 catch (CorruptionException e) {
                     if (e instanceof WalCorruptionException walCorruption) {
@@ -678,7 +730,7 @@ public final class Head implements Queryable, Closeable {
             }
         }
 
-        private void apply(MemorySegment record) throws CorruptionException {
+        private void apply(MemorySegment record, ExecutorService applier) throws CorruptionException {
             switch (RecordDecoder.type(record)) {
                 case RecordType.SERIES -> {
                     series.clear();
@@ -700,7 +752,7 @@ public final class Head implements Queryable, Closeable {
                         buffer.add(samples.ref(i), samples.timestamp(i), Double.doubleToRawLongBits(samples.value(i)));
                     }
                     if (buffer.size() >= ReplayBuffer.FLUSH_AT) {
-                        flush();
+                        handOver(applier);
                     }
                 }
                 case RecordType.TOMBSTONES -> {
@@ -722,7 +774,10 @@ public final class Head implements Queryable, Closeable {
         private MemSeries resolve(long ref) {
             MemSeries s = series(ref);
             if (s == null) {
-                Long alias = replayAliases.get(ref);
+                Long alias;
+                synchronized (replayAliases) {
+                    alias = replayAliases.get(ref);
+                }
                 if (alias != null) {
                     s = series(alias);
                 }
