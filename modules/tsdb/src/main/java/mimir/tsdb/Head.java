@@ -507,7 +507,10 @@ public final class Head implements Queryable, Closeable {
                     }
                 }
             }
-            for (MemSeries s : removed) {
+            long[] removedRefs = new long[removed.size()];
+            List<Labels> removedLabels = new ArrayList<>(removed.size());
+            for (int i = 0; i < removed.size(); i++) {
+                MemSeries s = removed.get(i);
                 Stripe byLabels = labelsStripe(s.labels());
                 synchronized (byLabels) {
                     byLabels.byLabels.remove(s.labels(), s);
@@ -516,9 +519,11 @@ public final class Head implements Queryable, Closeable {
                 synchronized (byRef) {
                     byRef.byRef.remove(s.ref());
                 }
-                postings.delete(s.ref(), s.labels());
+                removedRefs[i] = s.ref();
+                removedLabels.add(s.labels());
                 seriesCount.decrementAndGet();
             }
+            postings.deleteAll(removedRefs, removedLabels);
             Tombstones kept = new Tombstones();
             tombstones.forEach((ref, intervals) -> {
                 if (series(ref) != null) {

@@ -169,6 +169,34 @@ class TestHeadIndex {
         assertThat(refs(index.get("job", "api"))).containsExactly(20L, 25L, 40L, 50L, 60L);
     }
 
+    @Test
+    void bulkDeleteRemovesExactlyTheGivenSeriesAndKeepsSnapshotsIntact() {
+        mimir.tsdb.head.MemPostings index = new mimir.tsdb.head.MemPostings();
+        java.util.Random random = new java.util.Random(7);
+        java.util.Map<Long, Labels> series = new java.util.TreeMap<>();
+        for (long ref = 1; ref <= 2_000; ref++) {
+            Labels labels = Labels.of("__name__", "m" + random.nextInt(5), "pod", "p" + random.nextInt(50));
+            series.put(ref, labels);
+            index.add(ref, labels);
+        }
+        mimir.tsdb.index.Postings before = index.get("__name__", "m0");
+        List<Long> m0Before = series.entrySet().stream().filter(e -> e.getValue().get("__name__").equals("m0")).map(java.util.Map.Entry::getKey).toList();
+        List<Long> removed = series.keySet().stream().filter(ref -> random.nextInt(3) > 0).toList();
+        index.deleteAll(removed.stream().mapToLong(Long::longValue).toArray(), removed.stream().map(series::get).toList());
+        removed.forEach(series::remove);
+        assertThat(refs(before)).as("snapshot taken before the delete").isEqualTo(m0Before);
+        assertThat(refs(index.all())).isEqualTo(List.copyOf(series.keySet()));
+        for (int pod = 0; pod < 50; pod++) {
+            String value = "p" + pod;
+            assertThat(refs(index.get("pod", value))).as(value)
+                    .isEqualTo(series.entrySet().stream().filter(e -> e.getValue().get("pod").equals(value)).map(java.util.Map.Entry::getKey).toList());
+        }
+        long[] rest = series.keySet().stream().mapToLong(Long::longValue).toArray();
+        index.deleteAll(rest, series.values().stream().toList());
+        assertThat(index.labelNames()).isEmpty();
+        assertThat(refs(index.all())).isEmpty();
+    }
+
     private static List<Long> refs(mimir.tsdb.index.Postings postings) {
         List<Long> refs = new ArrayList<>();
         while (postings.next()) {

@@ -85,6 +85,29 @@ public final class MemPostings {
             }
         }
 
+        /** Removes every ref that is in {@code sortedRefs} (ascending), in one merge pass. */
+        void removeAll(long[] sortedRefs) {
+            long[] target = shared ? new long[refs.length] : refs;
+            int kept = 0;
+            int j = 0;
+            for (int i = 0; i < size; i++) {
+                long ref = refs[i];
+                while (j < sortedRefs.length && sortedRefs[j] < ref) {
+                    j++;
+                }
+                if (j < sortedRefs.length && sortedRefs[j] == ref) {
+                    continue;
+                }
+                target[kept++] = ref;
+            }
+            refs = target;
+            shared = false;
+            size = kept;
+            if (size < refs.length / 4 && refs.length > 8) {
+                refs = Arrays.copyOf(refs, Math.max(2, size * 2));
+            }
+        }
+
         private void unshare() {
             if (shared) {
                 refs = refs.clone();
@@ -150,6 +173,52 @@ public final class MemPostings {
                 }
             }
             all.remove(ref);
+        }
+        finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Removes many series from the index at once (head truncation): each affected list is filtered in
+     * one pass, so removing k of n series costs O(n + k log k) rather than k shifts of every list.
+     *
+     * @param refs   the series' refs
+     * @param labels the series' labels, {@code labels.get(i)} belonging to {@code refs[i]}
+     */
+    public void deleteAll(long[] refs, List<Labels> labels) {
+        if (refs.length != labels.size()) {
+            throw new IllegalArgumentException(refs.length + " refs but " + labels.size() + " label sets");
+        }
+        if (refs.length == 0) {
+            return;
+        }
+        long[] sorted = refs.clone();
+        Arrays.sort(sorted);
+        lock.writeLock().lock();
+        try {
+            java.util.IdentityHashMap<RefList, NameEntry> affected = new java.util.IdentityHashMap<>();
+            for (Labels series : labels) {
+                for (int i = 0; i < series.size(); i++) {
+                    NameEntry entry = names.get(series.name(i));
+                    if (entry != null) {
+                        RefList list = entry.values.get(series.value(i));
+                        if (list != null) {
+                            affected.put(list, entry);
+                        }
+                    }
+                }
+            }
+            affected.forEach((list, entry) -> {
+                list.removeAll(sorted);
+                if (list.size == 0) {
+                    entry.values.remove(list.value);
+                    if (entry.values.isEmpty()) {
+                        names.remove(entry.name);
+                    }
+                }
+            });
+            all.removeAll(sorted);
         }
         finally {
             lock.writeLock().unlock();
