@@ -14,11 +14,11 @@ public final class XorAppender {
 
     /** Appends a sample with value {@code value}. */
     public void append(long timestamp, double value) {
-        encoder.appendBits(timestamp, Double.doubleToRawLongBits(value));
+        encoder.encode(timestamp, Double.doubleToRawLongBits(value));
     }
 
     /** Appends a sample given as raw IEEE-754 bits (exact for every NaN payload). */
     public void appendBits(long timestamp, long bits) {
-        encoder.appendBits(timestamp, bits);
+        encoder.encode(timestamp, bits);
     }
 }

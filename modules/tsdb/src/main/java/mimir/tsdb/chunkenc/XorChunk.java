@@ -40,17 +40,17 @@ public final class XorChunk {
     }
 
     public int numSamples() {
-        return encoder.numSamples();
+        return encoder.encodedSamples();
     }
 
     /** Encoded size in bytes. */
     public int length() {
-        return encoder.length();
+        return encoder.encodedLength();
     }
 
     /** A copy of the encoded bytes, as stored in a chunk segment file. */
     public byte[] bytes() {
-        return encoder.bytes();
+        return encoder.encodedBytes();
     }
 
     /**

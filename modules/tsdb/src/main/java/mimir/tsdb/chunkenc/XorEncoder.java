@@ -15,10 +15,15 @@ import java.util.Arrays;
  * <p>Bits are written into the buffer with 64-bit big-endian read-modify-writes at the bit position;
  * every bit at or after the position is zero, and the buffer keeps {@value #SLACK} bytes of room past
  * it (more than one sample plus one 8-byte access), so a sample needs one capacity check and no
- * per-byte bounds checks. The 2-byte sample count header is filled in by {@link #bytes()}.
+ * per-byte bounds checks. The 2-byte sample count header is filled in by {@link #encodedBytes()}.
  * Not thread-safe.
+ *
+ * <p>The head's {@code MemSeries} extends this class, so a series and its open chunk's encoder state
+ * are one object (one cache miss fewer per appended sample than a separate encoder); the methods are
+ * therefore protected and named so that they do not read as the series' own API.
  */
-public final class XorEncoder {
+public class XorEncoder {
+    private static final byte[] EMPTY = new byte[0];
     private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     /** Marks "no XOR window yet": the first non-zero XOR always opens a new window. */
     static final int NO_WINDOW = 0xff;
@@ -40,6 +45,11 @@ public final class XorEncoder {
         buffer = new byte[Math.max(2, initialCapacity) + SLACK];
     }
 
+    /** An empty chunk without a buffer yet (allocated by the first sample). */
+    protected XorEncoder() {
+        buffer = EMPTY;
+    }
+
     /** Continues the chunk {@code bytes} (header included) whose last sample ends at bit {@code bitLength}. */
     XorEncoder(byte[] bytes, int numSamples, long bitLength) {
         int length = (int) ((bitLength + 7) >>> 3);
@@ -57,11 +67,11 @@ public final class XorEncoder {
     }
 
     /** Drops everything after the first {@code bitLength} bits, which must lie within the stream. */
-    void truncate(long bitLength) {
+    final void truncate(long bitLength) {
         if (bitLength < HEADER_BITS || bitLength > bitPosition) {
             throw new IllegalArgumentException("cannot truncate " + bitPosition + " bits to " + bitLength + " bits");
         }
-        int end = length();
+        int end = encodedLength();
         int keep = (int) ((bitLength + 7) >>> 3);
         Arrays.fill(buffer, keep, end, (byte) 0);
         int free = (int) (keep * 8L - bitLength);
@@ -71,7 +81,7 @@ public final class XorEncoder {
         bitPosition = (int) bitLength;
     }
 
-    void restore(long t, long valueBits, long timeDelta, int leading, int trailing) {
+    final void restore(long t, long valueBits, long timeDelta, int leading, int trailing) {
         this.t = t;
         this.valueBits = valueBits;
         this.timeDelta = timeDelta;
@@ -79,31 +89,31 @@ public final class XorEncoder {
         this.trailing = trailing;
     }
 
-    public int numSamples() {
+    protected final int encodedSamples() {
         return numSamples;
     }
 
     /** Encoded size in bytes, header and a partially written last byte included. */
-    public int length() {
+    protected final int encodedLength() {
         return (bitPosition + 7) >>> 3;
     }
 
     /** Length of the buffer (for memory accounting). */
-    public int capacity() {
+    protected final int bufferCapacity() {
         return buffer.length;
     }
 
     /** A copy of the encoded chunk (count header, then the bit stream), as Prometheus stores it. */
-    public byte[] bytes() {
-        byte[] bytes = Arrays.copyOf(buffer, length());
+    protected final byte[] encodedBytes() {
+        byte[] bytes = Arrays.copyOf(buffer, encodedLength());
         bytes[0] = (byte) (numSamples >>> 8);
         bytes[1] = (byte) numSamples;
         return bytes;
     }
 
     /** Empties the chunk, keeping the buffer. */
-    public void reset() {
-        Arrays.fill(buffer, 0, length(), (byte) 0);
+    protected final void resetEncoder() {
+        Arrays.fill(buffer, 0, Math.min(encodedLength(), buffer.length), (byte) 0);
         bitPosition = HEADER_BITS;
         numSamples = 0;
         t = 0;
@@ -113,8 +123,14 @@ public final class XorEncoder {
         trailing = 0;
     }
 
+    /** Empties the chunk and drops the buffer (the next sample allocates a small one). */
+    protected final void releaseEncoder() {
+        resetEncoder();
+        buffer = EMPTY;
+    }
+
     /** Appends a sample given as raw IEEE-754 bits; timestamps must increase (checked by the caller). */
-    public void appendBits(long timestamp, long bits) {
+    protected final void encode(long timestamp, long bits) {
         int count = numSamples;
         if (count == XorChunk.MAX_SAMPLES) {
             throw new IllegalStateException("XOR chunk is full (" + XorChunk.MAX_SAMPLES + " samples)");
@@ -122,7 +138,7 @@ public final class XorEncoder {
         byte[] b = buffer;
         int position = bitPosition;
         if ((position >>> 3) + SLACK > b.length) {
-            b = buffer = Arrays.copyOf(b, Math.max(b.length * 2, (position >>> 3) + SLACK));
+            b = buffer = Arrays.copyOf(b, Math.max(b.length * 2, (position >>> 3) + SLACK + 2));
         }
         if (count >= 2) {
             long delta = timestamp - t;

@@ -3,7 +3,6 @@ package mimir.tsdb.head;
 import java.util.Arrays;
 
 import mimir.model.Labels;
-import mimir.tsdb.chunkenc.XorChunk;
 import mimir.tsdb.chunkenc.XorEncoder;
 
 import static java.util.Objects.requireNonNull;
@@ -24,11 +23,12 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Every method must be called with the series' monitor held ({@code synchronized (series)}); the
  * head's appenders, queriers and truncation all lock the series they touch. Appending to the open chunk
- * allocates nothing per sample: the open chunk is one {@link XorEncoder}, created with the series' first
- * sample and reset (keeping its buffer) when a chunk is cut, so a cut allocates only the closed chunk's
- * trimmed copy. The open chunk is non-empty exactly when {@code openMaxTime != Long.MIN_VALUE}.
+ * allocates nothing per sample: the series <em>is</em> its open chunk's {@link XorEncoder} (a subclass,
+ * so that appending touches one object and the chunk's buffer), reset (keeping its buffer) when a chunk
+ * is cut, so a cut allocates only the closed chunk's trimmed copy. The open chunk is non-empty exactly
+ * when {@code openMaxTime != Long.MIN_VALUE}.
  */
-public final class MemSeries {
+public final class MemSeries extends XorEncoder {
     /** Prometheus's 1024-byte XOR chunk cap minus the largest possible sample (19 bytes). */
     public static final int MAX_BYTES_PER_XOR_CHUNK = 1024 - 19;
 
@@ -49,8 +49,6 @@ public final class MemSeries {
     private long[] closedTimes = NO_TIMES;
     private int closedCount;
 
-    /** The open chunk's encoder (kept across cuts), or null before the first sample or after truncation. */
-    private XorEncoder open;
     private long openMinTime;
     private long openMaxTime = Long.MIN_VALUE;
     private long nextAt = Long.MIN_VALUE;
@@ -70,6 +68,7 @@ public final class MemSeries {
     private volatile boolean walLogged;
 
     public MemSeries(long ref, Labels labels) {
+        super();
         this.ref = ref;
         this.labels = requireNonNull(labels, "labels is null");
     }
@@ -194,15 +193,11 @@ public final class MemSeries {
      * sample. {@code chunkRange} aligns chunk boundaries to block boundaries.
      */
     public boolean append(long t, long valueBits, long chunkRange, int samplesPerChunk) {
-        XorEncoder chunk = open;
         int samples;
         if (openMaxTime == Long.MIN_VALUE) {
             // No open chunk: the sample must follow the closed ones and starts a chunk.
             if (closedCount > 0 && closedTimes[closedCount * 2 - 1] >= t) {
                 return false;
-            }
-            if (chunk == null) {
-                open = chunk = new XorEncoder(XorChunk.INITIAL_CAPACITY);
             }
             samples = 0;
         }
@@ -210,8 +205,8 @@ public final class MemSeries {
             if (openMaxTime >= t) {
                 return false;
             }
-            samples = chunk.numSamples();
-            if (chunk.length() > MAX_BYTES_PER_XOR_CHUNK) {
+            samples = encodedSamples();
+            if (encodedLength() > MAX_BYTES_PER_XOR_CHUNK) {
                 closeOpenChunk();
                 samples = 0;
             }
@@ -230,7 +225,7 @@ public final class MemSeries {
                 nextAt = rangeEnd(t, chunkRange);
             }
         }
-        chunk.appendBits(t, valueBits);
+        encode(t, valueBits);
         openMaxTime = t;
         lastValueBits = valueBits;
         return true;
@@ -243,11 +238,11 @@ public final class MemSeries {
             closedChunks = Arrays.copyOf(closedChunks, capacity);
             closedTimes = Arrays.copyOf(closedTimes, capacity * 2);
         }
-        closedChunks[closedCount] = open.bytes();
+        closedChunks[closedCount] = encodedBytes();
         closedTimes[closedCount * 2] = openMinTime;
         closedTimes[closedCount * 2 + 1] = openMaxTime;
         closedCount++;
-        open.reset();
+        resetEncoder();
         openMaxTime = Long.MIN_VALUE;
     }
 
@@ -287,7 +282,7 @@ public final class MemSeries {
             closedCount = remaining;
         }
         if (openMaxTime != Long.MIN_VALUE && openMaxTime < minTime) {
-            open = null;
+            releaseEncoder();
             openMaxTime = Long.MIN_VALUE;
             dropped++;
         }
@@ -307,7 +302,7 @@ public final class MemSeries {
             }
         }
         if (openMaxTime != Long.MIN_VALUE && openMaxTime >= minTime && openMinTime <= maxTime) {
-            out.add(open.bytes(), openMinTime, openMaxTime);
+            out.add(encodedBytes(), openMinTime, openMaxTime);
         }
     }
 
@@ -323,10 +318,8 @@ public final class MemSeries {
         for (int i = 0; i < closedCount; i++) {
             bytes += 16 + closedChunks[i].length;
         }
-        if (open != null) {
-            // The encoder and its buffer.
-            bytes += 56 + 16 + open.capacity();
-        }
+        // Encoder fields (in the object above) and buffer.
+        bytes += 40 + 16 + bufferCapacity();
         return bytes;
     }
 }

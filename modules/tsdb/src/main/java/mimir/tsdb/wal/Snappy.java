@@ -1,6 +1,9 @@
 package mimir.tsdb.wal;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import mimir.tsdb.encoding.CorruptionException;
@@ -17,6 +20,7 @@ import mimir.tsdb.encoding.Encoder;
 final class Snappy {
     private static final int BLOCK_SIZE = 1 << 16;
     private static final int HASH_BITS = 14;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Snappy() {}
 
@@ -136,6 +140,6 @@ final class Snappy {
     }
 
     private static int load32(byte[] bytes, int i) {
-        return (bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16 | (bytes[i + 3] & 0xff) << 24;
+        return (int) INT_LE.get(bytes, i);
     }
 }

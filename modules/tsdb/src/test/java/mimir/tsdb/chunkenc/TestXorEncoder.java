@@ -30,14 +30,19 @@ class TestXorEncoder {
                     case 2 -> Double.doubleToRawLongBits(random.nextInt(1000) / 10.0);
                     default -> random.nextLong();
                 };
-                fresh.appendBits(t, value);
-                reused.appendBits(t, value);
+                fresh.encode(t, value);
+                reused.encode(t, value);
             }
-            assertThat(reused.bytes()).isEqualTo(fresh.bytes());
-            assertThat(reused.numSamples()).isEqualTo(count);
-            assertThat(reused.length()).isEqualTo(fresh.length());
-            reused.reset();
-            assertThat(reused.bytes()).containsExactly(0, 0);
+            assertThat(reused.encodedBytes()).isEqualTo(fresh.encodedBytes());
+            assertThat(reused.encodedSamples()).isEqualTo(count);
+            assertThat(reused.encodedLength()).isEqualTo(fresh.encodedLength());
+            if (round % 50 == 49) {
+                reused.releaseEncoder();
+            }
+            else {
+                reused.resetEncoder();
+            }
+            assertThat(reused.encodedBytes()).containsExactly(0, 0);
         }
     }
 }
