@@ -1,7 +1,11 @@
 package mimir.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import mimir.model.Labels;
 import mimir.tsdb.Head;
@@ -19,12 +23,15 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Head ingestion on one thread, without WAL (the in-memory path: series lookup, bounds and order
- * checks, XOR encoding, chunk cutting, commit). {@code appendByRef}: one scrape (a sample for each of
+ * Head ingestion on one thread. {@code appendByRef}: without WAL (the in-memory path: series lookup,
+ * bounds and order checks, XOR encoding, chunk cutting, commit): one scrape (a sample for each of
  * {@value #SERIES} existing series, by ref) per invocation and commit; score = samples/s.
+ * {@code appendByRefWal}: the same with a WAL in a temporary directory (default options: snappy, no
+ * fsync per record), so the commit also encodes the samples record, compresses, CRCs and writes it.
  * {@code createSeries}: {@value #NEW_SERIES} new series (Workload labels, built beforehand) appended
  * by labels into a fresh head, timed once per iteration; score = s per series (invert for series/s).
  */
@@ -53,9 +60,8 @@ public class HeadAppendBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
-            head = Head.inMemory(HeadOptions.defaults());
+            head = createHead();
             appender = head.appender();
-            long[] timestamps = new long[1];
             for (int i = 0; i < SERIES; i++) {
                 values[i] = new double[1024];
                 Workload.fill(Workload.kind(i), i, 0, new long[1024], values[i], 1024);
@@ -64,11 +70,47 @@ public class HeadAppendBenchmark {
             appender.commit();
             time = Workload.INTERVAL;
         }
+
+        Head createHead() throws IOException {
+            return Head.inMemory(HeadOptions.defaults());
+        }
+    }
+
+    /** {@link ExistingSeries} with a WAL in a temporary directory, deleted after the trial. */
+    @State(Scope.Thread)
+    public static class ExistingSeriesWal extends ExistingSeries {
+        Path dir;
+
+        @Override
+        Head createHead() throws IOException {
+            dir = Files.createTempDirectory("head-append-bench");
+            return Head.open(dir, HeadOptions.defaults());
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            head.close();
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     @Benchmark
     @OperationsPerInvocation(SERIES)
     public void appendByRef(ExistingSeries state) throws IOException, SampleRejectedException {
+        scrape(state);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(SERIES)
+    public void appendByRefWal(ExistingSeriesWal state) throws IOException, SampleRejectedException {
+        scrape(state);
+    }
+
+    private static void scrape(ExistingSeries state) throws IOException, SampleRejectedException {
         HeadAppender appender = state.appender;
         long t = state.time;
         int step = state.step & 1023;

@@ -6,8 +6,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,6 +34,7 @@ import mimir.tsdb.head.MemPostings;
 import mimir.tsdb.head.MemSeries;
 import mimir.tsdb.head.ReplayBuffer;
 import mimir.tsdb.head.SeriesChunks;
+import mimir.tsdb.head.SeriesRefs;
 import mimir.tsdb.index.Postings;
 import mimir.tsdb.record.RecordDecoder;
 import mimir.tsdb.record.RecordEncoder;
@@ -76,6 +80,7 @@ public final class Head implements Queryable, Closeable {
     private final HeadOptions options;
     private final Path walDir;
     private final Stripe[] stripes = new Stripe[STRIPES];
+    private final SeriesRefs refs = new SeriesRefs();
     private final MemPostings postings = new MemPostings();
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicInteger seriesCount = new AtomicInteger();
@@ -92,9 +97,8 @@ public final class Head implements Queryable, Closeable {
     private WalWriter wal;
     private boolean closed;
 
-    /** Series by ref and by labels; a series lives in the stripe of its ref and in that of its labels' hash. */
+    /** Series by labels, in the stripe of their labels' hash (by ref they are in {@link #refs}). */
     private static final class Stripe {
-        final LongObjectMap<MemSeries> byRef = new LongObjectMap<>();
         final HashMap<Labels, MemSeries> byLabels = new HashMap<>();
     }
 
@@ -173,27 +177,22 @@ public final class Head implements Queryable, Closeable {
 
     /** An estimate of the head's heap use in bytes: series, chunks, index and lookup tables. */
     public long memoryEstimateBytes() {
-        long bytes = postings.memoryBytes();
+        long bytes = postings.memoryBytes() + refs.memoryBytes();
         for (Stripe stripe : stripes) {
-            List<MemSeries> series = new ArrayList<>();
             synchronized (stripe) {
-                bytes += stripe.byRef.memoryBytes() + 48L + stripe.byLabels.size() * 48L;
-                stripe.byRef.forEachValue(series::add);
-            }
-            for (MemSeries s : series) {
-                synchronized (s) {
-                    bytes += s.memoryBytes();
-                }
+                bytes += 48L + stripe.byLabels.size() * 48L;
             }
         }
-        return bytes;
+        long[] seriesBytes = {0};
+        refs.forEach(s -> {
+            synchronized (s) {
+                seriesBytes[0] += s.memoryBytes();
+            }
+        });
+        return bytes + seriesBytes[0];
     }
 
     // ---- series lookup and creation
-
-    private Stripe refStripe(long ref) {
-        return stripes[(int) (ref & (STRIPES - 1))];
-    }
 
     /**
      * The stripe of a label set, from the <em>high</em> bits of a multiplicative hash: the stripe's
@@ -208,12 +207,9 @@ public final class Head implements Queryable, Closeable {
         return stripes[labelsStripeIndex(labels.hashCode())];
     }
 
-    /** The live series with this ref, or null. */
+    /** The live series with this ref, or null. Does not lock. */
     MemSeries series(long ref) {
-        Stripe stripe = refStripe(ref);
-        synchronized (stripe) {
-            return stripe.byRef.get(ref);
-        }
+        return refs.get(ref);
     }
 
     /** The live series with these labels, created (with the next ref) if missing. */
@@ -240,39 +236,46 @@ public final class Head implements Queryable, Closeable {
             series = new MemSeries(ref, interned);
             stripe.byLabels.put(interned, series);
         }
-        Stripe byRef = refStripe(series.ref());
-        synchronized (byRef) {
-            byRef.byRef.put(series.ref(), series);
-        }
+        refs.put(series);
         seriesCount.incrementAndGet();
         return series;
     }
 
     // ---- commit, delete
 
-    /** Logs and applies a batch; called by {@link HeadAppender#commit()}. */
-    void commit(SampleBatch samples, MemSeries[] series) throws IOException {
+    /** True if commits are logged to a WAL. */
+    boolean logsToWal() {
+        return walDir != null;
+    }
+
+    /**
+     * Logs and applies a batch; called by {@link HeadAppender#commit()}. {@code unlogged} holds (at
+     * least) every series of the batch that had no series record in the WAL when its first sample was
+     * appended: a series whose flag was set then is logged for good, so the others need no check here.
+     * Each series' pending mark of {@code owner} is cleared as its last sample of the batch is applied.
+     *
+     * @throws IOException if the WAL write failed; then nothing was applied and no mark cleared
+     */
+    void commit(Object owner, SampleBatch samples, MemSeries[] series, List<MemSeries> unlogged) throws IOException {
         synchronized (commitLock) {
             if (closed) {
                 throw new IllegalStateException("head is closed");
             }
             if (wal != null) {
-                List<MemSeries> unlogged = new ArrayList<>();
-                for (int i = 0; i < samples.size(); i++) {
-                    if (!series[i].walLogged()) {
-                        series[i].walLogged(true);
-                        unlogged.add(series[i]);
-                    }
-                }
-                try {
-                    logSeries(unlogged);
-                    wal.log(RecordEncoder.samples(samples, encoder));
-                }
-                catch (IOException | RuntimeException e) {
+                List<MemSeries> logged = List.of();
+                if (!unlogged.isEmpty()) {
+                    logged = new ArrayList<>(unlogged.size());
+                    Set<MemSeries> seen = Collections.newSetFromMap(new IdentityHashMap<>());
                     for (MemSeries s : unlogged) {
-                        s.walLogged(false);
+                        if (!s.walLogged() && seen.add(s)) {
+                            logged.add(s);
+                        }
                     }
-                    throw e;
+                }
+                logSeries(logged);
+                wal.log(RecordEncoder.samples(samples, encoder));
+                for (MemSeries s : logged) {
+                    s.walLogged(true);
                 }
             }
             long batchMin = Long.MAX_VALUE;
@@ -285,6 +288,7 @@ public final class Head implements Queryable, Closeable {
                 boolean appended;
                 synchronized (s) {
                     appended = s.append(t, Double.doubleToRawLongBits(samples.value(i)), chunkRange, samplesPerChunk);
+                    s.clearPendingAt(owner, t);
                 }
                 if (appended) {
                     batchMin = Math.min(batchMin, t);
@@ -338,20 +342,15 @@ public final class Head implements Queryable, Closeable {
             for (MemSeries s : matched) {
                 records.add(new RefTombstone(s.ref(), mint, maxt));
                 if (!s.walLogged()) {
-                    s.walLogged(true);
                     unlogged.add(s);
                 }
             }
             if (wal != null) {
-                try {
-                    logSeries(unlogged);
-                    wal.log(RecordEncoder.tombstones(records, encoder));
-                }
-                catch (IOException | RuntimeException e) {
-                    for (MemSeries s : unlogged) {
-                        s.walLogged(false);
-                    }
-                    throw e;
+                logSeries(unlogged);
+                wal.log(RecordEncoder.tombstones(records, encoder));
+                // Only once the record is written: appenders trust a set flag without the commit lock.
+                for (MemSeries s : unlogged) {
+                    s.walLogged(true);
                 }
             }
             Interval interval = new Interval(mint, maxt);
@@ -469,11 +468,7 @@ public final class Head implements Queryable, Closeable {
 
     List<MemSeries> allSeriesSorted() {
         List<MemSeries> all = new ArrayList<>(seriesCount.get());
-        for (Stripe stripe : stripes) {
-            synchronized (stripe) {
-                stripe.byRef.forEachValue(all::add);
-            }
-        }
+        refs.forEach(all::add);
         all.sort((a, b) -> a.labels().compareTo(b.labels()));
         return all;
     }
@@ -488,25 +483,19 @@ public final class Head implements Queryable, Closeable {
         try {
             setMinValidTime(mint);
             List<MemSeries> removed = new ArrayList<>();
-            long newMin = Long.MAX_VALUE;
-            for (Stripe stripe : stripes) {
-                List<MemSeries> series = new ArrayList<>();
-                synchronized (stripe) {
-                    stripe.byRef.forEachValue(series::add);
-                }
-                for (MemSeries s : series) {
-                    synchronized (s) {
-                        s.truncateChunksBefore(mint);
-                        if (s.isEmpty() && !s.hasPending()) {
-                            s.markDeleted();
-                            removed.add(s);
-                        }
-                        else {
-                            newMin = Math.min(newMin, s.minTime());
-                        }
+            long[] newMin = {Long.MAX_VALUE};
+            refs.forEach(s -> {
+                synchronized (s) {
+                    s.truncateChunksBefore(mint);
+                    if (s.isEmpty() && !s.hasPending()) {
+                        s.markDeleted();
+                        removed.add(s);
+                    }
+                    else {
+                        newMin[0] = Math.min(newMin[0], s.minTime());
                     }
                 }
-            }
+            });
             long[] removedRefs = new long[removed.size()];
             List<Labels> removedLabels = new ArrayList<>(removed.size());
             for (int i = 0; i < removed.size(); i++) {
@@ -515,10 +504,7 @@ public final class Head implements Queryable, Closeable {
                 synchronized (byLabels) {
                     byLabels.byLabels.remove(s.labels(), s);
                 }
-                Stripe byRef = refStripe(s.ref());
-                synchronized (byRef) {
-                    byRef.byRef.remove(s.ref());
-                }
+                refs.remove(s.ref());
                 removedRefs[i] = s.ref();
                 removedLabels.add(s.labels());
                 seriesCount.decrementAndGet();
@@ -536,7 +522,7 @@ public final class Head implements Queryable, Closeable {
             });
             tombstones = kept;
             synchronized (commitLock) {
-                minTime.set(newMin);
+                minTime.set(newMin[0]);
             }
             LOG.log(System.Logger.Level.INFO, "truncated head mint=" + mint + " removedSeries=" + removed.size()
                     + " series=" + seriesCount.get());

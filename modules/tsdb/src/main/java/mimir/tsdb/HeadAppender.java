@@ -1,7 +1,9 @@
 package mimir.tsdb;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 import mimir.model.Labels;
 import mimir.tsdb.head.MemSeries;
@@ -26,11 +28,15 @@ public final class HeadAppender {
     private final Head head;
     private final SampleBatch samples = new SampleBatch(128);
     private MemSeries[] sampleSeries = new MemSeries[128];
+    /** Series of this batch that had no WAL series record when their first sample was appended. */
+    private final List<MemSeries> unlogged = new ArrayList<>();
+    private final boolean logsToWal;
     private long minValidTime;
     private boolean started;
 
     HeadAppender(Head head) {
         this.head = requireNonNull(head, "head is null");
+        this.logsToWal = head.logsToWal();
     }
 
     /**
@@ -93,6 +99,9 @@ public final class HeadAppender {
                 }
                 switch (series.appendable(this, timestamp, bits)) {
                     case MemSeries.APPENDABLE -> {
+                        if (logsToWal && !series.walLogged() && !series.pendingFor(this)) {
+                            unlogged.add(series);
+                        }
                         series.markPending(this, timestamp, bits);
                         add(series, timestamp, value);
                         return series.ref();
@@ -128,13 +137,24 @@ public final class HeadAppender {
      * returns. On an {@code IOException} nothing was applied and the batch is discarded.
      */
     public void commit() throws IOException {
+        boolean applied = false;
         try {
             if (samples.size() > 0) {
-                head.commit(samples, sampleSeries);
+                head.commit(this, samples, sampleSeries, unlogged);
             }
+            applied = true;
         }
         finally {
-            reset();
+            if (applied) {
+                // The commit cleared every pending mark as it applied the series' last sample.
+                Arrays.fill(sampleSeries, 0, samples.size(), null);
+                samples.clear();
+                unlogged.clear();
+                started = false;
+            }
+            else {
+                reset();
+            }
         }
     }
 
@@ -152,6 +172,7 @@ public final class HeadAppender {
             sampleSeries[i] = null;
         }
         samples.clear();
+        unlogged.clear();
         started = false;
     }
 }

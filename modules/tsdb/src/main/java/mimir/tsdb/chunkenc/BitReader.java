@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Reads a {@link BitWriter} stream from a {@link MemorySegment}, buffering up to 64 bits at a time.
+ * Reads an MSB-first bit stream (as {@link XorEncoder} writes it) from a {@link MemorySegment}, buffering up to 64 bits at a time.
  * Reading past the end does not throw: it returns zeros and sets {@link #exhausted()}, so a decoding
  * loop checks once per sample instead of per field.
  */

@@ -2,6 +2,9 @@ package mimir.tsdb.encoding;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,6 +13,8 @@ import java.util.Arrays;
  * a writer encodes many entries through one instance without allocating. Not thread-safe.
  */
 public final class Encoder {
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private byte[] bytes;
     private int length;
 
@@ -68,9 +73,8 @@ public final class Encoder {
 
     public Encoder be64(long value) {
         ensure(8);
-        for (int shift = 56; shift >= 0; shift -= 8) {
-            bytes[length++] = (byte) (value >>> shift);
-        }
+        LONG_BE.set(bytes, length, value);
+        length += 8;
         return this;
     }
 

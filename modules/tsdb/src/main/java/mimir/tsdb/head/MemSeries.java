@@ -3,8 +3,7 @@ package mimir.tsdb.head;
 import java.util.Arrays;
 
 import mimir.model.Labels;
-import mimir.tsdb.chunkenc.XorAppender;
-import mimir.tsdb.chunkenc.XorChunk;
+import mimir.tsdb.chunkenc.XorEncoder;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,9 +23,12 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Every method must be called with the series' monitor held ({@code synchronized (series)}); the
  * head's appenders, queriers and truncation all lock the series they touch. Appending to the open chunk
- * allocates nothing per sample (the chunk's byte array grows geometrically).
+ * allocates nothing per sample: the series <em>is</em> its open chunk's {@link XorEncoder} (a subclass,
+ * so that appending touches one object and the chunk's buffer), reset (keeping its buffer) when a chunk
+ * is cut, so a cut allocates only the closed chunk's trimmed copy. The open chunk is non-empty exactly
+ * when {@code openMaxTime != Long.MIN_VALUE}.
  */
-public final class MemSeries {
+public final class MemSeries extends XorEncoder {
     /** Prometheus's 1024-byte XOR chunk cap minus the largest possible sample (19 bytes). */
     public static final int MAX_BYTES_PER_XOR_CHUNK = 1024 - 19;
 
@@ -47,8 +49,6 @@ public final class MemSeries {
     private long[] closedTimes = NO_TIMES;
     private int closedCount;
 
-    private XorChunk openChunk;
-    private XorAppender openAppender;
     private long openMinTime;
     private long openMaxTime = Long.MIN_VALUE;
     private long nextAt = Long.MIN_VALUE;
@@ -60,10 +60,15 @@ public final class MemSeries {
     private long pendingValueBits;
 
     private boolean deleted;
-    /** True once a series record for this series is in the WAL (written at the first commit). */
-    private boolean walLogged;
+    /**
+     * True once a series record for this series is in the WAL (written at the first commit). Set under
+     * the head's commit lock only after the record was written, never cleared; appenders read it without
+     * that lock to pick the series a commit may have to log.
+     */
+    private volatile boolean walLogged;
 
     public MemSeries(long ref, Labels labels) {
+        super();
         this.ref = ref;
         this.labels = requireNonNull(labels, "labels is null");
     }
@@ -78,7 +83,7 @@ public final class MemSeries {
 
     /** Timestamp of the newest committed sample, or {@link Long#MIN_VALUE} if none. */
     public long maxTime() {
-        if (openChunk != null && openMaxTime != Long.MIN_VALUE) {
+        if (openMaxTime != Long.MIN_VALUE) {
             return openMaxTime;
         }
         return closedCount == 0 ? Long.MIN_VALUE : closedTimes[closedCount * 2 - 1];
@@ -89,12 +94,12 @@ public final class MemSeries {
         if (closedCount > 0) {
             return closedTimes[0];
         }
-        return openChunk != null && openMaxTime != Long.MIN_VALUE ? openMinTime : Long.MAX_VALUE;
+        return openMaxTime != Long.MIN_VALUE ? openMinTime : Long.MAX_VALUE;
     }
 
     /** True if the series holds no samples. */
     public boolean isEmpty() {
-        return closedCount == 0 && (openChunk == null || openMaxTime == Long.MIN_VALUE);
+        return closedCount == 0 && openMaxTime == Long.MIN_VALUE;
     }
 
     /**
@@ -141,6 +146,21 @@ public final class MemSeries {
         pendingValueBits = valueBits;
     }
 
+    /** True if {@code owner} holds uncommitted samples of this series. */
+    public boolean pendingFor(Object owner) {
+        return pendingOwner == owner && owner != null;
+    }
+
+    /**
+     * Forgets {@code owner}'s pending samples if its newest one has timestamp {@code t}: called as a
+     * commit applies each sample, it clears the mark with the series' last sample of the batch.
+     */
+    public void clearPendingAt(Object owner, long t) {
+        if (pendingOwner == owner && pendingMaxTime == t) {
+            pendingOwner = null;
+        }
+    }
+
     /** Forgets {@code owner}'s pending samples (after its commit or rollback). */
     public void clearPending(Object owner) {
         if (pendingOwner == owner) {
@@ -173,54 +193,57 @@ public final class MemSeries {
      * sample. {@code chunkRange} aligns chunk boundaries to block boundaries.
      */
     public boolean append(long t, long valueBits, long chunkRange, int samplesPerChunk) {
-        boolean created = false;
-        if (openChunk == null) {
+        int samples;
+        if (openMaxTime == Long.MIN_VALUE) {
+            // No open chunk: the sample must follow the closed ones and starts a chunk.
             if (closedCount > 0 && closedTimes[closedCount * 2 - 1] >= t) {
                 return false;
             }
-            cutOpenChunk(t, chunkRange);
-            created = true;
+            samples = 0;
         }
-        if (openMaxTime >= t) {
-            return false;
+        else {
+            if (openMaxTime >= t) {
+                return false;
+            }
+            samples = encodedSamples();
+            if (encodedLength() > MAX_BYTES_PER_XOR_CHUNK) {
+                closeOpenChunk();
+                samples = 0;
+            }
         }
-        if (!created && openChunk.length() > MAX_BYTES_PER_XOR_CHUNK) {
-            cutOpenChunk(t, chunkRange);
-        }
-        int samples = openChunk.numSamples();
         if (samples == 0) {
             openMinTime = t;
             nextAt = rangeEnd(t, chunkRange);
         }
-        if (samples == samplesPerChunk / 4) {
-            nextAt = computeChunkEndTime(openMinTime, openMaxTime, nextAt, 4);
+        else {
+            if (samples == samplesPerChunk / 4) {
+                nextAt = computeChunkEndTime(openMinTime, openMaxTime, nextAt, 4);
+            }
+            if (t >= nextAt || samples >= samplesPerChunk * 2) {
+                closeOpenChunk();
+                openMinTime = t;
+                nextAt = rangeEnd(t, chunkRange);
+            }
         }
-        if (t >= nextAt || samples >= samplesPerChunk * 2) {
-            cutOpenChunk(t, chunkRange);
-        }
-        openAppender.appendBits(t, valueBits);
+        encode(t, valueBits);
         openMaxTime = t;
         lastValueBits = valueBits;
         return true;
     }
 
-    private void cutOpenChunk(long minTime, long chunkRange) {
-        if (openChunk != null && openChunk.numSamples() > 0) {
-            if (closedCount * 2 == closedTimes.length) {
-                int capacity = Math.max(4, closedCount * 2);
-                closedChunks = Arrays.copyOf(closedChunks, capacity);
-                closedTimes = Arrays.copyOf(closedTimes, capacity * 2);
-            }
-            closedChunks[closedCount] = openChunk.bytes();
-            closedTimes[closedCount * 2] = openMinTime;
-            closedTimes[closedCount * 2 + 1] = openMaxTime;
-            closedCount++;
+    /** Moves the (non-empty) open chunk to the closed ones and empties it for the next samples. */
+    private void closeOpenChunk() {
+        if (closedCount * 2 == closedTimes.length) {
+            int capacity = Math.max(4, closedCount * 2);
+            closedChunks = Arrays.copyOf(closedChunks, capacity);
+            closedTimes = Arrays.copyOf(closedTimes, capacity * 2);
         }
-        openChunk = new XorChunk();
-        openAppender = openChunk.appender();
-        openMinTime = minTime;
+        closedChunks[closedCount] = encodedBytes();
+        closedTimes[closedCount * 2] = openMinTime;
+        closedTimes[closedCount * 2 + 1] = openMaxTime;
+        closedCount++;
+        resetEncoder();
         openMaxTime = Long.MIN_VALUE;
-        nextAt = rangeEnd(minTime, chunkRange);
     }
 
     /** End of the aligned chunk range holding {@code t} (Go's truncating division, as Prometheus). */
@@ -258,9 +281,8 @@ public final class MemSeries {
             System.arraycopy(closedTimes, keepFrom * 2, closedTimes, 0, remaining * 2);
             closedCount = remaining;
         }
-        if (openChunk != null && openMaxTime != Long.MIN_VALUE && openMaxTime < minTime) {
-            openChunk = null;
-            openAppender = null;
+        if (openMaxTime != Long.MIN_VALUE && openMaxTime < minTime) {
+            releaseEncoder();
             openMaxTime = Long.MIN_VALUE;
             dropped++;
         }
@@ -279,14 +301,14 @@ public final class MemSeries {
                 out.add(closedChunks[i], chunkMin, chunkMax);
             }
         }
-        if (openChunk != null && openMaxTime != Long.MIN_VALUE && openMaxTime >= minTime && openMinTime <= maxTime) {
-            out.add(openChunk.bytes(), openMinTime, openMaxTime);
+        if (openMaxTime != Long.MIN_VALUE && openMaxTime >= minTime && openMinTime <= maxTime) {
+            out.add(encodedBytes(), openMinTime, openMaxTime);
         }
     }
 
     /** Number of chunks, the open one included. */
     public int chunkCount() {
-        return closedCount + (openChunk != null && openMaxTime != Long.MIN_VALUE ? 1 : 0);
+        return closedCount + (openMaxTime != Long.MIN_VALUE ? 1 : 0);
     }
 
     /** Approximate heap bytes of this series, excluding the label strings (shared with the index). */
@@ -296,10 +318,8 @@ public final class MemSeries {
         for (int i = 0; i < closedCount; i++) {
             bytes += 16 + closedChunks[i].length;
         }
-        if (openChunk != null) {
-            // Chunk, bit writer, appender and the writer's array (capacity at least the length).
-            bytes += 16 + 32 + 48 + 16 + Math.max(XorChunk.INITIAL_CAPACITY, openChunk.length());
-        }
+        // Encoder fields (in the object above) and buffer.
+        bytes += 40 + 16 + bufferCapacity();
         return bytes;
     }
 }

@@ -1,6 +1,9 @@
 package mimir.tsdb.wal;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 import mimir.tsdb.encoding.CorruptionException;
@@ -9,12 +12,15 @@ import mimir.tsdb.encoding.Encoder;
 
 /**
  * Snappy block format (not the framed stream format): a uvarint uncompressed length, then literal
- * and back-reference elements. The compressor is a simple greedy single-hash-probe one; any valid
- * snappy output is accepted by Prometheus.
+ * and back-reference elements. The compressor is a simple greedy single-hash-probe one that, like
+ * Go's snappy encoder, probes less often the longer it goes without a match (after 32 misses every
+ * other byte, and so on), so incompressible stretches such as float64 sample values cost little; any
+ * valid snappy output is accepted by Prometheus.
  */
 final class Snappy {
     private static final int BLOCK_SIZE = 1 << 16;
     private static final int HASH_BITS = 14;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Snappy() {}
 
@@ -74,6 +80,7 @@ final class Snappy {
             Arrays.fill(table, -1);
             int literalStart = blockStart;
             int i = blockStart;
+            int skip = 32;
             while (i + 4 <= blockEnd) {
                 int word = load32(input, i);
                 int hash = (word * 0x1e35a7bd) >>> (32 - HASH_BITS);
@@ -96,9 +103,12 @@ final class Snappy {
                     }
                     i += matched;
                     literalStart = i;
+                    skip = 32;
                 }
                 else {
-                    i++;
+                    int step = skip >>> 5;
+                    skip += step;
+                    i += step;
                 }
             }
             literal(input, literalStart, blockEnd - literalStart, out);
@@ -130,6 +140,6 @@ final class Snappy {
     }
 
     private static int load32(byte[] bytes, int i) {
-        return (bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16 | (bytes[i + 3] & 0xff) << 24;
+        return (int) INT_LE.get(bytes, i);
     }
 }
