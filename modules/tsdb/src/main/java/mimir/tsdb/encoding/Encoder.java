@@ -51,6 +51,31 @@ public final class Encoder {
         }
     }
 
+    /**
+     * Appends {@code count} bytes copied from {@code distance} bytes before the end (an LZ77
+     * back-reference): when the source overlaps the bytes being written, the copy repeats them, as
+     * byte-by-byte copying would.
+     *
+     * @throws IllegalArgumentException if {@code distance} is not in {@code [1, length()]}
+     */
+    public Encoder copyBack(int distance, int count) {
+        if (distance <= 0 || distance > length) {
+            throw new IllegalArgumentException("back-reference distance " + distance + " outside the " + length + " bytes written");
+        }
+        ensure(count);
+        int from = length - distance;
+        if (distance >= count) {
+            System.arraycopy(bytes, from, bytes, length, count);
+        }
+        else {
+            for (int i = 0; i < count; i++) {
+                bytes[length + i] = bytes[from + i];
+            }
+        }
+        length += count;
+        return this;
+    }
+
     public Encoder u8(int value) {
         ensure(1);
         bytes[length++] = (byte) value;

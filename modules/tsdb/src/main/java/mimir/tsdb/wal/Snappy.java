@@ -62,14 +62,10 @@ final class Snappy {
     }
 
     private static void copy(Encoder out, int length, int offset) throws CorruptionException {
-        int start = out.length() - offset;
-        if (offset <= 0 || start < 0) {
+        if (offset <= 0 || offset > out.length()) {
             throw new CorruptionException("snappy: invalid copy offset " + offset + " at output position " + out.length());
         }
-        for (int i = 0; i < length; i++) {
-            // Byte by byte on purpose: a copy may overlap its own output (run-length encoding).
-            out.u8(out.array()[start + i]);
-        }
+        out.copyBack(offset, length);  // may overlap its own output (run-length encoding)
     }
 
     /** Compresses {@code input[0, length)} into {@code out} (reset first). */
