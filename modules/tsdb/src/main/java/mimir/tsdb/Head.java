@@ -84,6 +84,7 @@ public final class Head implements Queryable, Closeable {
     private final MemPostings postings = new MemPostings();
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicInteger seriesCount = new AtomicInteger();
+    private final AtomicLong rejectedAtCommit = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
     private final ReentrantLock truncateLock = new ReentrantLock();
@@ -254,9 +255,12 @@ public final class Head implements Queryable, Closeable {
      * appended: a series whose flag was set then is logged for good, so the others need no check here.
      * Each series' pending mark of {@code owner} is cleared as its last sample of the batch is applied.
      *
+     * @return the samples that could not be applied because another appender committed a newer sample
+     *         of the same series after they were appended (they are in the WAL, and replay rejects them the
+     *         same way); identical duplicates are not counted
      * @throws IOException if the WAL write failed; then nothing was applied and no mark cleared
      */
-    void commit(Object owner, SampleBatch samples, MemSeries[] series, List<MemSeries> unlogged) throws IOException {
+    int commit(Object owner, SampleBatch samples, MemSeries[] series, List<MemSeries> unlogged) throws IOException {
         synchronized (commitLock) {
             if (closed) {
                 throw new IllegalStateException("head is closed");
@@ -282,21 +286,37 @@ public final class Head implements Queryable, Closeable {
             long batchMax = Long.MIN_VALUE;
             long chunkRange = options.chunkRange();
             int samplesPerChunk = options.samplesPerChunk();
+            int rejected = 0;
             for (int i = 0; i < samples.size(); i++) {
                 long t = samples.timestamp(i);
+                long bits = Double.doubleToRawLongBits(samples.value(i));
                 MemSeries s = series[i];
-                boolean appended;
                 synchronized (s) {
-                    appended = s.append(t, Double.doubleToRawLongBits(samples.value(i)), chunkRange, samplesPerChunk);
+                    if (s.append(t, bits, chunkRange, samplesPerChunk)) {
+                        batchMin = Math.min(batchMin, t);
+                        batchMax = Math.max(batchMax, t);
+                    }
+                    else if (t != s.maxTime() || bits != s.lastValueBits(null)) {
+                        rejected++;
+                    }
                     s.clearPendingAt(owner, t);
-                }
-                if (appended) {
-                    batchMin = Math.min(batchMin, t);
-                    batchMax = Math.max(batchMax, t);
                 }
             }
             updateMinMaxTime(batchMin, batchMax);
+            if (rejected > 0) {
+                rejectedAtCommit.addAndGet(rejected);
+            }
+            return rejected;
         }
+    }
+
+    /**
+     * Samples accepted by an appender but not applied at its commit because a concurrent appender had
+     * committed a newer sample of the same series in between (counted, as Prometheus counts them as
+     * out-of-order at commit; {@link HeadAppender#commit()} also returns them per batch).
+     */
+    public long samplesRejectedAtCommit() {
+        return rejectedAtCommit.get();
     }
 
     private void logSeries(List<MemSeries> series) throws IOException {

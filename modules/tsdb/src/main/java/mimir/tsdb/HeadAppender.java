@@ -135,12 +135,17 @@ public final class HeadAppender {
      * Writes the batch to the WAL (a series record for series the WAL has not seen, then the samples)
      * and makes the samples visible. With {@code fsyncEveryRecord} the samples are on disk when this
      * returns. On an {@code IOException} nothing was applied and the batch is discarded.
+     *
+     * @return how many samples of the batch were not applied because a concurrent appender committed a
+     *         newer sample of the same series after they were appended here (0 without such a race); the
+     *         caller reports them as out-of-order, they are never dropped silently
      */
-    public void commit() throws IOException {
+    public int commit() throws IOException {
         boolean applied = false;
+        int rejected = 0;
         try {
             if (samples.size() > 0) {
-                head.commit(this, samples, sampleSeries, unlogged);
+                rejected = head.commit(this, samples, sampleSeries, unlogged);
             }
             applied = true;
         }
@@ -156,6 +161,7 @@ public final class HeadAppender {
                 reset();
             }
         }
+        return rejected;
     }
 
     /** Discards the batch. */

@@ -36,6 +36,29 @@ class TestHeadAppender {
     }
 
     @Test
+    void aSampleOvertakenByAConcurrentCommitIsReportedNotSilentlyDropped() throws Exception {
+        HeadAppender first = head.appender();
+        HeadAppender second = head.appender();
+        first.append(UP, 10_000, 1);
+        first.append(UP, 20_000, 2);
+        // Appendable when appended: nothing newer is committed yet.
+        second.append(UP, 15_000, 9);
+        second.append(Labels.of("__name__", "up", "job", "b"), 15_000, 3);
+        assertThat(first.commit()).isZero();
+        assertThat(second.commit()).as("the 15s sample of job a lost the race").isEqualTo(1);
+        assertThat(head.samplesRejectedAtCommit()).isEqualTo(1);
+        assertThat(TestingHeads.samples(head)).hasSize(3);
+        // An identical duplicate that loses the race is not a loss.
+        HeadAppender third = head.appender();
+        HeadAppender fourth = head.appender();
+        third.append(UP, 30_000, 4);
+        fourth.append(UP, 30_000, 4);
+        assertThat(third.commit()).isZero();
+        assertThat(fourth.commit()).isZero();
+        assertThat(head.samplesRejectedAtCommit()).isEqualTo(1);
+    }
+
+    @Test
     void appendByRefReachesTheSameSeries() throws Exception {
         HeadAppender appender = head.appender();
         long ref = appender.append(UP, 1000, 1);
