@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -163,7 +164,7 @@ final class BucketValidation {
                     return in.readAllBytes();
                 }
             });
-            if (!java.util.Arrays.equals(read, CONTENT)) {
+            if (!Arrays.equals(read, CONTENT)) {
                 throw new ValidationException("object " + key + " has content " + new String(read, UTF_8) + ", expected "
                         + new String(CONTENT, UTF_8) + " (the overwrite did not replace it)");
             }

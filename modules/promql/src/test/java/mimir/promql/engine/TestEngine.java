@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import mimir.model.Labels;
 import mimir.promql.api.ErrorType;
 import mimir.promql.storage.MemoryStorage;
+import mimir.promql.value.Sample;
 import mimir.promql.value.Value;
 
 class TestEngine {
@@ -97,24 +99,24 @@ class TestEngine {
         Engine engine = new Engine(EngineOptions.DEFAULTS);
         for (String query : new String[] {"m_histogram", "abs(m_histogram)", "rate(m_histogram[5m])", "m_histogram * 2", "sum(m_histogram)",
                 "last_over_time(m_histogram[5m])"}) {
-            assertThat(engine.instant(storage, query, 540_000).execute().value()).as(query).isEqualTo(new Value.Vector(java.util.List.of()));
+            assertThat(engine.instant(storage, query, 540_000).execute().value()).as(query).isEqualTo(new Value.Vector(List.of()));
         }
-        assertThat(engine.instant(storage, "m_histogram[5m]", 540_000).execute().value()).isEqualTo(new Value.Matrix(java.util.List.of()));
+        assertThat(engine.instant(storage, "m_histogram[5m]", 540_000).execute().value()).isEqualTo(new Value.Matrix(List.of()));
         assertThat(engine.instant(storage, "count({kind=~\".+\"})", 540_000).execute().value())
-                .isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.empty(), 540_000, 2))));
+                .isEqualTo(new Value.Vector(List.of(new Sample(Labels.empty(), 540_000, 2))));
         assertThat(engine.instant(storage, "count_over_time(m_histogram[5m])", 540_000).execute().value())
-                .isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.of("kind", "histogram"), 540_000, 5))));
+                .isEqualTo(new Value.Vector(List.of(new Sample(Labels.of("kind", "histogram"), 540_000, 5))));
         assertThat(engine.instant(storage, "absent_over_time(m_histogram[5m])", 540_000).execute().value())
-                .isEqualTo(new Value.Vector(java.util.List.of()));
+                .isEqualTo(new Value.Vector(List.of()));
 
         QueryResult max = engine.instant(storage, "max({kind=~\".+\"})", 540_000).execute();
-        assertThat(max.value()).isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(Labels.empty(), 540_000, 9))));
+        assertThat(max.value()).isEqualTo(new Value.Vector(List.of(new Sample(Labels.empty(), 540_000, 9))));
         assertThat(max.infos()).containsExactly("PromQL info: ignored histogram in max aggregation (1:1)");
         QueryResult sum = engine.instant(storage, "sum({kind=~\".+\"})", 540_000).execute();
-        assertThat(sum.value()).isEqualTo(new Value.Vector(java.util.List.of()));
+        assertThat(sum.value()).isEqualTo(new Value.Vector(List.of()));
         assertThat(sum.warnings()).containsExactly("PromQL warning: encountered a mix of histograms and floats for aggregation (1:1)");
         QueryResult compare = engine.instant(storage, "{kind=~\".+\"} > 1", 540_000).execute();
-        assertThat(compare.value()).isEqualTo(new Value.Vector(java.util.List.of(new mimir.promql.value.Sample(floats, 540_000, 9))));
+        assertThat(compare.value()).isEqualTo(new Value.Vector(List.of(new Sample(floats, 540_000, 9))));
         assertThat(compare.infos()).containsExactly(
                 "PromQL info: incompatible sample types encountered for binary operator \">\": histogram > float (1:1)");
     }

@@ -3,6 +3,7 @@ package mimir.tsdb.head;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -197,7 +198,7 @@ public final class MemPostings {
         Arrays.sort(sorted);
         lock.writeLock().lock();
         try {
-            java.util.IdentityHashMap<RefList, NameEntry> affected = new java.util.IdentityHashMap<>();
+            IdentityHashMap<RefList, NameEntry> affected = new IdentityHashMap<>();
             for (Labels series : labels) {
                 for (int i = 0; i < series.size(); i++) {
                     NameEntry entry = names.get(series.name(i));
