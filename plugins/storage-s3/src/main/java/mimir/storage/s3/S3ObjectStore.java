@@ -151,7 +151,9 @@ public final class S3ObjectStore implements ObjectStore {
                         .maxConnections(http.maxConnectionsPerHost() == 0 ? Integer.MAX_VALUE : http.maxConnectionsPerHost())
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(http.responseHeaderTimeout())
-                        .connectionMaxIdleTime(http.idleConnTimeout())
+                        // 0 is Go's "no limit": no reaper then.
+                        .connectionMaxIdleTime(http.idleConnTimeout().isZero() ? Duration.ofDays(365) : http.idleConnTimeout())
+                        .useIdleConnectionReaper(!http.idleConnTimeout().isZero())
                         .expectContinueEnabled(!http.expectContinueTimeout().isZero())
                         .tlsSocketStrategy((socket, target, port, attachment, context) -> http.layer(tls, socket, target, port)))
                 .credentialsProvider(credentials)

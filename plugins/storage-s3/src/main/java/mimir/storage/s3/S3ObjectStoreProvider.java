@@ -99,8 +99,9 @@ public final class S3ObjectStoreProvider implements ObjectStoreProvider {
                                     + " configured endpoint is used as given."),
                     Setting.basic(scope.flag("s3.sts-endpoint"), scope.yaml("s3.sts_endpoint"), ValueTypes.STRING, "",
                             "Accessing S3 resources using temporary, secure credentials provided by AWS Security Token Service."
-                                    + " This build uses it as the STS endpoint of web identity credentials (AWS_WEB_IDENTITY_TOKEN_FILE and"
-                                    + " AWS_ROLE_ARN, as on EKS) when no access key is set; it must be a URL."),
+                                    + " This build uses it as the STS endpoint of web identity credentials (AssumeRoleWithWebIdentity with"
+                                    + " AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, as on EKS) when no access key is set and both variables are;"
+                                    + " otherwise the AWS default credential chain is used and the endpoint is not contacted. It must be a URL."),
                     ObjectStoreHttp.of(scope, "s3", "S3", HTTP_NOTES),
                     Setting.advanced(scope.flag("s3.trace.enable"), scope.yaml("s3.trace.enable"), ValueTypes.BOOLEAN, false,
                             "If enabled, low-level S3 HTTP operation info will be logged. This build logs each request's method, URL,"
