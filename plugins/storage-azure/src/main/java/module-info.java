@@ -8,6 +8,10 @@ module mimir.storage.azure {
     requires com.azure.core;
     requires com.azure.storage.blob;
     requires com.azure.storage.common;
+    requires com.azure.http.netty;
+    requires io.netty.handler;
+    requires reactor.netty.core;
+    requires reactor.netty.http;
 
     provides mimir.spi.objstore.ObjectStoreProvider with mimir.storage.azure.AzureObjectStoreProvider;
 }

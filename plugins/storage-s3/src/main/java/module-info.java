@@ -17,6 +17,9 @@ module mimir.storage.s3 {
     requires software.amazon.awssdk.services.s3;
     requires software.amazon.awssdk.retries.api;
     requires software.amazon.awssdk.retries;
+    requires org.apache.httpcomponents.client5.httpclient5;
+    requires org.apache.httpcomponents.core5.httpcore5;
+    requires java.net.http;
 
     provides mimir.spi.objstore.ObjectStoreProvider with mimir.storage.s3.S3ObjectStoreProvider;
 }

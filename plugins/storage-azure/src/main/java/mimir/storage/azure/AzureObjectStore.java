@@ -9,7 +9,14 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.X509KeyManager;
+
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -25,11 +32,15 @@ import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import mimir.spi.objstore.NoSuchObjectException;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectKeys;
 import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.ObjectStoreHttp;
 import mimir.storage.azure.AzureObjectStoreProvider.AzureConfig;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * An {@link ObjectStore} on one Azure Blob Storage container.
@@ -46,13 +57,26 @@ public final class AzureObjectStore implements ObjectStore {
     static final int READ_CHUNK = 2 * 1024 * 1024;
 
     private final BlobContainerClient container;
+    private final ConnectionProvider pool;
 
-    AzureObjectStore(BlobContainerClient container) {
+    AzureObjectStore(BlobContainerClient container, ConnectionProvider pool) {
         this.container = requireNonNull(container, "container is null");
+        this.pool = requireNonNull(pool, "pool is null");
     }
 
     static AzureObjectStore open(AzureConfig config) throws IOException {
-        BlobContainerClient container = containerClient(config);
+        ConnectionProvider pool = pool(config.http());
+        try {
+            return open(config, pool);
+        }
+        catch (IOException | RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+    }
+
+    private static AzureObjectStore open(AzureConfig config, ConnectionProvider pool) throws IOException {
+        BlobContainerClient container = containerClient(config, pool);
         boolean exists;
         try {
             exists = container.exists();
@@ -73,11 +97,12 @@ public final class AzureObjectStore implements ObjectStore {
             throw new IllegalArgumentException(config.containerFlag() + "=" + config.container() + ": container does not exist at "
                     + container.getBlobContainerUrl());
         }
-        return new AzureObjectStore(container);
+        return new AzureObjectStore(container, pool);
     }
 
-    static BlobContainerClient containerClient(AzureConfig config) {
+    static BlobContainerClient containerClient(AzureConfig config, ConnectionProvider pool) {
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .httpClient(httpClient(config.http(), pool))
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, config.maxRetries() + 1, Duration.ofMinutes(2),
                         Duration.ofMillis(500), Duration.ofSeconds(30), null));
         if (!config.connectionString().isEmpty()) {
@@ -87,6 +112,47 @@ public final class AzureObjectStore implements ObjectStore {
             builder.endpoint(config.endpoint()).credential(new StorageSharedKeyCredential(config.account(), config.key()));
         }
         return builder.buildClient().getBlobContainerClient(config.container());
+    }
+
+    /**
+     * The SDK's Netty client with Mimir's http block: its own connection pool (size, idle time), response
+     * timeout and, when TLS differs from the JVM's default or the handshake timeout from Netty's 10 s, its own
+     * TLS context (trust, client certificate, server name as SNI and verified name, handshake timeout).
+     */
+    static HttpClient httpClient(ObjectStoreHttp.Options http, ConnectionProvider pool) {
+        reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create(pool);
+        if (http.tlsCustomized() || !http.tlsHandshakeTimeout().equals(Duration.ofSeconds(10))) {
+            SslContext tls;
+            try {
+                tls = SslContextBuilder.forClient().trustManager(http.trustManager()).keyManager(keyManager(http)).build();
+            }
+            catch (SSLException e) {
+                throw new IllegalArgumentException("cannot initialize TLS for Azure: " + e.getMessage(), e);
+            }
+            netty = netty.secure(spec -> {
+                var ssl = spec.sslContext(tls).handshakeTimeout(http.tlsHandshakeTimeout());
+                if (!http.tlsServerName().isEmpty()) {
+                    ssl.serverNames(new SNIHostName(http.tlsServerName()));
+                }
+            });
+        }
+        return new NettyAsyncHttpClientBuilder(netty).responseTimeout(http.responseHeaderTimeout()).build();
+    }
+
+    /** The store's own connection pool: {@code max-connections-per-host} connections (0: no limit), idle up to {@code idle-conn-timeout}. */
+    static ConnectionProvider pool(ObjectStoreHttp.Options http) {
+        ConnectionProvider.Builder pool = ConnectionProvider.builder("mimir-azure")
+                .maxConnections(http.maxConnectionsPerHost() == 0 ? Integer.MAX_VALUE : http.maxConnectionsPerHost())
+                .pendingAcquireMaxCount(-1);
+        if (!http.idleConnTimeout().isZero()) {
+            pool.maxIdleTime(http.idleConnTimeout());
+        }
+        return pool.build();
+    }
+
+    private static X509KeyManager keyManager(ObjectStoreHttp.Options http) {
+        KeyManager[] managers = http.keyManagers();
+        return managers == null ? null : (X509KeyManager) managers[0];
     }
 
     @Override
@@ -258,7 +324,8 @@ public final class AzureObjectStore implements ObjectStore {
 
     @Override
     public void close() {
-        // The SDK's shared HTTP client and its event loops live as long as the process.
+        // The store's connection pool goes; the event loops are shared and live as long as the process.
+        pool.dispose();
     }
 
     private static IOException failure(String operation, String key, RuntimeException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.azure.storage.blob.BlobServiceClient;
@@ -65,10 +66,65 @@ class TestAzureObjectStore extends AbstractTestObjectStore {
         assertThat(provider.settings(StorageScope.ALERTMANAGER)).extracting(Setting::flag).containsExactly(
                 "alertmanager-storage.azure.account-name", "alertmanager-storage.azure.account-key",
                 "alertmanager-storage.azure.connection-string", "alertmanager-storage.azure.container-name",
-                "alertmanager-storage.azure.endpoint-suffix", "alertmanager-storage.azure.max-retries");
+                "alertmanager-storage.azure.endpoint-suffix", "alertmanager-storage.azure.max-retries",
+                "alertmanager-storage.azure.user-assigned-id", "alertmanager-storage.azure.http.idle-conn-timeout",
+                "alertmanager-storage.azure.http.response-header-timeout", "alertmanager-storage.azure.http.insecure-skip-verify",
+                "alertmanager-storage.azure.tls-handshake-timeout", "alertmanager-storage.azure.expect-continue-timeout",
+                "alertmanager-storage.azure.max-idle-connections", "alertmanager-storage.azure.max-idle-connections-per-host",
+                "alertmanager-storage.azure.max-connections-per-host", "alertmanager-storage.azure.http.tls-ca-path",
+                "alertmanager-storage.azure.http.tls-cert-path", "alertmanager-storage.azure.http.tls-key-path",
+                "alertmanager-storage.azure.http.tls-server-name");
         assertThat(provider.settings(StorageScope.COMMON)).extracting(Setting::yamlPath).contains(
-                "common.storage.azure.container_name", "common.storage.azure.max_retries");
+                "common.storage.azure.container_name", "common.storage.azure.max_retries", "common.storage.azure.user_assigned_id",
+                "common.storage.azure.http.idle_conn_timeout", "common.storage.azure.http.tls_handshake_timeout",
+                "common.storage.azure.http.max_connections_per_host", "common.storage.azure.http.tls_server_name");
+        assertThat(provider.settings(StorageScope.BLOCKS)).extracting(Setting::flag).contains("blocks-storage.azure.user-assigned-id",
+                "blocks-storage.azure.http.tls-ca-path");
+        assertThat(provider.settings(StorageScope.RULER)).extracting(Setting::yamlPath).contains("ruler_storage.azure.user_assigned_id",
+                "ruler_storage.azure.http.expect_continue_timeout");
         assertThat(provider.settingsOf(StorageScope.BLOCKS).maxRetries().defaultValue()).isEqualTo(20);
+        assertThat(provider.settingsOf(StorageScope.BLOCKS).http().tlsHandshakeTimeout().defaultValue()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(provider.settingsOf(StorageScope.BLOCKS).http().maxIdleConnectionsPerHost().defaultValue()).isEqualTo(100);
+        assertThat(provider.settingsOf(StorageScope.BLOCKS).http().insecureSkipVerify().help())
+                .startsWith("If the client connects to object storage via HTTPS");
+    }
+
+    @Test
+    void unsupportedNewSettingsAreRejectedNamingTheFlag() {
+        Settings s = provider.settingsOf(StorageScope.BLOCKS);
+        TestingConfigValues base = values(StorageScope.BLOCKS, "c");
+        assertThatIllegalArgumentException().isThrownBy(() -> AzureObjectStoreProvider.config(s, base.with(s.userAssignedId(), "id-1")))
+                .withMessageStartingWith("-blocks-storage.azure.user-assigned-id is not supported");
+        assertThatIllegalArgumentException().isThrownBy(() -> AzureObjectStoreProvider.config(s, base.with(s.http().responseHeaderTimeout(),
+                        Duration.ofSeconds(-1))))
+                .withMessageStartingWith("-blocks-storage.azure.http.response-header-timeout must not be negative");
+        assertThatIllegalArgumentException().isThrownBy(() -> AzureObjectStoreProvider.config(s, base.with(s.http().maxIdleConnections(), -5)))
+                .withMessageStartingWith("-blocks-storage.azure.max-idle-connections must not be negative");
+        assertThatIllegalArgumentException().isThrownBy(() -> AzureObjectStoreProvider.config(s, base.with(s.http().tlsKeyPath(), "/k.pem")))
+                .withMessage("-blocks-storage.azure.http.tls-cert-path and -blocks-storage.azure.http.tls-key-path must be set together");
+        assertThatIllegalArgumentException().isThrownBy(() -> AzureObjectStoreProvider.config(s, base.with(s.http().tlsCaPath(), "/no/ca.pem")))
+                .withMessageStartingWith("-blocks-storage.azure.http.tls-ca-path=/no/ca.pem: cannot read the file");
+    }
+
+    @Test
+    void httpSettingsApplyToTheStore() throws Exception {
+        Settings s = provider.settingsOf(StorageScope.BLOCKS);
+        admin.createBlobContainer("http-settings");
+        TestingConfigValues values = values(StorageScope.BLOCKS, "http-settings")
+                .with(s.http().maxConnectionsPerHost(), 1)
+                .with(s.http().idleConnTimeout(), Duration.ofSeconds(1))
+                .with(s.http().responseHeaderTimeout(), Duration.ofSeconds(20))
+                .with(s.http().tlsHandshakeTimeout(), Duration.ofSeconds(5))  // a TLS spec of its own, unused over http://
+                .with(s.http().expectContinueTimeout(), Duration.ZERO);
+        try (ObjectStore store = provider.open(StorageScope.BLOCKS, values)) {
+            store.put("a", bytes("a"));
+            store.put("b", bytes("b"));
+            // Two readers share the one connection the pool allows: the second waits for the first, and both finish.
+            try (var a = store.get("a"); var b = store.get("b")) {
+                assertThat(new String(a.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a");
+                assertThat(new String(b.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("b");
+            }
+        }
     }
 
     @Test

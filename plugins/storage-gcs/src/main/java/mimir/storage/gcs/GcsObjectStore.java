@@ -5,19 +5,25 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLContext;
+
+import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.api.gax.paging.Page;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.WriteChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -26,10 +32,17 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.StorageRetryStrategy;
 import mimir.spi.objstore.NoSuchObjectException;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectKeys;
 import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.ObjectStoreHttp;
+import mimir.storage.gcs.GcsObjectStoreProvider.GcsConfig;
+import org.apache.http.conn.ssl.NoopHostnameVerifier;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.protocol.HttpContext;
 
 /**
  * An {@link ObjectStore} on one GCS bucket, over the JSON API.
@@ -38,7 +51,10 @@ import mimir.spi.objstore.ObjectStore;
  * through a resumable upload session fed {@value #CHUNK_SIZE} bytes at a time, so memory stays bounded.
  * A failed upload never finalizes the session, so the previous object stays. Reads stream through the
  * client's read channel ({@value #READ_CHUNK} bytes buffered). The client retries idempotent requests
- * and resumable chunks with exponential backoff.
+ * and resumable chunks with exponential backoff ({@code -<scope>.gcs.max-retries} attempts; every upload
+ * with {@code -<scope>.gcs.enable-upload-retries}). With {@code -<scope>.gcs.upload-rate-limit-enabled} each
+ * put, and with {@code -<scope>.gcs.read-rate-limit-enabled} each get, range get and attributes call, first
+ * waits for its {@link RampingRateLimiter} slot.
  */
 final class GcsObjectStore implements ObjectStore {
     static final int CHUNK_SIZE = 8 * 1024 * 1024;
@@ -46,14 +62,46 @@ final class GcsObjectStore implements ObjectStore {
 
     private final Storage storage;
     private final String bucket;
+    private final ApacheHttpTransport transport;
+    private final RampingRateLimiter uploadLimiter;
+    private final RampingRateLimiter readLimiter;
 
-    GcsObjectStore(Storage storage, String bucket) {
+    GcsObjectStore(Storage storage, String bucket, ApacheHttpTransport transport, RampingRateLimiter uploadLimiter, RampingRateLimiter readLimiter) {
         this.storage = requireNonNull(storage, "storage is null");
         this.bucket = requireNonNull(bucket, "bucket is null");
+        this.transport = requireNonNull(transport, "transport is null");
+        this.uploadLimiter = uploadLimiter;
+        this.readLimiter = readLimiter;
     }
 
-    static GcsObjectStore open(String bucket, String serviceAccount, String endpoint, String bucketFlag, String credentialsFlag) throws IOException {
-        StorageOptions.Builder options = StorageOptions.http();
+    static GcsObjectStore open(GcsConfig config) throws IOException {
+        ApacheHttpTransport transport = transport(config.http());
+        try {
+            return open(config, transport);
+        }
+        catch (IOException | RuntimeException e) {
+            transport.shutdown();
+            throw e;
+        }
+    }
+
+    private static GcsObjectStore open(GcsConfig config, ApacheHttpTransport transport) throws IOException {
+        String bucket = config.bucket();
+        String serviceAccount = config.serviceAccount();
+        String endpoint = config.endpoint();
+        String bucketFlag = config.bucketFlag();
+        String credentialsFlag = config.credentialsFlag();
+        ObjectStoreHttp.Options http = config.http();
+        StorageOptions.Builder options = StorageOptions.http()
+                .setTransportOptions(HttpTransportOptions.newBuilder()
+                        .setHttpTransportFactory(() -> transport)
+                        .setConnectTimeout(10_000)
+                        .setReadTimeout((int) Math.min(Integer.MAX_VALUE, http.responseHeaderTimeout().toMillis()))
+                        .build())
+                // max_retries: attempts, 0 = unlimited (bounded by the total timeout), 1 = no retries.
+                .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(config.maxRetries()).build())
+                .setStorageRetryStrategy(config.uploadRetries() ? StorageRetryStrategy.getUniformStorageRetryStrategy()
+                        : StorageRetryStrategy.getDefaultStorageRetryStrategy());
         if (endpoint != null) {
             options.setHost(endpoint).setProjectId("test-project").setCredentials(NoCredentials.getInstance());
         }
@@ -91,7 +139,31 @@ final class GcsObjectStore implements ObjectStore {
             closeQuietly(storage);
             throw new IllegalArgumentException(bucketFlag + "=" + bucket + ": bucket does not exist" + (endpoint == null ? "" : " at " + endpoint));
         }
-        return new GcsObjectStore(storage, bucket);
+        return new GcsObjectStore(storage, bucket, transport,
+                config.uploadLimit() == null ? null : new RampingRateLimiter(config.uploadLimit()),
+                config.readLimit() == null ? null : new RampingRateLimiter(config.readLimit()));
+    }
+
+    /**
+     * The Google client's Apache transport with Mimir's http block: pool size, idle eviction, and TLS layered
+     * by {@link ObjectStoreHttp.Options#layer} (trust, client certificate, server name, handshake timeout).
+     */
+    static ApacheHttpTransport transport(ObjectStoreHttp.Options http) {
+        SSLContext tls = http.sslContext();
+        int max = http.maxConnectionsPerHost() == 0 ? Integer.MAX_VALUE : http.maxConnectionsPerHost();
+        HttpClientBuilder client = ApacheHttpTransport.newDefaultHttpClientBuilder()
+                .setMaxConnTotal(max)
+                .setMaxConnPerRoute(max)
+                .setSSLSocketFactory(new SSLConnectionSocketFactory(tls, NoopHostnameVerifier.INSTANCE) {
+                    @Override
+                    public Socket createLayeredSocket(Socket socket, String target, int port, HttpContext context) throws IOException {
+                        return http.layer(tls, socket, target, port);  // verifies the name itself
+                    }
+                });
+        if (!http.idleConnTimeout().isZero()) {
+            client.evictIdleConnections(http.idleConnTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return new ApacheHttpTransport(client.build());
     }
 
     @Override
@@ -109,6 +181,7 @@ final class GcsObjectStore implements ObjectStore {
     public InputStream getRange(String key, long offset, long length) throws IOException {
         ObjectKeys.validate(key);
         ObjectKeys.checkRange(offset, length);
+        acquire(readLimiter);
         Blob blob = blob(key, "get");
         if (blob == null) {
             throw new NoSuchObjectException(key);
@@ -140,6 +213,7 @@ final class GcsObjectStore implements ObjectStore {
     public void put(String key, InputStream data) throws IOException {
         ObjectKeys.validate(key);
         requireNonNull(data, "data is null");
+        acquire(uploadLimiter);
         BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, key)).build();
         byte[] buffer = new byte[CHUNK_SIZE];
         int length = readFully(data, buffer);
@@ -196,6 +270,7 @@ final class GcsObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectAttributes> attributes(String key) throws IOException {
         ObjectKeys.validate(key);
+        acquire(readLimiter);
         Blob blob = blob(key, "attributes");
         if (blob == null) {
             return Optional.empty();
@@ -248,9 +323,21 @@ final class GcsObjectStore implements ObjectStore {
     }
 
 
+    private static void acquire(RampingRateLimiter limiter) throws IOException {
+        if (limiter != null) {
+            limiter.acquire();
+        }
+    }
+
     @Override
     public void close() {
         closeQuietly(storage);
+        try {
+            transport.shutdown();
+        }
+        catch (IOException e) {
+            // the pool's connections are closed as far as they can be
+        }
     }
 
     private static void closeQuietly(Storage storage) {

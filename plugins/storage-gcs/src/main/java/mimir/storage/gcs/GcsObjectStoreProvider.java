@@ -3,7 +3,10 @@ package mimir.storage.gcs;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -11,6 +14,7 @@ import mimir.spi.config.ConfigValues;
 import mimir.spi.config.Setting;
 import mimir.spi.config.ValueTypes;
 import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.ObjectStoreHttp;
 import mimir.spi.objstore.ObjectStoreProvider;
 import mimir.spi.objstore.StorageScope;
 
@@ -22,9 +26,15 @@ import mimir.spi.objstore.StorageScope;
  * usual environment variable {@code STORAGE_EMULATOR_HOST} (no credentials are sent then).
  */
 public final class GcsObjectStoreProvider implements ObjectStoreProvider {
-    record Settings(Setting<String> bucketName, Setting<String> serviceAccount) {
+    record Settings(Setting<String> bucketName, Setting<String> serviceAccount, Setting<Boolean> enableUploadRetries, Setting<Integer> maxRetries,
+                    Setting<Boolean> uploadRateLimitEnabled, Setting<Integer> uploadInitialQps, Setting<Integer> uploadMaxQps,
+                    Setting<Duration> uploadRampPeriod, Setting<Boolean> readRateLimitEnabled, Setting<Integer> readInitialQps,
+                    Setting<Integer> readMaxQps, Setting<Duration> readRampPeriod, ObjectStoreHttp http) {
         List<Setting<?>> all() {
-            return List.of(bucketName, serviceAccount);
+            List<Setting<?>> all = new ArrayList<>(List.of(bucketName, serviceAccount, enableUploadRetries, maxRetries, uploadRateLimitEnabled,
+                    uploadInitialQps, uploadMaxQps, uploadRampPeriod, readRateLimitEnabled, readInitialQps, readMaxQps, readRampPeriod));
+            all.addAll(http.all());
+            return List.copyOf(all);
         }
 
         static Settings of(StorageScope scope) {
@@ -37,9 +47,45 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
                                     + " refer to https://cloud.google.com/iam/docs/how-to#using-workload-identity-federation on how to generate the JSON"
                                     + " configuration file for on-prem/non-Google cloud platforms. 2. A JSON file in a location known to the gcloud"
                                     + " command-line tool: $HOME/.config/gcloud/application_default_credentials.json. 3. On Google Compute Engine it"
-                                    + " fetches credentials from the metadata server."));
+                                    + " fetches credentials from the metadata server."),
+                    Setting.advanced(scope.flag("gcs.enable-upload-retries"), scope.yaml("gcs.enable_upload_retries"), ValueTypes.BOOLEAN, false,
+                            "Enable automatic retries for GCS uploads using the RetryAlways policy. Uploads will be retried on transient errors."
+                                    + " Note: this does not guarantee idempotency."),
+                    Setting.advanced(scope.flag("gcs.max-retries"), scope.yaml("gcs.max_retries"), ValueTypes.INT, 20,
+                            "Maximum number of attempts for GCS operations (0 = unlimited, 1 = no retries). Applies to both regular and upload"
+                                    + " retry modes."),
+                    Setting.advanced(scope.flag("gcs.upload-rate-limit-enabled"), scope.yaml("gcs.upload_rate_limit_enabled"), ValueTypes.BOOLEAN,
+                            false, "Enable rate limiting for GCS uploads. When enabled, uploads gradually ramp up following Google Cloud Storage"
+                                    + " best practices."),
+                    Setting.advanced(scope.flag("gcs.upload-initial-qps"), scope.yaml("gcs.upload_initial_qps"), ValueTypes.INT, 1000,
+                            "Initial queries per second limit for GCS uploads. The rate doubles every ramp period until it reaches the maximum."),
+                    Setting.advanced(scope.flag("gcs.upload-max-qps"), scope.yaml("gcs.upload_max_qps"), ValueTypes.INT, 3200,
+                            "Maximum queries per second limit for GCS uploads."),
+                    Setting.advanced(scope.flag("gcs.upload-ramp-period"), scope.yaml("gcs.upload_ramp_period"), ValueTypes.DURATION,
+                            Duration.ofMinutes(20), "Time period over which the upload rate doubles, following the Google recommendation."),
+                    Setting.advanced(scope.flag("gcs.read-rate-limit-enabled"), scope.yaml("gcs.read_rate_limit_enabled"), ValueTypes.BOOLEAN,
+                            false, "Enable rate limiting for GCS reads. When enabled, reads gradually ramp up following Google Cloud Storage"
+                                    + " best practices."),
+                    Setting.advanced(scope.flag("gcs.read-initial-qps"), scope.yaml("gcs.read_initial_qps"), ValueTypes.INT, 5000,
+                            "Initial queries per second limit for GCS reads. The rate doubles every ramp period until it reaches the maximum."),
+                    Setting.advanced(scope.flag("gcs.read-max-qps"), scope.yaml("gcs.read_max_qps"), ValueTypes.INT, 16000,
+                            "Maximum queries per second limit for GCS reads."),
+                    Setting.advanced(scope.flag("gcs.read-ramp-period"), scope.yaml("gcs.read_ramp_period"), ValueTypes.DURATION,
+                            Duration.ofMinutes(20), "Time period over which the read rate doubles, following the Google recommendation."),
+                    ObjectStoreHttp.of(scope, "gcs", "object storage", HTTP_NOTES));
         }
     }
+
+    /** How the Apache HTTP client under the Google client applies Mimir's http block. */
+    static final Map<String, String> HTTP_NOTES = Map.of(
+            "idle_conn_timeout", "Applied as the connection pool's maximum idle time.",
+            "response_header_timeout", "Applied as the socket read timeout, which also bounds each wait for response body data. 0 means no limit.",
+            "expect_continue_timeout", "Validated only: the GCS client never sends Expect: 100-continue.",
+            "max_idle_connections", "Validated only: the client keeps released connections idle up to the idle timeout and has no separate"
+                    + " idle count limit.",
+            "max_idle_connections_per_host", "Validated only: the client keeps released connections idle up to the idle timeout and has no"
+                    + " separate idle count limit.",
+            "max_connections_per_host", "Applied as the connection pool size.");
 
     private final ConcurrentMap<StorageScope, Settings> settings = new ConcurrentHashMap<>();
     private final String endpointOverride;
@@ -72,12 +118,52 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
     @Override
     public ObjectStore open(StorageScope scope, ConfigValues values) throws IOException {
         requireNonNull(values, "values is null");
-        Settings s = settingsOf(scope);
+        return GcsObjectStore.open(config(settingsOf(scope), values, endpointOverride));
+    }
+
+    /** Reads and validates one scope's settings, naming the flag in every error. */
+    static GcsConfig config(Settings s, ConfigValues values, String endpointOverride) {
         String bucket = values.required(s.bucketName());
         String serviceAccount = values.get(s.serviceAccount()).trim();
         if (!serviceAccount.isEmpty() && !serviceAccount.startsWith("{")) {
             throw new IllegalArgumentException("-" + s.serviceAccount().flag() + " must be the JSON of a service account key, not a path");
         }
-        return GcsObjectStore.open(bucket, serviceAccount, endpointOverride, "-" + s.bucketName().flag(), "-" + s.serviceAccount().flag());
+        int maxRetries = values.get(s.maxRetries());
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("-" + s.maxRetries().flag() + " must not be negative: " + maxRetries);
+        }
+        RateLimit upload = rateLimit(values, s.uploadRateLimitEnabled(), s.uploadInitialQps(), s.uploadMaxQps(), s.uploadRampPeriod());
+        RateLimit read = rateLimit(values, s.readRateLimitEnabled(), s.readInitialQps(), s.readMaxQps(), s.readRampPeriod());
+        return new GcsConfig(bucket, serviceAccount, endpointOverride, values.get(s.enableUploadRetries()), maxRetries, upload, read,
+                s.http().read(values), "-" + s.bucketName().flag(), "-" + s.serviceAccount().flag());
+    }
+
+    /** A rate limit's settings, validated as Mimir does when it is enabled; null when disabled. */
+    private static RateLimit rateLimit(ConfigValues values, Setting<Boolean> enabled, Setting<Integer> initialQps, Setting<Integer> maxQps,
+                                       Setting<Duration> rampPeriod) {
+        if (!values.get(enabled)) {
+            return null;
+        }
+        for (Setting<Integer> qps : List.of(initialQps, maxQps)) {
+            if (values.get(qps) <= 0) {
+                throw new IllegalArgumentException("-" + qps.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
+            }
+        }
+        if (values.get(rampPeriod).isNegative() || values.get(rampPeriod).isZero()) {
+            throw new IllegalArgumentException("-" + rampPeriod.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
+        }
+        return new RateLimit(values.get(initialQps), values.get(maxQps), values.get(rampPeriod));
+    }
+
+    /** A ramping rate limit: {@code initialQps}, doubled every {@code rampPeriod} up to {@code maxQps}. */
+    record RateLimit(int initialQps, int maxQps, Duration rampPeriod) {}
+
+    /** One scope's validated configuration; {@code uploadLimit} and {@code readLimit} are null when disabled. */
+    record GcsConfig(String bucket, String serviceAccount, String endpoint, boolean uploadRetries, int maxRetries, RateLimit uploadLimit,
+                     RateLimit readLimit, ObjectStoreHttp.Options http, String bucketFlag, String credentialsFlag) {
+        @Override
+        public String toString() {  // never print the service account
+            return "GcsConfig[bucket=" + bucket + ", endpoint=" + endpoint + ", maxRetries=" + maxRetries + "]";
+        }
     }
 }

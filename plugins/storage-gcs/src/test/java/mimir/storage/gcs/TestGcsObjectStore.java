@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import mimir.spi.config.Setting;
@@ -55,10 +56,107 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
 
     @Test
     void settingsUseMimirsNamesInEveryScope() {
-        assertThat(provider.settings(StorageScope.BLOCKS)).extracting(Setting::flag)
-                .containsExactly("blocks-storage.gcs.bucket-name", "blocks-storage.gcs.service-account");
-        assertThat(provider.settings(StorageScope.ALERTMANAGER)).extracting(Setting::yamlPath)
-                .containsExactly("alertmanager_storage.gcs.bucket_name", "alertmanager_storage.gcs.service_account");
+        assertThat(provider.settings(StorageScope.BLOCKS)).extracting(Setting::flag).containsExactly(
+                "blocks-storage.gcs.bucket-name", "blocks-storage.gcs.service-account", "blocks-storage.gcs.enable-upload-retries",
+                "blocks-storage.gcs.max-retries", "blocks-storage.gcs.upload-rate-limit-enabled", "blocks-storage.gcs.upload-initial-qps",
+                "blocks-storage.gcs.upload-max-qps", "blocks-storage.gcs.upload-ramp-period", "blocks-storage.gcs.read-rate-limit-enabled",
+                "blocks-storage.gcs.read-initial-qps", "blocks-storage.gcs.read-max-qps", "blocks-storage.gcs.read-ramp-period",
+                "blocks-storage.gcs.http.idle-conn-timeout", "blocks-storage.gcs.http.response-header-timeout",
+                "blocks-storage.gcs.http.insecure-skip-verify", "blocks-storage.gcs.tls-handshake-timeout",
+                "blocks-storage.gcs.expect-continue-timeout", "blocks-storage.gcs.max-idle-connections",
+                "blocks-storage.gcs.max-idle-connections-per-host", "blocks-storage.gcs.max-connections-per-host",
+                "blocks-storage.gcs.http.tls-ca-path", "blocks-storage.gcs.http.tls-cert-path", "blocks-storage.gcs.http.tls-key-path",
+                "blocks-storage.gcs.http.tls-server-name");
+        assertThat(provider.settings(StorageScope.ALERTMANAGER)).extracting(Setting::yamlPath).containsExactly(
+                "alertmanager_storage.gcs.bucket_name", "alertmanager_storage.gcs.service_account",
+                "alertmanager_storage.gcs.enable_upload_retries", "alertmanager_storage.gcs.max_retries",
+                "alertmanager_storage.gcs.upload_rate_limit_enabled", "alertmanager_storage.gcs.upload_initial_qps",
+                "alertmanager_storage.gcs.upload_max_qps", "alertmanager_storage.gcs.upload_ramp_period",
+                "alertmanager_storage.gcs.read_rate_limit_enabled", "alertmanager_storage.gcs.read_initial_qps",
+                "alertmanager_storage.gcs.read_max_qps", "alertmanager_storage.gcs.read_ramp_period",
+                "alertmanager_storage.gcs.http.idle_conn_timeout", "alertmanager_storage.gcs.http.response_header_timeout",
+                "alertmanager_storage.gcs.http.insecure_skip_verify", "alertmanager_storage.gcs.http.tls_handshake_timeout",
+                "alertmanager_storage.gcs.http.expect_continue_timeout", "alertmanager_storage.gcs.http.max_idle_connections",
+                "alertmanager_storage.gcs.http.max_idle_connections_per_host", "alertmanager_storage.gcs.http.max_connections_per_host",
+                "alertmanager_storage.gcs.http.tls_ca_path", "alertmanager_storage.gcs.http.tls_cert_path",
+                "alertmanager_storage.gcs.http.tls_key_path", "alertmanager_storage.gcs.http.tls_server_name");
+        assertThat(provider.settings(StorageScope.RULER)).extracting(Setting::flag).contains("ruler-storage.gcs.max-retries",
+                "ruler-storage.gcs.http.tls-server-name");
+        assertThat(provider.settings(StorageScope.COMMON)).extracting(Setting::yamlPath).contains("common.storage.gcs.read_ramp_period",
+                "common.storage.gcs.http.max_idle_connections");
+        Settings s = provider.settingsOf(StorageScope.BLOCKS);
+        assertThat(s.maxRetries().defaultValue()).isEqualTo(20);
+        assertThat(s.uploadInitialQps().defaultValue()).isEqualTo(1000);
+        assertThat(s.uploadMaxQps().defaultValue()).isEqualTo(3200);
+        assertThat(s.readInitialQps().defaultValue()).isEqualTo(5000);
+        assertThat(s.readMaxQps().defaultValue()).isEqualTo(16000);
+        assertThat(s.readRampPeriod().defaultValue()).isEqualTo(Duration.ofMinutes(20));
+    }
+
+    @Test
+    void badNewSettingsAreRejectedNamingTheFlag() {
+        Settings s = provider.settingsOf(StorageScope.BLOCKS);
+        TestingConfigValues base = values(StorageScope.BLOCKS, "b");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.maxRetries(), -1), null))
+                .withMessage("-blocks-storage.gcs.max-retries must not be negative: -1");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.uploadRateLimitEnabled(), true)
+                        .with(s.uploadInitialQps(), 0), null))
+                .withMessage("-blocks-storage.gcs.upload-initial-qps must be greater than 0 when rate limiting is enabled"
+                        + " (-blocks-storage.gcs.upload-rate-limit-enabled)");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.readRateLimitEnabled(), true)
+                        .with(s.readMaxQps(), -3), null))
+                .withMessageStartingWith("-blocks-storage.gcs.read-max-qps must be greater than 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.readRateLimitEnabled(), true)
+                        .with(s.readRampPeriod(), Duration.ZERO), null))
+                .withMessageStartingWith("-blocks-storage.gcs.read-ramp-period must be greater than 0");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.http().tlsHandshakeTimeout(),
+                        Duration.ofSeconds(-1)), null))
+                .withMessageStartingWith("-blocks-storage.gcs.tls-handshake-timeout must not be negative");
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.http().tlsCertPath(), "/c.pem"), null))
+                .withMessage("-blocks-storage.gcs.http.tls-cert-path and -blocks-storage.gcs.http.tls-key-path must be set together");
+        // Disabled limits are not validated, as in Mimir.
+        assertThat(GcsObjectStoreProvider.config(s, base.with(s.uploadInitialQps(), 0), null).uploadLimit()).isNull();
+    }
+
+    @Test
+    void rateLimiterRampsFromTheInitialToTheMaximumRate() {
+        long[] now = {0};
+        RampingRateLimiter limiter = new RampingRateLimiter(new GcsObjectStoreProvider.RateLimit(10, 35, Duration.ofSeconds(60)), () -> now[0]);
+        assertThat(limiter.qps(0)).isEqualTo(10);
+        assertThat(limiter.qps(Duration.ofSeconds(61).toNanos())).isEqualTo(20);
+        assertThat(limiter.qps(Duration.ofSeconds(121).toNanos())).isEqualTo(35);
+        assertThat(limiter.qps(Duration.ofDays(365).toNanos())).isEqualTo(35);
+        // 10 qps: requests at the same instant are spaced 100 ms apart.
+        assertThat(limiter.reserve()).isZero();
+        assertThat(limiter.reserve()).isEqualTo(Duration.ofMillis(100).toNanos());
+        assertThat(limiter.reserve()).isEqualTo(Duration.ofMillis(200).toNanos());
+        now[0] = Duration.ofSeconds(10).toNanos();  // idle time is not saved up as a burst
+        assertThat(limiter.reserve()).isZero();
+    }
+
+    @Test
+    void newSettingsApplyToTheStore() throws IOException {
+        Settings s = provider.settingsOf(StorageScope.BLOCKS);
+        server.createBucket("limited");
+        TestingConfigValues values = values(StorageScope.BLOCKS, "limited")
+                .with(s.enableUploadRetries(), true)
+                .with(s.maxRetries(), 3)
+                .with(s.uploadRateLimitEnabled(), true).with(s.uploadInitialQps(), 10).with(s.uploadMaxQps(), 10)
+                .with(s.readRateLimitEnabled(), true).with(s.readInitialQps(), 1000)
+                .with(s.http().maxConnectionsPerHost(), 2)
+                .with(s.http().idleConnTimeout(), Duration.ofSeconds(1))
+                .with(s.http().responseHeaderTimeout(), Duration.ofSeconds(20));
+        try (ObjectStore store = provider.open(StorageScope.BLOCKS, values)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 4; i++) {
+                store.put("k" + i, bytes("v" + i));
+            }
+            // 10 uploads a second: the fourth waits for its slot 300 ms after the first.
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(290));
+            try (var in = store.get("k3")) {
+                assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("v3");
+            }
+        }
     }
 
     @Test

@@ -7,17 +7,23 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
 
 import mimir.spi.objstore.NoSuchObjectException;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectKeys;
 import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.ObjectStoreHttp;
 import mimir.storage.s3.S3ObjectStoreProvider.S3Config;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -30,6 +36,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -41,6 +48,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -54,7 +62,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  *
  * <p>Uploads are streamed: an object smaller than one part is sent with one PutObject; a larger one
  * with a multipart upload whose parts are read from the input one at a time, so memory stays at one
- * part ({@value #DEFAULT_PART_SIZE} bytes) per concurrent upload, whatever the object size. A failed
+ * part ({@code -<scope>.s3.part-size}, by default {@value #DEFAULT_PART_SIZE} bytes) per concurrent upload, whatever the object size. A failed
  * multipart upload is aborted, so the previous object (if any) stays. Downloads stream the response
  * body; ranged reads use an HTTP Range. Transient errors (5xx, throttling, connection resets) are
  * retried by the SDK's standard retry strategy with exponential backoff and jitter.
@@ -67,14 +75,21 @@ public final class S3ObjectStore implements ObjectStore {
     private final S3Client client;
     private final S3Config config;
     private final int partSize;
+    private final int listPageSize;
 
     S3ObjectStore(S3Client client, S3Config config, int partSize) {
+        this(client, config, partSize, 1000);
+    }
+
+    /** For tests: {@code listPageSize} keys per list request, so that listings cross pages. */
+    S3ObjectStore(S3Client client, S3Config config, int partSize, int listPageSize) {
         this.client = requireNonNull(client, "client is null");
         this.config = requireNonNull(config, "config is null");
         if (partSize < 5 * 1024 * 1024) {
             throw new IllegalArgumentException("S3 parts are at least 5 MiB");
         }
         this.partSize = partSize;
+        this.listPageSize = listPageSize;
     }
 
     /**
@@ -114,10 +129,10 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IOException((config.endpoint() == null ? config.regionFlag() + "=" + config.region() : config.endpointFlag() + "=" + config.endpoint())
                     + ": cannot reach S3: " + e.getMessage(), e);
         }
-        return new S3ObjectStore(client, config, DEFAULT_PART_SIZE);
+        return new S3ObjectStore(client, config, config.partSize());
     }
 
-    static S3Client client(S3Config config) {
+    static S3Client client(S3Config config, ExecutionInterceptor... interceptors) {
         AwsCredentialsProvider credentials;
         if (!config.accessKeyId().isEmpty()) {
             credentials = StaticCredentialsProvider.create(config.sessionToken().isEmpty()
@@ -125,22 +140,40 @@ public final class S3ObjectStore implements ObjectStore {
                     : AwsSessionCredentials.create(config.accessKeyId(), config.secretAccessKey(), config.sessionToken()));
         }
         else {
-            credentials = DefaultCredentialsProvider.builder().build();
+            credentials = WebIdentityCredentials.fromEnvironment(config.stsEndpoint())
+                    .<AwsCredentialsProvider>map(p -> p)
+                    .orElseGet(() -> DefaultCredentialsProvider.builder().build());
         }
+        ObjectStoreHttp.Options http = config.http();
+        SSLContext tls = http.sslContext();
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder()
-                        .maxConnections(100)
+                        .maxConnections(http.maxConnectionsPerHost() == 0 ? Integer.MAX_VALUE : http.maxConnectionsPerHost())
                         .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2)))
+                        .socketTimeout(http.responseHeaderTimeout())
+                        // 0 is Go's "no limit": no reaper then.
+                        .connectionMaxIdleTime(http.idleConnTimeout().isZero() ? Duration.ofDays(365) : http.idleConnTimeout())
+                        .useIdleConnectionReaper(!http.idleConnTimeout().isZero())
+                        .expectContinueEnabled(!http.expectContinueTimeout().isZero())
+                        .tlsSocketStrategy((socket, target, port, attachment, context) -> http.layer(tls, socket, target, port)))
                 .credentialsProvider(credentials)
                 .region(region(config))
                 .crossRegionAccessEnabled(config.region().isEmpty() && config.endpoint() == null)
+                .dualstackEnabled(config.dualstack() && config.endpoint() == null)
                 .forcePathStyle(config.pathStyle())
                 // Checksums only where S3 requires them: S3-compatible servers differ in their support of
                 // the newer flexible checksums and aws-chunked bodies.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build()));
+                .overrideConfiguration(o -> {
+                    o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(MAX_ATTEMPTS).build());
+                    if (config.trace()) {
+                        o.addExecutionInterceptor(new TraceInterceptor());
+                    }
+                    for (ExecutionInterceptor interceptor : interceptors) {
+                        o.addExecutionInterceptor(interceptor);
+                    }
+                });
         if (config.endpoint() != null) {
             builder.endpointOverride(config.endpoint());
         }
@@ -216,7 +249,8 @@ public final class S3ObjectStore implements ObjectStore {
         byte[] first = readUpTo(data, partSize);
         if (first.length < partSize) {
             try {
-                client.putObject(putRequest(key), RequestBody.fromInputStream(new ByteArrayInputStream(first), first.length));
+                client.putObject(putRequest(key, md5(first, first.length)),
+                        RequestBody.fromInputStream(new ByteArrayInputStream(first), first.length));
             }
             catch (SdkException e) {
                 throw failure("upload", key, e);
@@ -252,8 +286,9 @@ public final class S3ObjectStore implements ObjectStore {
             while (length > 0) {
                 int partNumber = parts.size() + 1;
                 int partLength = length;
+                String md5 = md5(buffer, partLength);
                 String etag = client.uploadPart(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId).partNumber(partNumber)
-                                .contentLength((long) partLength),
+                                .contentLength((long) partLength).contentMD5(md5),
                         RequestBody.fromInputStream(new ByteArrayInputStream(buffer, 0, partLength), partLength)).eTag();
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
                 length = readFully(data, buffer);
@@ -277,8 +312,23 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    private PutObjectRequest putRequest(String key) {
-        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(config.bucket()).key(key);
+    /** The base64 MD5 of the bytes with -s3.send-content-md5, else null (no header). */
+    private String md5(byte[] bytes, int length) {
+        if (!config.sendContentMd5()) {
+            return null;
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("MD5");
+            digest.update(bytes, 0, length);
+            return Base64.getEncoder().encodeToString(digest.digest());
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is missing from this JVM", e);
+        }
+    }
+
+    private PutObjectRequest putRequest(String key, String md5) {
+        PutObjectRequest.Builder put = PutObjectRequest.builder().bucket(config.bucket()).key(key).contentMD5(md5);
         if (!config.storageClass().isEmpty()) {
             put.storageClass(config.storageClass());
         }
@@ -362,31 +412,58 @@ public final class S3ObjectStore implements ObjectStore {
         requireNonNull(prefix, "prefix is null");
         requireNonNull(mode, "mode is null");
         requireNonNull(consumer, "consumer is null");
+        String delimiter = mode == ListMode.DELIMITED ? "/" : null;
         String token = null;
         do {
             String continuation = token;
-            ListObjectsV2Response page;
+            List<S3Object> contents;
+            List<CommonPrefix> prefixes;
             try {
-                page = client.listObjectsV2(b -> b.bucket(config.bucket()).prefix(prefix.isEmpty() ? null : prefix)
-                        .delimiter(mode == ListMode.DELIMITED ? "/" : null).continuationToken(continuation));
+                if (config.listObjectsV1()) {
+                    ListObjectsResponse page = client.listObjects(b -> b.bucket(config.bucket()).prefix(prefix.isEmpty() ? null : prefix)
+                            .delimiter(delimiter).marker(continuation).maxKeys(listPageSize));
+                    contents = page.contents();
+                    prefixes = page.commonPrefixes();
+                    // Without a delimiter S3 sends no NextMarker: the last key of the page is the marker.
+                    token = !Boolean.TRUE.equals(page.isTruncated()) ? null
+                            : page.nextMarker() != null ? page.nextMarker()
+                            : lastOf(contents, prefixes);
+                }
+                else {
+                    ListObjectsV2Response page = client.listObjectsV2(b -> b.bucket(config.bucket()).prefix(prefix.isEmpty() ? null : prefix)
+                            .delimiter(delimiter).continuationToken(continuation).maxKeys(listPageSize));
+                    contents = page.contents();
+                    prefixes = page.commonPrefixes();
+                    token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+                }
             }
             catch (SdkException e) {
                 throw failure("iter", prefix, e);
             }
             // Keys and common prefixes come in separate lists; S3 orders each page's union by UTF-8 bytes.
-            List<String> entries = new ArrayList<>(page.contents().size() + page.commonPrefixes().size());
-            for (S3Object object : page.contents()) {
+            List<String> entries = new ArrayList<>(contents.size() + prefixes.size());
+            for (S3Object object : contents) {
                 entries.add(object.key());
             }
-            for (CommonPrefix common : page.commonPrefixes()) {
+            for (CommonPrefix common : prefixes) {
                 entries.add(common.prefix());
             }
-            if (!page.commonPrefixes().isEmpty()) {
+            if (!prefixes.isEmpty()) {
                 entries.sort(ObjectKeys::compareUtf8);
             }
             entries.forEach(consumer);
-            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
+    }
+
+    private static String lastOf(List<S3Object> contents, List<CommonPrefix> prefixes) {
+        String last = null;
+        for (S3Object object : contents) {
+            last = last == null || ObjectKeys.compareUtf8(object.key(), last) > 0 ? object.key() : last;
+        }
+        for (CommonPrefix common : prefixes) {
+            last = last == null || ObjectKeys.compareUtf8(common.prefix(), last) > 0 ? common.prefix() : last;
+        }
+        return last;
     }
 
 
