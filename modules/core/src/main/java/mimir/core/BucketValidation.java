@@ -71,7 +71,7 @@ final class BucketValidation {
     }
 
     private static <T> Setting<T> flagOnly(String flag, mimir.spi.config.ValueType<T> type, T defaultValue, String help) {
-        return Setting.of(flag, "", type, defaultValue, help, Category.ADVANCED);
+        return LauncherSettings.flagOnly(flag, type, defaultValue, help, Category.ADVANCED);
     }
 
     static void register(ConfigRegistry registry) {

@@ -172,11 +172,7 @@ public final class Launcher {
         reportHolder[0] = new ModuleGraphReport(requested, resolved, plugins, storageReport, null);
 
         if (!graphFormat.isEmpty()) {
-            out.print(switch (graphFormat) {
-                case "dot" -> reportHolder[0].dot();
-                case "json" -> reportHolder[0].json();
-                default -> reportHolder[0].text();
-            });
+            out.print(reportHolder[0].render(graphFormat));
             return 0;
         }
         if (!resolved.ok()) {
@@ -251,11 +247,7 @@ public final class Launcher {
         if (!graphFormat.isEmpty()) {
             ModuleGraphReport report = new ModuleGraphReport(List.of("bucket-validation"), new ModuleResolver.Resolution(List.of(), List.of(), problems),
                     plugins, storageReport, null);
-            out.print(switch (graphFormat) {
-                case "dot" -> report.dot();
-                case "json" -> report.json();
-                default -> report.text();
-            });
+            out.print(report.render(graphFormat));
             return 0;
         }
         String invalid = BucketValidation.invalidFlags(config);

@@ -25,7 +25,12 @@ final class LauncherSettings {
     private LauncherSettings() {}
 
     private static <T> Setting<T> flagOnly(String flag, mimir.spi.config.ValueType<T> type, T defaultValue, String help) {
-        return Setting.of(flag, "", type, defaultValue, help, Category.BASIC);
+        return flagOnly(flag, type, defaultValue, help, Category.BASIC);
+    }
+
+    /** A setting with a flag and no YAML key, as the one-shot commands have. */
+    static <T> Setting<T> flagOnly(String flag, mimir.spi.config.ValueType<T> type, T defaultValue, String help, Category category) {
+        return Setting.of(flag, "", type, defaultValue, help, category);
     }
 
     static void register(ConfigRegistry registry) {

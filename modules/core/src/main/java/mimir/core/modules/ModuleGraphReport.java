@@ -86,6 +86,15 @@ public final class ModuleGraphReport {
     }
 
     /** The JSON form. */
+    /** The report in a {@code -modules.graph} format: {@code dot}, {@code json}, else text. */
+    public String render(String format) {
+        return switch (format) {
+            case "dot" -> dot();
+            case "json" -> json();
+            default -> text();
+        };
+    }
+
     public String json() {
         return Json.write(toMap(), true) + "\n";
     }

@@ -116,8 +116,15 @@ public final class StorageConfig implements ObjectStores {
             return Optional.empty();
         }
         return Optional.of("-" + backendFlag(scope) + "=" + backend + ": storage backend " + backend + " is not installed in this image"
-                + " (installed: " + String.join(", ", providers.keySet().stream().sorted().toList()) + "); plugins go in "
-                + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there and restart");
+                + " (installed: " + installed() + "); " + whereToInstall(backend) + " and restart");
+    }
+
+    private String installed() {
+        return String.join(", ", providers.keySet().stream().sorted().toList());
+    }
+
+    private String whereToInstall(String backend) {
+        return "plugins go in " + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there";
     }
 
     /**
@@ -135,9 +142,8 @@ public final class StorageConfig implements ObjectStores {
         if (providers.containsKey(backend)) {
             return Optional.empty();
         }
-        return Optional.of("the " + backend + " storage backend is not installed in this image (installed: "
-                + String.join(", ", providers.keySet().stream().sorted().toList()) + "), so its settings are not defined; plugins go in "
-                + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there");
+        return Optional.of("the " + backend + " storage backend is not installed in this image (installed: " + installed()
+                + "), so its settings are not defined; " + whereToInstall(backend));
     }
 
     /**
