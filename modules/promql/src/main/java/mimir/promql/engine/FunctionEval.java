@@ -311,11 +311,10 @@ final class FunctionEval {
         RangeWork work = new RangeWork();
         if (matrixArg instanceof MatrixSelector matrix) {
             // Streamed: each series' samples are held only while its windows are computed.
-            Selectors.eachRangeSeries(ev, matrix, grid, (s, ends, range) -> {
-                if (s != null) {
-                    rangeRow(ev, call, code, keepName, s, ends, range, grid, scalars, work);
-                    ev.release(s.size);
-                }
+            Windows windows = Selectors.emptyWindows(ev, matrix, grid);
+            Selectors.eachRangeSeries(ev, matrix, windows, s -> {
+                rangeRow(ev, call, code, keepName, s, windows.ends, windows.range, grid, scalars, work);
+                ev.release(s.size);
             });
         }
         else {

@@ -3,6 +3,7 @@ package mimir.promql.engine;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.Consumer;
 
 import mimir.model.Labels;
 import mimir.model.storage.Querier;
@@ -79,34 +80,34 @@ final class Selectors {
         return new VectorVal(rows);
     }
 
-    /** Receives one series of a range selector with the window ends of every step and the range. */
-    interface RangeSeriesConsumer {
-        void accept(RangeSeries series, long[] ends, long range);
-    }
-
     /**
-     * Streams a range selector: each series is read, held ({@link Evaluator#hold}) and handed to
-     * {@code consumer}, which releases it when done; so a range function holds one series' samples
-     * at a time rather than all of them. If no series is selected the consumer is called once with a
-     * null series (so callers always learn the window ends and the range).
+     * The window ends of every step and the range of a range selector, with no series yet: fill it
+     * with {@link #eachRangeSeries} (or use {@link #windows}).
      */
-    static void eachRangeSeries(Evaluator ev, MatrixSelector matrix, Grid grid, RangeSeriesConsumer consumer) {
+    static Windows emptyWindows(Evaluator ev, MatrixSelector matrix, Grid grid) {
         VectorSelector selector = matrix.selector();
         if (selector.anchored() || selector.smoothed()) {
             throw QueryException.execution("anchored and smoothed range selectors are not supported");
         }
         long range = ev.durationMillis(matrix.rangeMillis(), matrix.rangeExpr());
         long offset = ev.offsetMillis(selector.offsetMillis(), selector.offsetExpr());
-        long[] ends = ends(ev, grid, ev.atTime(selector.at()), offset);
-        if (grid.n() == 0) {
-            consumer.accept(null, ends, range);
+        return new Windows(new ArrayList<>(), ends(ev, grid, ev.atTime(selector.at()), offset), range);
+    }
+
+    /**
+     * Streams a range selector over the windows of {@code windows}: each series is read, held
+     * ({@link Evaluator#hold}) and handed to {@code consumer}, which releases it when done with it; so
+     * a range function holds one series' samples at a time rather than all of them.
+     */
+    static void eachRangeSeries(Evaluator ev, MatrixSelector matrix, Windows windows, Consumer<RangeSeries> consumer) {
+        long[] ends = windows.ends;
+        if (ends.length == 0) {
             return;
         }
-        long mint = ends[0] - range + 1;
+        long mint = ends[0] - windows.range + 1;
         long maxt = ends[ends.length - 1];
         try (Querier querier = ev.queryable.querier(mint, maxt)) {
-            SeriesSet set = querier.select(false, selector.matchers());
-            boolean none = true;
+            SeriesSet set = querier.select(false, matrix.selector().matchers());
             while (set.next()) {
                 ev.checkInterrupted();
                 SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
@@ -115,29 +116,17 @@ final class Selectors {
                     continue;
                 }
                 ev.hold(size);
-                none = false;
                 consumer.accept(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false,
-                        points.histogramTimestamps()), ends, range);
-            }
-            if (none) {
-                consumer.accept(null, ends, range);
+                        points.histogramTimestamps()));
             }
         }
     }
 
     /** The windows of a range selector at every step, all series at once. */
     static Windows windows(Evaluator ev, MatrixSelector matrix, Grid grid) {
-        List<RangeSeries> series = new ArrayList<>();
-        Windows[] windows = new Windows[1];
-        eachRangeSeries(ev, matrix, grid, (s, ends, range) -> {
-            if (windows[0] == null) {
-                windows[0] = new Windows(series, ends, range);
-            }
-            if (s != null) {
-                series.add(s);
-            }
-        });
-        return windows[0];
+        Windows windows = emptyWindows(ev, matrix, grid);
+        eachRangeSeries(ev, matrix, windows, windows.series::add);
+        return windows;
     }
 
     /** The windows of a subquery at every step: its expression evaluated once on the subquery's own grid. */
