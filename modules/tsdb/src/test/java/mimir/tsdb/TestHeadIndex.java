@@ -163,8 +163,8 @@ class TestHeadIndex {
         mimir.tsdb.index.Postings before = index.get("job", "api");
         index.add(60, labels);
         index.add(25, labels);
-        index.delete(30, labels);
-        index.delete(10, labels);
+        index.deleteAll(new long[] {30}, List.of(labels));
+        index.deleteAll(new long[] {10}, List.of(labels));
         assertThat(refs(before)).containsExactly(10L, 20L, 30L, 40L, 50L);
         assertThat(refs(index.get("job", "api"))).containsExactly(20L, 25L, 40L, 50L, 60L);
     }

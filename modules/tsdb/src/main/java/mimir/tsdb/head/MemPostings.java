@@ -74,18 +74,6 @@ public final class MemPostings {
             size++;
         }
 
-        void remove(long ref) {
-            int i = Arrays.binarySearch(refs, 0, size, ref);
-            if (i >= 0) {
-                unshare();
-                System.arraycopy(refs, i + 1, refs, i, size - i - 1);
-                size--;
-                if (size < refs.length / 4 && refs.length > 8) {
-                    refs = Arrays.copyOf(refs, Math.max(2, size * 2));
-                }
-            }
-        }
-
         /** Removes every ref that is in {@code sortedRefs} (ascending), in one merge pass. */
         void removeAll(long[] sortedRefs) {
             long[] target = shared ? new long[refs.length] : refs;
@@ -152,37 +140,9 @@ public final class MemPostings {
         return Labels.ofSorted(pairs);
     }
 
-    /** Removes a series from the index. */
-    public void delete(long ref, Labels labels) {
-        lock.writeLock().lock();
-        try {
-            for (int i = 0; i < labels.size(); i++) {
-                NameEntry entry = names.get(labels.name(i));
-                if (entry == null) {
-                    continue;
-                }
-                RefList list = entry.values.get(labels.value(i));
-                if (list == null) {
-                    continue;
-                }
-                list.remove(ref);
-                if (list.size == 0) {
-                    entry.values.remove(labels.value(i));
-                    if (entry.values.isEmpty()) {
-                        names.remove(labels.name(i));
-                    }
-                }
-            }
-            all.remove(ref);
-        }
-        finally {
-            lock.writeLock().unlock();
-        }
-    }
-
     /**
-     * Removes many series from the index at once (head truncation): each affected list is filtered in
-     * one pass, so removing k of n series costs O(n + k log k) rather than k shifts of every list.
+     * Removes series from the index (head truncation removes many at once): each affected list is
+     * filtered in one pass, so removing k of n series costs O(n + k log k), not k shifts of every list.
      *
      * @param refs   the series' refs
      * @param labels the series' labels, {@code labels.get(i)} belonging to {@code refs[i]}
