@@ -27,12 +27,11 @@ import mimir.spi.objstore.StorageScope;
  */
 public final class GcsObjectStoreProvider implements ObjectStoreProvider {
     record Settings(Setting<String> bucketName, Setting<String> serviceAccount, Setting<Boolean> enableUploadRetries, Setting<Integer> maxRetries,
-                    Setting<Boolean> uploadRateLimitEnabled, Setting<Integer> uploadInitialQps, Setting<Integer> uploadMaxQps,
-                    Setting<Duration> uploadRampPeriod, Setting<Boolean> readRateLimitEnabled, Setting<Integer> readInitialQps,
-                    Setting<Integer> readMaxQps, Setting<Duration> readRampPeriod, ObjectStoreHttp http) {
+                    RateLimitSettings upload, RateLimitSettings read, ObjectStoreHttp http) {
         List<Setting<?>> all() {
-            List<Setting<?>> all = new ArrayList<>(List.of(bucketName, serviceAccount, enableUploadRetries, maxRetries, uploadRateLimitEnabled,
-                    uploadInitialQps, uploadMaxQps, uploadRampPeriod, readRateLimitEnabled, readInitialQps, readMaxQps, readRampPeriod));
+            List<Setting<?>> all = new ArrayList<>(List.of(bucketName, serviceAccount, enableUploadRetries, maxRetries));
+            all.addAll(upload.all());
+            all.addAll(read.all());
             all.addAll(http.all());
             return List.copyOf(all);
         }
@@ -54,24 +53,8 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
                     Setting.advanced(scope.flag("gcs.max-retries"), scope.yaml("gcs.max_retries"), ValueTypes.INT, 20,
                             "Maximum number of attempts for GCS operations (0 = unlimited, 1 = no retries). Applies to both regular and upload"
                                     + " retry modes."),
-                    Setting.advanced(scope.flag("gcs.upload-rate-limit-enabled"), scope.yaml("gcs.upload_rate_limit_enabled"), ValueTypes.BOOLEAN,
-                            false, "Enable rate limiting for GCS uploads. When enabled, uploads gradually ramp up following Google Cloud Storage"
-                                    + " best practices."),
-                    Setting.advanced(scope.flag("gcs.upload-initial-qps"), scope.yaml("gcs.upload_initial_qps"), ValueTypes.INT, 1000,
-                            "Initial queries per second limit for GCS uploads. The rate doubles every ramp period until it reaches the maximum."),
-                    Setting.advanced(scope.flag("gcs.upload-max-qps"), scope.yaml("gcs.upload_max_qps"), ValueTypes.INT, 3200,
-                            "Maximum queries per second limit for GCS uploads."),
-                    Setting.advanced(scope.flag("gcs.upload-ramp-period"), scope.yaml("gcs.upload_ramp_period"), ValueTypes.DURATION,
-                            Duration.ofMinutes(20), "Time period over which the upload rate doubles, following the Google recommendation."),
-                    Setting.advanced(scope.flag("gcs.read-rate-limit-enabled"), scope.yaml("gcs.read_rate_limit_enabled"), ValueTypes.BOOLEAN,
-                            false, "Enable rate limiting for GCS reads. When enabled, reads gradually ramp up following Google Cloud Storage"
-                                    + " best practices."),
-                    Setting.advanced(scope.flag("gcs.read-initial-qps"), scope.yaml("gcs.read_initial_qps"), ValueTypes.INT, 5000,
-                            "Initial queries per second limit for GCS reads. The rate doubles every ramp period until it reaches the maximum."),
-                    Setting.advanced(scope.flag("gcs.read-max-qps"), scope.yaml("gcs.read_max_qps"), ValueTypes.INT, 16000,
-                            "Maximum queries per second limit for GCS reads."),
-                    Setting.advanced(scope.flag("gcs.read-ramp-period"), scope.yaml("gcs.read_ramp_period"), ValueTypes.DURATION,
-                            Duration.ofMinutes(20), "Time period over which the read rate doubles, following the Google recommendation."),
+                    RateLimitSettings.of(scope, "upload", "uploads", 1000, 3200),
+                    RateLimitSettings.of(scope, "read", "reads", 5000, 16000),
                     ObjectStoreHttp.of(scope, "gcs", "object storage", HTTP_NOTES));
         }
     }
@@ -132,27 +115,48 @@ public final class GcsObjectStoreProvider implements ObjectStoreProvider {
         if (maxRetries < 0) {
             throw new IllegalArgumentException("-" + s.maxRetries().flag() + " must not be negative: " + maxRetries);
         }
-        RateLimit upload = rateLimit(values, s.uploadRateLimitEnabled(), s.uploadInitialQps(), s.uploadMaxQps(), s.uploadRampPeriod());
-        RateLimit read = rateLimit(values, s.readRateLimitEnabled(), s.readInitialQps(), s.readMaxQps(), s.readRampPeriod());
+        RateLimit upload = s.upload().read(values);
+        RateLimit read = s.read().read(values);
         return new GcsConfig(bucket, serviceAccount, endpointOverride, values.get(s.enableUploadRetries()), maxRetries, upload, read,
                 s.http().read(values), "-" + s.bucketName().flag(), "-" + s.serviceAccount().flag());
     }
 
-    /** A rate limit's settings, validated as Mimir does when it is enabled; null when disabled. */
-    private static RateLimit rateLimit(ConfigValues values, Setting<Boolean> enabled, Setting<Integer> initialQps, Setting<Integer> maxQps,
-                                       Setting<Duration> rampPeriod) {
-        if (!values.get(enabled)) {
-            return null;
+    /** The four settings of one direction's ramping rate limit ({@code upload} or {@code read}). */
+    record RateLimitSettings(Setting<Boolean> enabled, Setting<Integer> initialQps, Setting<Integer> maxQps, Setting<Duration> rampPeriod) {
+        static RateLimitSettings of(StorageScope scope, String direction, String plural, int initialQps, int maxQps) {
+            return new RateLimitSettings(
+                    Setting.advanced(scope.flag("gcs." + direction + "-rate-limit-enabled"), scope.yaml("gcs." + direction + "_rate_limit_enabled"),
+                            ValueTypes.BOOLEAN, false, "Enable rate limiting for GCS " + plural + ". When enabled, " + plural
+                                    + " gradually ramp up following Google Cloud Storage best practices."),
+                    Setting.advanced(scope.flag("gcs." + direction + "-initial-qps"), scope.yaml("gcs." + direction + "_initial_qps"), ValueTypes.INT,
+                            initialQps, "Initial queries per second limit for GCS " + plural
+                                    + ". The rate doubles every ramp period until it reaches the maximum."),
+                    Setting.advanced(scope.flag("gcs." + direction + "-max-qps"), scope.yaml("gcs." + direction + "_max_qps"), ValueTypes.INT, maxQps,
+                            "Maximum queries per second limit for GCS " + plural + "."),
+                    Setting.advanced(scope.flag("gcs." + direction + "-ramp-period"), scope.yaml("gcs." + direction + "_ramp_period"),
+                            ValueTypes.DURATION, Duration.ofMinutes(20),
+                            "Time period over which the " + direction + " rate doubles, following the Google recommendation."));
         }
-        for (Setting<Integer> qps : List.of(initialQps, maxQps)) {
-            if (values.get(qps) <= 0) {
-                throw new IllegalArgumentException("-" + qps.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
+
+        List<Setting<?>> all() {
+            return List.of(enabled, initialQps, maxQps, rampPeriod);
+        }
+
+        /** The limit, validated as Mimir does when it is enabled; null when disabled. */
+        RateLimit read(ConfigValues values) {
+            if (!values.get(enabled)) {
+                return null;
             }
+            for (Setting<Integer> qps : List.of(initialQps, maxQps)) {
+                if (values.get(qps) <= 0) {
+                    throw new IllegalArgumentException("-" + qps.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
+                }
+            }
+            if (values.get(rampPeriod).isNegative() || values.get(rampPeriod).isZero()) {
+                throw new IllegalArgumentException("-" + rampPeriod.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
+            }
+            return new RateLimit(values.get(initialQps), values.get(maxQps), values.get(rampPeriod));
         }
-        if (values.get(rampPeriod).isNegative() || values.get(rampPeriod).isZero()) {
-            throw new IllegalArgumentException("-" + rampPeriod.flag() + " must be greater than 0 when rate limiting is enabled (-" + enabled.flag() + ")");
-        }
-        return new RateLimit(values.get(initialQps), values.get(maxQps), values.get(rampPeriod));
     }
 
     /** A ramping rate limit: {@code initialQps}, doubled every {@code rampPeriod} up to {@code maxQps}. */

@@ -86,11 +86,11 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
                 "common.storage.gcs.http.max_idle_connections");
         Settings s = provider.settingsOf(StorageScope.BLOCKS);
         assertThat(s.maxRetries().defaultValue()).isEqualTo(20);
-        assertThat(s.uploadInitialQps().defaultValue()).isEqualTo(1000);
-        assertThat(s.uploadMaxQps().defaultValue()).isEqualTo(3200);
-        assertThat(s.readInitialQps().defaultValue()).isEqualTo(5000);
-        assertThat(s.readMaxQps().defaultValue()).isEqualTo(16000);
-        assertThat(s.readRampPeriod().defaultValue()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(s.upload().initialQps().defaultValue()).isEqualTo(1000);
+        assertThat(s.upload().maxQps().defaultValue()).isEqualTo(3200);
+        assertThat(s.read().initialQps().defaultValue()).isEqualTo(5000);
+        assertThat(s.read().maxQps().defaultValue()).isEqualTo(16000);
+        assertThat(s.read().rampPeriod().defaultValue()).isEqualTo(Duration.ofMinutes(20));
     }
 
     @Test
@@ -99,15 +99,15 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
         TestingConfigValues base = values(StorageScope.BLOCKS, "b");
         assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.maxRetries(), -1), null))
                 .withMessage("-blocks-storage.gcs.max-retries must not be negative: -1");
-        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.uploadRateLimitEnabled(), true)
-                        .with(s.uploadInitialQps(), 0), null))
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.upload().enabled(), true)
+                        .with(s.upload().initialQps(), 0), null))
                 .withMessage("-blocks-storage.gcs.upload-initial-qps must be greater than 0 when rate limiting is enabled"
                         + " (-blocks-storage.gcs.upload-rate-limit-enabled)");
-        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.readRateLimitEnabled(), true)
-                        .with(s.readMaxQps(), -3), null))
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.read().enabled(), true)
+                        .with(s.read().maxQps(), -3), null))
                 .withMessageStartingWith("-blocks-storage.gcs.read-max-qps must be greater than 0");
-        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.readRateLimitEnabled(), true)
-                        .with(s.readRampPeriod(), Duration.ZERO), null))
+        assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.read().enabled(), true)
+                        .with(s.read().rampPeriod(), Duration.ZERO), null))
                 .withMessageStartingWith("-blocks-storage.gcs.read-ramp-period must be greater than 0");
         assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.http().tlsHandshakeTimeout(),
                         Duration.ofSeconds(-1)), null))
@@ -115,7 +115,7 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
         assertThatIllegalArgumentException().isThrownBy(() -> GcsObjectStoreProvider.config(s, base.with(s.http().tlsCertPath(), "/c.pem"), null))
                 .withMessage("-blocks-storage.gcs.http.tls-cert-path and -blocks-storage.gcs.http.tls-key-path must be set together");
         // Disabled limits are not validated, as in Mimir.
-        assertThat(GcsObjectStoreProvider.config(s, base.with(s.uploadInitialQps(), 0), null).uploadLimit()).isNull();
+        assertThat(GcsObjectStoreProvider.config(s, base.with(s.upload().initialQps(), 0), null).uploadLimit()).isNull();
     }
 
     @Test
@@ -141,8 +141,8 @@ class TestGcsObjectStore extends AbstractTestObjectStore {
         TestingConfigValues values = values(StorageScope.BLOCKS, "limited")
                 .with(s.enableUploadRetries(), true)
                 .with(s.maxRetries(), 3)
-                .with(s.uploadRateLimitEnabled(), true).with(s.uploadInitialQps(), 10).with(s.uploadMaxQps(), 10)
-                .with(s.readRateLimitEnabled(), true).with(s.readInitialQps(), 1000)
+                .with(s.upload().enabled(), true).with(s.upload().initialQps(), 10).with(s.upload().maxQps(), 10)
+                .with(s.read().enabled(), true).with(s.read().initialQps(), 1000)
                 .with(s.http().maxConnectionsPerHost(), 2)
                 .with(s.http().idleConnTimeout(), Duration.ofSeconds(1))
                 .with(s.http().responseHeaderTimeout(), Duration.ofSeconds(20));
