@@ -2,7 +2,6 @@ package mimir.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import mimir.testing.TestingServers;
 
 /**
  * {@code bin/mimir} of the built image, run as a real process listening on loopback ports picked for
@@ -48,8 +49,8 @@ final class MimirProcess implements AutoCloseable {
 
     /** Starts {@code bin/mimir} with loopback listen flags added to {@code args}. */
     static MimirProcess start(Path workDir, List<String> args, Map<String, String> env) throws IOException {
-        int httpPort = freePort();
-        int grpcPort = freePort();
+        int httpPort = TestingServers.freePort();
+        int grpcPort = TestingServers.freePort();
         List<String> command = new ArrayList<>();
         command.add(image().resolve("bin/mimir").toString());
         command.addAll(List.of("-server.http-listen-address=127.0.0.1", "-server.http-listen-port=" + httpPort,
@@ -150,12 +151,6 @@ final class MimirProcess implements AutoCloseable {
 
     String stderr() throws IOException {
         return Files.readString(stderr);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

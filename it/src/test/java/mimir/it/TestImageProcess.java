@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import mimir.testing.TestingServers;
+
 /**
  * The built image as a user runs it: {@code bin/mimir -target=overrides-exporter} as a real process,
  * its HTTP and gRPC endpoints, the runtime config reload, tenancy errors, and a graceful SIGTERM.
@@ -115,7 +117,7 @@ class TestImageProcess {
         try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             MimirProcess.Result result = MimirProcess.run(dir, Map.of(), "-target=overrides-exporter", "-server.http-listen-address=127.0.0.1",
                     "-server.http-listen-port=" + taken.getLocalPort(), "-server.grpc-listen-address=127.0.0.1",
-                    "-server.grpc-listen-port=" + MimirProcess.freePort());
+                    "-server.grpc-listen-port=" + TestingServers.freePort());
             assertThat(result.exitCode()).isEqualTo(1);
             assertThat(result.stderr()).contains("-server.http-listen-port");
         }

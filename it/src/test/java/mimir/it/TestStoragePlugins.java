@@ -55,15 +55,7 @@ class TestStoragePlugins {
 
     @Test
     void imageWithoutTheS3FolderHasNoS3Backend() throws Exception {
-        Path image = MimirProcess.image();
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        try (var folders = Files.list(image.resolve("plugins"))) {
-            for (Path folder : folders.filter(Files::isDirectory).toList()) {
-                if (!folder.getFileName().toString().equals("s3")) {
-                    Files.createSymbolicLink(plugins.resolve(folder.getFileName()), folder);
-                }
-            }
-        }
+        Path plugins = pluginsWithout("s3");
         Map<String, String> env = Map.of("JAVA_OPTS", "-Dmimir.plugins.dir=" + plugins);
         MimirProcess.Result text = MimirProcess.run(dir, env, "-modules.graph", "-target=overrides-exporter");
         assertThat(text.exitCode()).isEqualTo(0);
@@ -148,14 +140,7 @@ class TestStoragePlugins {
      */
     private Map<String, String> dropIn(String plugin, List<String> args, Map<String, String> extraEnv) throws Exception {
         Path image = MimirProcess.image();
-        Path plugins = Files.createDirectories(dir.resolve("plugins-without-" + plugin));
-        try (var folders = Files.list(image.resolve("plugins"))) {
-            for (Path folder : folders.filter(Files::isDirectory).toList()) {
-                if (!folder.getFileName().toString().equals(plugin)) {
-                    Files.createSymbolicLink(plugins.resolve(folder.getFileName()), folder);
-                }
-            }
-        }
+        Path plugins = pluginsWithout(plugin);
         Map<String, String> env = new HashMap<>(extraEnv);
         env.put("JAVA_OPTS", "-Dmimir.plugins.dir=" + plugins);
 
@@ -180,6 +165,20 @@ class TestStoragePlugins {
         MimirProcess.Result loaded = MimirProcess.run(dir, env, "-bucket-validation", "-blocks-storage.backend=" + plugin, "-modules.graph");
         assertThat(loaded.stdout()).contains("ObjectStoreProvider " + plugin + " ").doesNotContain("is not installed");
         return env;
+    }
+
+    /** A plugins folder for {@code -Dmimir.plugins.dir} linking every plugin folder of the image except {@code plugin}. */
+    private Path pluginsWithout(String plugin) throws IOException {
+        Path image = MimirProcess.image();
+        Path plugins = Files.createDirectories(dir.resolve("plugins-without-" + plugin));
+        try (var folders = Files.list(image.resolve("plugins"))) {
+            for (Path folder : folders.filter(Files::isDirectory).toList()) {
+                if (!folder.getFileName().toString().equals(plugin)) {
+                    Files.createSymbolicLink(plugins.resolve(folder.getFileName()), folder);
+                }
+            }
+        }
+        return plugins;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
