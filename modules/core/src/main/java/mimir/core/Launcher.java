@@ -189,6 +189,7 @@ public final class Launcher {
     private int startAndWait(CoreGraph graph, ModuleResolver.Resolution resolution, PluginRegistry plugins,
             List<Map<String, Object>> storageReport, List<String> requested) throws InterruptedException {
         Map<String, List<Service>> servicesByModule = new LinkedHashMap<>();
+        graph.localInstanceRegistry().setModules(resolution.modules().stream().map(ModuleDefinition::name).collect(java.util.stream.Collectors.toSet()));
         for (ModuleDefinition module : resolution.modules()) {
             try {
                 servicesByModule.put(module.name(), List.copyOf(module.factory().create()));

@@ -31,4 +31,7 @@ public interface CoreServices {
 
     /** The clock; tests substitute their own. */
     Clock clock();
+
+    /** What the components of this process offer each other in-process, and which modules run here. */
+    LocalInstances localInstances();
 }

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 import mimir.core.config.LoadedConfig;
+import mimir.core.local.LocalInstanceRegistry;
 import mimir.core.objstore.StorageConfig;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.GrpcServer;
@@ -37,6 +38,8 @@ public interface CoreGraph extends CoreServices {
     RuntimeConfigManager runtimeConfigManager();
 
     StorageConfig storageConfig();
+
+    LocalInstanceRegistry localInstanceRegistry();
 
     /** Builds the graph from the loaded configuration. */
     @Component.Factory

@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 
 import mimir.core.config.LoadedConfig;
+import mimir.core.local.LocalInstanceRegistry;
 import mimir.core.objstore.StorageConfig;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.GrpcServer;
@@ -23,6 +24,7 @@ import mimir.core.server.HttpServer;
 import mimir.core.server.RouteTable;
 import mimir.core.server.ServerConfig;
 import mimir.spi.GrpcServices;
+import mimir.spi.LocalInstances;
 import mimir.spi.ObjectStores;
 import mimir.spi.Overrides;
 import mimir.spi.config.ConfigValues;
@@ -49,6 +51,15 @@ abstract class CoreGraphModule {
 
     @Binds
     abstract ObjectStores objectStores(StorageConfig storage);
+
+    @Binds
+    abstract LocalInstances localInstances(LocalInstanceRegistry registry);
+
+    @Provides
+    @Singleton
+    static LocalInstanceRegistry localInstanceRegistry() {
+        return new LocalInstanceRegistry();
+    }
 
     @Provides
     @Singleton

@@ -36,11 +36,13 @@ public final class RouteTable implements HttpRoutes {
     private final List<Route> prefixes = new ArrayList<>();
     private final boolean multitenancyEnabled;
     private final String noAuthTenant;
+    private final boolean tenantFederationEnabled;
     private final MeterRegistry meterRegistry;
 
     public RouteTable(ServerConfig config, MeterRegistry meterRegistry) {
         this.multitenancyEnabled = config.multitenancyEnabled();
         this.noAuthTenant = config.noAuthTenant();
+        this.tenantFederationEnabled = config.tenantFederationEnabled();
         this.meterRegistry = requireNonNull(meterRegistry, "meterRegistry is null");
         if (!multitenancyEnabled) {
             TenantIds.validate(noAuthTenant);
@@ -111,9 +113,9 @@ public final class RouteTable implements HttpRoutes {
     private HttpResponse invoke(Route route, HttpRequest request) {
         try {
             HttpRequest resolved = request;
-            if (route.auth == Auth.TENANT) {
+            if (route.auth != Auth.NONE) {
                 resolved = new HttpRequest(request.method(), request.path(), request.queryParams(), request.headers(), request.body(),
-                        Optional.of(resolveTenant(request)));
+                        Optional.of(resolveTenant(request, route.auth == Auth.FEDERATED_TENANT)));
             }
             return route.handler.handle(resolved);
         }
@@ -133,7 +135,7 @@ public final class RouteTable implements HttpRoutes {
      * The tenant of a request: {@code X-Scope-OrgID} when multi-tenancy is on (missing → 401,
      * invalid → 400), else {@code -auth.no-auth-tenant}.
      */
-    String resolveTenant(HttpRequest request) {
+    String resolveTenant(HttpRequest request, boolean federated) {
         if (!multitenancyEnabled) {
             return noAuthTenant;
         }
@@ -143,7 +145,12 @@ public final class RouteTable implements HttpRoutes {
         }
         String value = header.get();
         if (value.indexOf('|') >= 0) {
-            throw new HttpException(400, "multiple tenant IDs in X-Scope-OrgID need tenant federation, which is not enabled");
+            if (federated && tenantFederationEnabled) {
+                return String.join("|", TenantIds.parseHeader(value));
+            }
+            throw new HttpException(400, federated
+                    ? "multiple tenant IDs in X-Scope-OrgID need tenant federation, which is not enabled (-tenant-federation.enabled=false)"
+                    : "multiple tenant IDs in X-Scope-OrgID are not supported by this endpoint");
         }
         return TenantIds.validate(value);
     }

@@ -32,7 +32,8 @@ public record ServerConfig(
         int httpMaxRequestBytes,
         boolean multitenancyEnabled,
         String noAuthTenant,
-        String prometheusHttpPrefix) {
+        String prometheusHttpPrefix,
+        boolean tenantFederationEnabled) {
 
     public static final Setting<String> HTTP_LISTEN_ADDRESS = Setting.advanced("server.http-listen-address", "server.http_listen_address",
             ValueTypes.STRING, "", "HTTP server listen address.");
@@ -55,13 +56,16 @@ public record ServerConfig(
             ValueTypes.BOOLEAN, true, "When set to true, incoming HTTP requests must specify tenant ID in HTTP X-Scope-OrgId header. When set to false, tenant ID from -auth.no-auth-tenant is used instead.");
     public static final Setting<String> NO_AUTH_TENANT = Setting.advanced("auth.no-auth-tenant", "no_auth_tenant",
             ValueTypes.STRING, "anonymous", "Tenant ID to use when multitenancy is disabled.");
+    public static final Setting<Boolean> TENANT_FEDERATION_ENABLED = Setting.basic("tenant-federation.enabled", "tenant_federation.enabled",
+            ValueTypes.BOOLEAN, false, "If enabled on all services, queries can be federated across multiple tenants. The tenant IDs involved need to be specified separated by a '|' character in the 'X-Scope-OrgID' header.");
     public static final Setting<String> PROMETHEUS_HTTP_PREFIX = Setting.advanced("http.prometheus-http-prefix", "api.prometheus_http_prefix",
             ValueTypes.STRING, "/prometheus", "HTTP URL path under which the Prometheus api will be served.");
 
     /** Registers the settings. */
     public static void register(ConfigRegistry registry) {
         for (Setting<?> setting : List.of(HTTP_LISTEN_ADDRESS, HTTP_LISTEN_PORT, GRPC_LISTEN_ADDRESS, GRPC_LISTEN_PORT, GRACEFUL_SHUTDOWN_TIMEOUT,
-                GRPC_MAX_RECV, HTTP_MAX_REQUEST, LOG_LEVEL, MULTITENANCY_ENABLED, NO_AUTH_TENANT, PROMETHEUS_HTTP_PREFIX)) {
+                GRPC_MAX_RECV, HTTP_MAX_REQUEST, LOG_LEVEL, MULTITENANCY_ENABLED, NO_AUTH_TENANT, PROMETHEUS_HTTP_PREFIX,
+                TENANT_FEDERATION_ENABLED)) {
             registry.register(setting);
         }
     }
@@ -70,7 +74,8 @@ public record ServerConfig(
     public static ServerConfig from(ConfigValues values) {
         return new ServerConfig(values.get(HTTP_LISTEN_ADDRESS), values.get(HTTP_LISTEN_PORT), values.get(GRPC_LISTEN_ADDRESS),
                 values.get(GRPC_LISTEN_PORT), values.get(GRACEFUL_SHUTDOWN_TIMEOUT), values.get(GRPC_MAX_RECV),
-                values.get(HTTP_MAX_REQUEST), values.get(MULTITENANCY_ENABLED), values.get(NO_AUTH_TENANT), values.get(PROMETHEUS_HTTP_PREFIX));
+                values.get(HTTP_MAX_REQUEST), values.get(MULTITENANCY_ENABLED), values.get(NO_AUTH_TENANT), values.get(PROMETHEUS_HTTP_PREFIX),
+                values.get(TENANT_FEDERATION_ENABLED));
     }
 
     public ServerConfig {

@@ -20,7 +20,12 @@ class TestRouteTable {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private static ServerConfig config(boolean multitenancy) {
-        return new ServerConfig("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1), 1 << 20, 1 << 20, multitenancy, "anonymous", "/prometheus");
+        return config(multitenancy, false);
+    }
+
+    private static ServerConfig config(boolean multitenancy, boolean federation) {
+        return new ServerConfig("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1), 1 << 20, 1 << 20, multitenancy, "anonymous", "/prometheus",
+                federation);
     }
 
     private static HttpRequest get(String path, String... headers) {
@@ -51,9 +56,26 @@ class TestRouteTable {
         assertThat(body(tooLong)).contains("max 150");
         HttpResponse federated = routes.dispatch(get("/api/v1/user_limits", "X-Scope-OrgID", "a|b"));
         assertThat(federated.status()).isEqualTo(400);
-        assertThat(body(federated)).contains("tenant federation");
+        assertThat(body(federated)).contains("multiple tenant IDs", "not supported by this endpoint");
 
         assertThat(body(routes.dispatch(get("/api/v1/user_limits", "x-scope-orgid", "team-1")))).isEqualTo("tenant=team-1");
+    }
+
+    @Test
+    void federatedRoutesTakeSeveralTenantsOnlyWithFederationEnabled() {
+        RouteTable without = new RouteTable(config(true, false), registry);
+        without.register("/q", Auth.FEDERATED_TENANT, null, r -> HttpResponse.text(200, r.requireTenant()), "GET");
+        HttpResponse refused = without.dispatch(get("/q", "X-Scope-OrgID", "b|a"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(body(refused)).contains("-tenant-federation.enabled=false");
+
+        RouteTable with = new RouteTable(config(true, true), registry);
+        with.register("/q", Auth.FEDERATED_TENANT, null, r -> HttpResponse.text(200, r.requireTenant()), "GET");
+        with.register("/push", Auth.TENANT, null, r -> HttpResponse.text(200, r.requireTenant()), "GET");
+        assertThat(body(with.dispatch(get("/q", "X-Scope-OrgID", "b|a|b")))).isEqualTo("a|b");
+        assertThat(body(with.dispatch(get("/q", "X-Scope-OrgID", "a")))).isEqualTo("a");
+        assertThat(with.dispatch(get("/q", "X-Scope-OrgID", "a|..")).status()).isEqualTo(400);
+        assertThat(with.dispatch(get("/push", "X-Scope-OrgID", "a|b")).status()).isEqualTo(400);
     }
 
     @Test

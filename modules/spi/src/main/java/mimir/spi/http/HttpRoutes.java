@@ -13,7 +13,15 @@ public interface HttpRoutes {
          * The tenant is taken from {@code X-Scope-OrgID} (or {@code -auth.no-auth-tenant} when
          * multi-tenancy is disabled): a missing header is a 401, an invalid tenant ID a 400.
          */
-        TENANT
+        TENANT,
+        /**
+         * Like {@link #TENANT}, for the read endpoints that support tenant federation: with
+         * {@code -tenant-federation.enabled=true} the header may name several tenants separated by
+         * {@code |}; each is validated and {@link HttpRequest#tenant()} is then their sorted,
+         * de-duplicated {@code |}-joined list (a single tenant otherwise). Without federation several
+         * tenants are a 400 naming the flag.
+         */
+        FEDERATED_TENANT
     }
 
     /**
