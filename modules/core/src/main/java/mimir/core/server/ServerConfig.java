@@ -6,6 +6,7 @@ import java.util.List;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
 import mimir.spi.config.Setting;
+import mimir.spi.config.SharedSettings;
 import mimir.spi.config.ValueTypes;
 
 /**
@@ -56,10 +57,8 @@ public record ServerConfig(
             ValueTypes.BOOLEAN, true, "When set to true, incoming HTTP requests must specify tenant ID in HTTP X-Scope-OrgId header. When set to false, tenant ID from -auth.no-auth-tenant is used instead.");
     public static final Setting<String> NO_AUTH_TENANT = Setting.advanced("auth.no-auth-tenant", "no_auth_tenant",
             ValueTypes.STRING, "anonymous", "Tenant ID to use when multitenancy is disabled.");
-    public static final Setting<Boolean> TENANT_FEDERATION_ENABLED = Setting.basic("tenant-federation.enabled", "tenant_federation.enabled",
-            ValueTypes.BOOLEAN, false, "If enabled on all services, queries can be federated across multiple tenants. The tenant IDs involved need to be specified separated by a '|' character in the 'X-Scope-OrgID' header.");
-    public static final Setting<String> PROMETHEUS_HTTP_PREFIX = Setting.advanced("http.prometheus-http-prefix", "api.prometheus_http_prefix",
-            ValueTypes.STRING, "/prometheus", "HTTP URL path under which the Prometheus api will be served.");
+    public static final Setting<Boolean> TENANT_FEDERATION_ENABLED = SharedSettings.TENANT_FEDERATION_ENABLED;
+    public static final Setting<String> PROMETHEUS_HTTP_PREFIX = SharedSettings.PROMETHEUS_HTTP_PREFIX;
 
     /** Registers the settings. */
     public static void register(ConfigRegistry registry) {
