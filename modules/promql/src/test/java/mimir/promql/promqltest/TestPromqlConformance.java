@@ -29,6 +29,7 @@ import mimir.promql.engine.EngineOptions;
 import mimir.promql.engine.QueryException;
 import mimir.promql.engine.QueryResult;
 import mimir.promql.functions.Almost;
+import mimir.promql.parser.ParseException;
 import mimir.promql.parser.TestingSharedFiles;
 import mimir.promql.storage.MemoryStorage;
 import mimir.promql.value.Sample;
@@ -39,7 +40,8 @@ import mimir.promql.value.Value;
  * Runs Prometheus's promqltest files from {@code ../shared/promqltest} unchanged against the engine, with
  * the reference harness's settings (lookback 5m, 10 000 samples, subquery step 1m) and its checks: the
  * query as written, expected failures and annotations, and for instant evals the same query in range mode
- * (T-1m..T+1m, step 1m) compared at T. Evals listed in {@code promqltest-skip.tsv} (file:line and reason)
+ * (T-1m..T+1m, step 1m) compared at T, and the harness's {@code @}-modifier cases ({@link AtModifierCases}): the
+ * query pinned with {@code @ T} must give the same answer at -10T, 0, T/5, T and 10T. Evals listed in {@code promqltest-skip.tsv} (file:line and reason)
  * may fail; the test fails on any other failing eval and on listed evals that now pass, so the list
  * stays honest. Prints {@code file: N passed, N failed, N skipped} per file and a total.
  */
@@ -181,11 +183,34 @@ class TestPromqlConformance {
         if (eval.series().stream().anyMatch(s -> s.values().stream().anyMatch(v -> v.kind() == SequenceValue.Kind.HISTOGRAM))) {
             return "expects native histograms";
         }
+        String failure = evalQuery(storage, eval, eval.query(), eval.startMillis());
+        if (failure != null || eval.range()) {
+            return failure;
+        }
+        List<AtModifierCases.Case> cases;
+        try {
+            cases = AtModifierCases.of(eval.query(), eval.startMillis());
+        }
+        catch (ParseException e) {
+            // Nothing to pin: the query itself was expected to fail and did.
+            return null;
+        }
+        for (AtModifierCases.Case atCase : cases) {
+            failure = evalQuery(storage, eval, atCase.query(), atCase.evalMillis());
+            if (failure != null) {
+                return "@ modifier case " + atCase.query() + " at " + atCase.evalMillis() + "ms: " + failure;
+            }
+        }
+        return null;
+    }
+
+    /** Runs {@code query} as the eval says (instant at {@code instantMillis}, or its range) and checks every expectation. */
+    private String evalQuery(MemoryStorage storage, EvalCommand eval, String query, long instantMillis) {
         QueryResult result;
         try {
             result = eval.range()
-                    ? engine.range(storage, eval.query(), eval.startMillis(), eval.endMillis(), eval.stepMillis()).execute()
-                    : engine.instant(storage, eval.query(), eval.startMillis()).execute();
+                    ? engine.range(storage, query, eval.startMillis(), eval.endMillis(), eval.stepMillis()).execute()
+                    : engine.instant(storage, query, instantMillis).execute();
         }
         catch (QueryException e) {
             if (!eval.expectsFailure()) {
@@ -210,21 +235,20 @@ class TestPromqlConformance {
             return mismatch;
         }
         if (eval.range() || eval.ordered() || eval.rangeVector() != null || eval.string() != null
-                || QUERY_CONTEXT_FUNCTIONS.matcher(eval.query()).find()) {
+                || QUERY_CONTEXT_FUNCTIONS.matcher(query).find()) {
             return null;
         }
-        return rangeModeCheck(storage, eval, result.value());
+        return rangeModeCheck(storage, eval, query, instantMillis, result.value());
     }
 
     /** The reference harness re-runs an instant query as a range query around T and compares the point at T. */
-    private String rangeModeCheck(MemoryStorage storage, EvalCommand eval, Value instant) {
+    private String rangeModeCheck(MemoryStorage storage, EvalCommand eval, String query, long t, Value instant) {
         if (!(instant instanceof Value.Vector) && !(instant instanceof Value.Scalar)) {
             return null;
         }
-        long t = eval.startMillis();
         Value value;
         try {
-            value = engine.range(storage, eval.query(), t - 60_000, t + 60_000, 60_000).execute().value();
+            value = engine.range(storage, query, t - 60_000, t + 60_000, 60_000).execute().value();
         }
         catch (QueryException e) {
             return "range mode failed: " + e.getMessage();
