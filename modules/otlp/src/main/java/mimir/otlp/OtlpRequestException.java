@@ -15,15 +15,19 @@ public class OtlpRequestException extends Exception {
 
     public OtlpRequestException(int httpStatus, String message) {
         super(requireNonNull(message, "message is null"));
-        if (httpStatus < 400 || httpStatus > 499) {
-            throw new IllegalArgumentException("httpStatus must be a 4xx status: " + httpStatus);
-        }
-        this.httpStatus = httpStatus;
+        this.httpStatus = checkStatus(httpStatus);
     }
 
     public OtlpRequestException(int httpStatus, String message, Throwable cause) {
-        this(httpStatus, message);
-        initCause(cause);
+        super(requireNonNull(message, "message is null"), cause);
+        this.httpStatus = checkStatus(httpStatus);
+    }
+
+    private static int checkStatus(int httpStatus) {
+        if (httpStatus < 400 || httpStatus > 499) {
+            throw new IllegalArgumentException("httpStatus must be a 4xx status: " + httpStatus);
+        }
+        return httpStatus;
     }
 
     /** The HTTP status to answer with: 400, 413 or 415. */
