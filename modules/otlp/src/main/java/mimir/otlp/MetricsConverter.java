@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 import com.google.protobuf.ByteString;
@@ -53,7 +54,7 @@ final class MetricsConverter {
     private final HashMap<String, String> labelNames = new HashMap<>();
     private final HashMap<Long, String> boundStrings = new HashMap<>();
     private final List<String> rejections = new ArrayList<>();
-    private final List<MetricMetadata> metadata = new ArrayList<>();
+    private final LinkedHashSet<MetricMetadata> metadata = new LinkedHashSet<>();
     private int acceptedDataPoints;
     private int rejectedDataPoints;
     private int failedPoints;
@@ -154,6 +155,9 @@ final class MetricsConverter {
     private void convertMetric(Metric metric) {
         int dataPoints = dataPointCount(metric);
         String rejection = unsupported(metric);
+        if (rejection == null && dataPoints == 0) {
+            rejection = "empty data points, the metric is dropped";
+        }
         if (rejection != null) {
             reject(metric, dataPoints, rejection);
             return;
@@ -170,8 +174,18 @@ final class MetricsConverter {
         String failure = switch (metric.getDataCase()) {
             case GAUGE -> addPoints(metric.getGauge().getDataPointsList(), point -> addNumber(point, name, false));
             case SUM -> addPoints(metric.getSum().getDataPointsList(), point -> addNumber(point, name, true));
-            case HISTOGRAM -> addPoints(metric.getHistogram().getDataPointsList(), point -> addHistogram(point, name));
-            case SUMMARY -> addPoints(metric.getSummary().getDataPointsList(), point -> addSummary(point, name));
+            case HISTOGRAM -> {
+                // Suffixed names once per metric, not per data point.
+                String sumName = name + "_sum";
+                String countName = name + "_count";
+                String bucketName = name + "_bucket";
+                yield addPoints(metric.getHistogram().getDataPointsList(), point -> addHistogram(point, sumName, countName, bucketName));
+            }
+            case SUMMARY -> {
+                String sumName = name + "_sum";
+                String countName = name + "_count";
+                yield addPoints(metric.getSummary().getDataPointsList(), point -> addSummary(point, name, sumName, countName));
+            }
             default -> throw new IllegalStateException("unsupported() lets only translatable metrics through");
         };
         acceptedDataPoints += dataPoints - failedPoints;
@@ -179,8 +193,8 @@ final class MetricsConverter {
             reject(metric, failedPoints, failure);
         }
         if (failedPoints < dataPoints) {
-            metadata.add(new MetricMetadata(name, metadataType(metric), metric.getDescription(),
-                    OtlpNaming.unitName(metric.getUnit(), settings.utf8Allowed())));
+            // As Prometheus: the family name as translated, the unit as OTLP sent it; one entry per distinct metadata.
+            metadata.add(new MetricMetadata(name, metadataType(metric), metric.getDescription(), metric.getUnit()));
         }
     }
 
@@ -211,11 +225,22 @@ final class MetricsConverter {
     }
 
     /** Why a metric cannot be translated, or null when it can. */
-    private static String unsupported(Metric metric) {
+    private String unsupported(Metric metric) {
         return switch (metric.getDataCase()) {
             case GAUGE, SUMMARY -> null;
-            case SUM -> temporalityProblem(metric.getSum().getAggregationTemporality());
-            case HISTOGRAM -> temporalityProblem(metric.getHistogram().getAggregationTemporality());
+            case SUM -> {
+                AggregationTemporality temporality = metric.getSum().getAggregationTemporality();
+                // otel_native_delta_ingestion stores delta sums as they come (Prometheus's AllowDeltaTemporality).
+                yield temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA && settings.nativeDeltaIngestion()
+                        ? null
+                        : temporalityProblem(temporality);
+            }
+            case HISTOGRAM -> {
+                AggregationTemporality temporality = metric.getHistogram().getAggregationTemporality();
+                yield temporality == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA && settings.nativeDeltaIngestion()
+                        ? "delta histograms are not supported (native histograms with custom buckets are not built yet)"
+                        : temporalityProblem(temporality);
+            }
             case EXPONENTIAL_HISTOGRAM -> "exponential histograms are not supported (native histograms are not built yet)";
             case DATA_NOT_SET -> "unsupported metric type: the metric has no data";
         };
@@ -248,7 +273,10 @@ final class MetricsConverter {
     private static MetricMetadata.Type metadataType(Metric metric) {
         return switch (metric.getDataCase()) {
             case GAUGE -> MetricMetadata.Type.GAUGE;
-            case SUM -> metric.getSum().getIsMonotonic() ? MetricMetadata.Type.COUNTER : MetricMetadata.Type.GAUGE;
+            // Delta sums have no Prometheus type yet: Prometheus marks them unknown.
+            case SUM -> metric.getSum().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                    ? MetricMetadata.Type.UNKNOWN
+                    : metric.getSum().getIsMonotonic() ? MetricMetadata.Type.COUNTER : MetricMetadata.Type.GAUGE;
             case HISTOGRAM, EXPONENTIAL_HISTOGRAM -> MetricMetadata.Type.HISTOGRAM;
             case SUMMARY -> MetricMetadata.Type.SUMMARY;
             case DATA_NOT_SET -> MetricMetadata.Type.UNKNOWN;
@@ -399,16 +427,15 @@ final class MetricsConverter {
         }
     }
 
-    private void addHistogram(HistogramDataPoint point, String name) throws NamingException {
+    private void addHistogram(HistogramDataPoint point, String sumName, String countName, String bucketName) throws NamingException {
         baseLabels(point.getAttributesList());
         long timestamp = millis(point.getTimeUnixNano());
         int flags = point.getFlags();
         if (point.hasSum()) {
-            series.addSample(scratch.build(Labels.METRIC_NAME, name + "_sum"), timestamp, sampleValue(flags, point.getSum()));
+            series.addSample(scratch.build(Labels.METRIC_NAME, sumName), timestamp, sampleValue(flags, point.getSum()));
         }
-        series.addSample(scratch.build(Labels.METRIC_NAME, name + "_count"), timestamp, sampleValue(flags, unsigned(point.getCount())));
+        series.addSample(scratch.build(Labels.METRIC_NAME, countName), timestamp, sampleValue(flags, unsigned(point.getCount())));
 
-        String bucketName = name + "_bucket";
         int buckets = Math.min(point.getExplicitBoundsCount(), point.getBucketCountsCount());
         if (bucketSeries.length < buckets + 1) {
             bucketSeries = new int[buckets + 1];
@@ -461,12 +488,12 @@ final class MetricsConverter {
         return boundStrings.computeIfAbsent(Double.doubleToRawLongBits(bound), bits -> AttributeValues.plainShortest(bound));
     }
 
-    private void addSummary(SummaryDataPoint point, String name) throws NamingException {
+    private void addSummary(SummaryDataPoint point, String name, String sumName, String countName) throws NamingException {
         baseLabels(point.getAttributesList());
         long timestamp = millis(point.getTimeUnixNano());
         int flags = point.getFlags();
-        series.addSample(scratch.build(Labels.METRIC_NAME, name + "_sum"), timestamp, sampleValue(flags, point.getSum()));
-        series.addSample(scratch.build(Labels.METRIC_NAME, name + "_count"), timestamp, sampleValue(flags, unsigned(point.getCount())));
+        series.addSample(scratch.build(Labels.METRIC_NAME, sumName), timestamp, sampleValue(flags, point.getSum()));
+        series.addSample(scratch.build(Labels.METRIC_NAME, countName), timestamp, sampleValue(flags, unsigned(point.getCount())));
         for (SummaryDataPoint.ValueAtQuantile quantile : point.getQuantileValuesList()) {
             series.addSample(scratch.build(Labels.METRIC_NAME, name, "quantile", boundString(quantile.getQuantile())), timestamp,
                     sampleValue(flags, quantile.getValue()));

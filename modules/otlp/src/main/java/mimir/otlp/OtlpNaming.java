@@ -198,34 +198,6 @@ final class OtlpNaming {
         return name;
     }
 
-    /** The unit as metadata carries it, e.g. {@code seconds}, {@code bytes_per_second}; empty for {@code 1} or annotations. */
-    static String unitName(String unit, boolean utf8Allowed) {
-        String[] suffixes = unitSuffixes(unit);
-        String mainUnit = suffixes[0];
-        String perUnit = suffixes[1];
-        if (!utf8Allowed) {
-            mainUnit = cleanUpUnit(mainUnit);
-            perUnit = cleanUpUnit(perUnit);
-        }
-        String result;
-        if (!mainUnit.isEmpty() && !perUnit.isEmpty()) {
-            result = mainUnit + "_" + perUnit;
-        }
-        else if (!mainUnit.isEmpty()) {
-            result = mainUnit;
-        }
-        else {
-            result = perUnit;
-        }
-        if (result.startsWith("_")) {
-            result = result.substring(1);
-        }
-        if (result.endsWith("_")) {
-            result = result.substring(0, result.length() - 1);
-        }
-        return result;
-    }
-
     /** [main unit, "per_" + per unit]: mapped through the unit tables; parts with {@code {…}} annotations are dropped. */
     private static String[] unitSuffixes(String unit) {
         String mainUnit = "";

@@ -19,6 +19,7 @@ import mimir.spi.limits.LimitsSettings;
  * @param promoteResourceAttributes    {@code promote_otel_resource_attributes}
  * @param keepIdentifyingAttributes    {@code otel_keep_identifying_resource_attributes}
  * @param promoteScopeMetadata         {@code otel_promote_scope_metadata}
+ * @param nativeDeltaIngestion         {@code otel_native_delta_ingestion}: delta sums are stored as they come
  */
 record OtlpSettings(
         String translationStrategy,
@@ -28,7 +29,8 @@ record OtlpSettings(
         boolean preserveMultipleUnderscores,
         List<String> promoteResourceAttributes,
         boolean keepIdentifyingAttributes,
-        boolean promoteScopeMetadata) {
+        boolean promoteScopeMetadata,
+        boolean nativeDeltaIngestion) {
     static final String UNDERSCORE_ESCAPING_WITH_SUFFIXES = "UnderscoreEscapingWithSuffixes";
     static final String UNDERSCORE_ESCAPING_WITHOUT_SUFFIXES = "UnderscoreEscapingWithoutSuffixes";
     static final String NO_UTF8_ESCAPING_WITH_SUFFIXES = "NoUTF8EscapingWithSuffixes";
@@ -76,6 +78,7 @@ record OtlpSettings(
                 limits.otelLabelNamePreserveMultipleUnderscores(),
                 limits.promoteOtelResourceAttributes(),
                 limits.otelKeepIdentifyingResourceAttributes(),
-                limits.otelPromoteScopeMetadata());
+                limits.otelPromoteScopeMetadata(),
+                limits.otelNativeDeltaIngestion());
     }
 }

@@ -21,10 +21,12 @@ import mimir.spi.limits.Limits;
  * from {@code name_validation_scheme} and {@code otel_metric_suffixes_enabled}),
  * {@code otel_label_name_underscore_sanitization}, {@code otel_label_name_preserve_multiple_underscores},
  * {@code promote_otel_resource_attributes}, {@code otel_keep_identifying_resource_attributes},
- * {@code otel_promote_scope_metadata}. Not honoured: {@code otel_created_timestamp_zero_ingestion_enabled}
- * (start times are ignored), {@code otel_convert_histograms_to_nhcb} and {@code otel_native_delta_ingestion}
- * (native histograms and delta ingestion do not exist yet, so exponential histograms and delta metrics are
- * rejected per metric).
+ * {@code otel_promote_scope_metadata}, {@code otel_native_delta_ingestion} (delta sums are stored as they
+ * come, with metadata type unknown, as Prometheus does). Not honoured: {@code otel_created_timestamp_zero_ingestion_enabled}
+ * (start times are ignored: a zero sample at the start time needs the ingester's created-timestamp handling,
+ * which {@link WriteBatch} cannot carry yet) and {@code otel_convert_histograms_to_nhcb} (native histograms do
+ * not exist yet). Exponential histograms, delta histograms and delta sums without
+ * {@code otel_native_delta_ingestion} are rejected per metric, never dropped silently.
  */
 public final class OtlpTranslator {
     private static final int MAX_ERROR_MESSAGE_LENGTH = 1024;

@@ -138,9 +138,9 @@ class TestOtlpExportFromOpenTelemetrySdk {
                 "{__name__=\"checkout_duration_seconds_bucket\", " + target + ", le=\"+Inf\"} t=3.0",
                 "{__name__=\"target_info\", deployment_environment=\"test\", " + target + "} t=1.0");
         assertThat(TestingBatches.metadata(batch)).containsExactlyInAnyOrder(
-                "orders_placed_total counter unit= help=Orders placed",
-                "queue_depth gauge unit= help=Items waiting",
-                "checkout_duration_seconds histogram unit=seconds help=Checkout time");
+                "orders_placed_total counter unit={order} help=Orders placed",
+                "queue_depth gauge unit={item} help=Items waiting",
+                "checkout_duration_seconds histogram unit=s help=Checkout time");
         for (int i = 0; i < batch.sampleCount(); i++) {
             assertThat(batch.timestamp(i)).isBetween(before, after);
         }

@@ -101,15 +101,6 @@ class TestOtlpNaming {
     }
 
     @Test
-    void metadataUnits() {
-        assertThat(OtlpNaming.unitName("s", false)).isEqualTo("seconds");
-        assertThat(OtlpNaming.unitName("By/s", false)).isEqualTo("bytes_per_second");
-        assertThat(OtlpNaming.unitName("1", false)).isEmpty();
-        assertThat(OtlpNaming.unitName("{request}", false)).isEmpty();
-        assertThat(OtlpNaming.unitName("", false)).isEmpty();
-    }
-
-    @Test
     void labelNamesAreSanitized() throws NamingException {
         assertThat(OtlpNaming.labelName("http.method", false, true, true)).isEqualTo("http_method");
         assertThat(OtlpNaming.labelName("net/peer:name", false, true, true)).isEqualTo("net_peer_name");

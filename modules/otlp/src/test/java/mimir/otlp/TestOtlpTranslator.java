@@ -75,7 +75,7 @@ class TestOtlpTranslator {
         assertThat(TestingBatches.series(batch)).containsExactly(
                 "{__name__=\"queue_size\", instance=\"pod-1\", job=\"shop/checkout\", queue=\"orders\"} 1000=7.5",
                 "{__name__=\"target_info\", cloud_region=\"eu-west-1\", instance=\"pod-1\", job=\"shop/checkout\"} 1000=1.0");
-        assertThat(TestingBatches.metadata(batch)).containsExactly("queue_size gauge unit= help=help for queue.size");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("queue_size gauge unit={item} help=help for queue.size");
     }
 
     @Test
@@ -92,7 +92,7 @@ class TestOtlpTranslator {
                 counter("http.requests", "{request}", point(1000, 10, attribute("http.method", "GET"))));
 
         assertThat(series(request, SUFFIXES)).containsExactly("{__name__=\"http_requests_total\", http_method=\"GET\", job=\"svc\"} 1000=10.0");
-        assertThat(TestingBatches.metadata(batch)).containsExactly("http_requests_total counter unit= help=help for http.requests");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("http_requests_total counter unit={request} help=help for http.requests");
     }
 
     @Test
@@ -107,9 +107,9 @@ class TestOtlpTranslator {
                 "{__name__=\"cpu_utilization\", job=\"svc\"} 1000=0.5",
                 "{__name__=\"memory_used\", job=\"svc\"} 1000=1024.0");
         assertThat(TestingBatches.metadata(batch)).containsExactly(
-                "http_requests counter unit= help=help for http.requests",
-                "cpu_utilization gauge unit= help=help for cpu.utilization",
-                "memory_used gauge unit=bytes help=help for memory.used");
+                "http_requests counter unit={request} help=help for http.requests",
+                "cpu_utilization gauge unit=1 help=help for cpu.utilization",
+                "memory_used gauge unit=By help=help for memory.used");
     }
 
     @Test
@@ -129,7 +129,7 @@ class TestOtlpTranslator {
                 sum("active.requests", "{request}", false, AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, point(1000, 3)));
 
         assertThat(series(request, SUFFIXES)).containsExactly("{__name__=\"active_requests\", job=\"svc\"} 1000=3.0");
-        assertThat(TestingBatches.metadata(batch)).containsExactly("active_requests gauge unit= help=help for active.requests");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("active_requests gauge unit={request} help=help for active.requests");
     }
 
     @Test
@@ -171,7 +171,7 @@ class TestOtlpTranslator {
                         + SPAN_ID + "\", trace_id=\"" + TRACE_ID + "\"} 2500=0.3)",
                 "{__name__=\"http_server_duration_seconds_bucket\", job=\"api\", le=\"1\"} 3000=9.0",
                 "{__name__=\"http_server_duration_seconds_bucket\", job=\"api\", le=\"+Inf\"} 3000=10.0");
-        assertThat(TestingBatches.metadata(batch)).containsExactly("http_server_duration_seconds histogram unit=seconds help=latency");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("http_server_duration_seconds histogram unit=s help=latency");
     }
 
     @Test
@@ -198,7 +198,7 @@ class TestOtlpTranslator {
                 "{__name__=\"rpc_duration_milliseconds_count\", job=\"api\"} 1000=4.0",
                 "{__name__=\"rpc_duration_milliseconds\", job=\"api\", quantile=\"0.5\"} 1000=2.0",
                 "{__name__=\"rpc_duration_milliseconds\", job=\"api\", quantile=\"0.99\"} 1000=5.0");
-        assertThat(TestingBatches.metadata(batch)).containsExactly("rpc_duration_milliseconds summary unit=milliseconds help=");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("rpc_duration_milliseconds summary unit=ms help=");
     }
 
     @Test
@@ -342,6 +342,46 @@ class TestOtlpTranslator {
                 "otlp metric \"latency.exp\": exponential histograms are not supported (native histograms are not built yet)");
         assertThat(TestingBatches.series(batch)).containsExactly("{__name__=\"ok\", job=\"svc\"} 1000=1.0");
         assertThat(TestingBatches.metadata(batch)).containsExactly("ok gauge unit= help=help for ok");
+    }
+
+    @Test
+    void nativeDeltaIngestionStoresDeltaSumsButStillRejectsDeltaHistograms() throws OtlpRequestException {
+        Limits delta = DEFAULTS.withOverrides(Map.of("otel_native_delta_ingestion", true));
+        Metric deltaHistogram = Metric.newBuilder().setName("delta.latency").setHistogram(Histogram.newBuilder()
+                        .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA)
+                        .addDataPoints(histogramPoint(1000)))
+                .build();
+
+        OtlpResult result = translate(request(resource(attribute("service.name", "svc")), deltaSum("delta.requests"), deltaHistogram), delta);
+
+        assertThat(result.acceptedDataPoints()).isEqualTo(2);
+        assertThat(result.rejectedDataPoints()).isEqualTo(1);
+        assertThat(result.rejections()).containsExactly("otlp metric \"delta.latency\": delta histograms are not supported "
+                + "(native histograms with custom buckets are not built yet)");
+        assertThat(TestingBatches.series(batch)).containsExactly("{__name__=\"delta_requests\", job=\"svc\"} 1000=1.0 2000=1.0");
+        assertThat(TestingBatches.metadata(batch)).containsExactly("delta_requests unknown unit= help=help for delta.requests");
+    }
+
+    @Test
+    void metricWithoutDataPointsIsReportedAsDropped() throws OtlpRequestException {
+        OtlpResult result = translate(request(resource(attribute("service.name", "svc")), gauge("empty", "")), DEFAULTS);
+
+        assertThat(result).isEqualTo(new OtlpResult(0, 0, List.of("otlp metric \"empty\": empty data points, the metric is dropped")));
+        assertThat(result.fullyAccepted()).isFalse();
+        assertThat(batch.seriesCount()).isZero();
+    }
+
+    @Test
+    void metadataIsSentOncePerDistinctEntry() throws OtlpRequestException {
+        ExportMetricsServiceRequest first = request(resource(attribute("service.name", "a")), gauge("g", "", point(1000, 1)));
+        ExportMetricsServiceRequest both = first.toBuilder()
+                .addResourceMetrics(request(resource(attribute("service.name", "b")), gauge("g", "", point(1000, 2))).getResourceMetrics(0))
+                .build();
+
+        translate(both, DEFAULTS);
+
+        assertThat(batch.seriesCount()).isEqualTo(2);
+        assertThat(TestingBatches.metadata(batch)).containsExactly("g gauge unit= help=help for g");
     }
 
     @Test
