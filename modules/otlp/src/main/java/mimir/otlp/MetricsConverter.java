@@ -1,21 +1,25 @@
 package mimir.otlp;
 
+import static mimir.otlp.OtlpMetrics.dataPointCount;
+import static mimir.otlp.OtlpMetrics.exemplarLabels;
+import static mimir.otlp.OtlpMetrics.exemplarValue;
+import static mimir.otlp.OtlpMetrics.metadataType;
+import static mimir.otlp.OtlpMetrics.millis;
+import static mimir.otlp.OtlpMetrics.nameType;
+import static mimir.otlp.OtlpMetrics.timestampSpan;
+import static mimir.otlp.OtlpMetrics.unsigned;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-import com.google.protobuf.ByteString;
-
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
 import io.opentelemetry.proto.metrics.v1.Exemplar;
-import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -45,8 +49,6 @@ final class MetricsConverter {
     private static final String SERVICE_NAMESPACE = "service.namespace";
     private static final String SERVICE_INSTANCE_ID = "service.instance.id";
     private static final int NO_RECORDED_VALUE = 1;
-    private static final int MAX_EXEMPLAR_RUNES = 128;
-    private static final HexFormat HEX = HexFormat.of();
 
     private final OtlpSettings settings;
     private final SeriesAccumulator series = new SeriesAccumulator();
@@ -259,86 +261,6 @@ final class MetricsConverter {
         rejections.add("otlp metric \"" + metric.getName() + "\": " + reason);
     }
 
-    private static NameType nameType(Metric metric) {
-        return switch (metric.getDataCase()) {
-            case GAUGE -> NameType.GAUGE;
-            case SUM -> metric.getSum().getIsMonotonic() ? NameType.MONOTONIC_COUNTER : NameType.NON_MONOTONIC_COUNTER;
-            case HISTOGRAM -> NameType.HISTOGRAM;
-            case EXPONENTIAL_HISTOGRAM -> NameType.EXPONENTIAL_HISTOGRAM;
-            case SUMMARY -> NameType.SUMMARY;
-            case DATA_NOT_SET -> NameType.UNKNOWN;
-        };
-    }
-
-    private static MetricMetadata.Type metadataType(Metric metric) {
-        return switch (metric.getDataCase()) {
-            case GAUGE -> MetricMetadata.Type.GAUGE;
-            // Delta sums have no Prometheus type yet: Prometheus marks them unknown.
-            case SUM -> metric.getSum().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
-                    ? MetricMetadata.Type.UNKNOWN
-                    : metric.getSum().getIsMonotonic() ? MetricMetadata.Type.COUNTER : MetricMetadata.Type.GAUGE;
-            case HISTOGRAM, EXPONENTIAL_HISTOGRAM -> MetricMetadata.Type.HISTOGRAM;
-            case SUMMARY -> MetricMetadata.Type.SUMMARY;
-            case DATA_NOT_SET -> MetricMetadata.Type.UNKNOWN;
-        };
-    }
-
-    private static int dataPointCount(Metric metric) {
-        return switch (metric.getDataCase()) {
-            case GAUGE -> metric.getGauge().getDataPointsCount();
-            case SUM -> metric.getSum().getDataPointsCount();
-            case HISTOGRAM -> metric.getHistogram().getDataPointsCount();
-            case EXPONENTIAL_HISTOGRAM -> metric.getExponentialHistogram().getDataPointsCount();
-            case SUMMARY -> metric.getSummary().getDataPointsCount();
-            case DATA_NOT_SET -> 0;
-        };
-    }
-
-    /** [earliest, latest] data point time in milliseconds, or an empty span when the metric has no points. */
-    private static long[] timestampSpan(Metric metric) {
-        long earliest = Long.MAX_VALUE;
-        long latest = Long.MIN_VALUE;
-        switch (metric.getDataCase()) {
-            case GAUGE -> {
-                for (NumberDataPoint point : metric.getGauge().getDataPointsList()) {
-                    earliest = Math.min(earliest, millis(point.getTimeUnixNano()));
-                    latest = Math.max(latest, millis(point.getTimeUnixNano()));
-                }
-            }
-            case SUM -> {
-                for (NumberDataPoint point : metric.getSum().getDataPointsList()) {
-                    earliest = Math.min(earliest, millis(point.getTimeUnixNano()));
-                    latest = Math.max(latest, millis(point.getTimeUnixNano()));
-                }
-            }
-            case HISTOGRAM -> {
-                for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
-                    earliest = Math.min(earliest, millis(point.getTimeUnixNano()));
-                    latest = Math.max(latest, millis(point.getTimeUnixNano()));
-                }
-            }
-            case EXPONENTIAL_HISTOGRAM -> {
-                for (ExponentialHistogramDataPoint point : metric.getExponentialHistogram().getDataPointsList()) {
-                    earliest = Math.min(earliest, millis(point.getTimeUnixNano()));
-                    latest = Math.max(latest, millis(point.getTimeUnixNano()));
-                }
-            }
-            case SUMMARY -> {
-                for (SummaryDataPoint point : metric.getSummary().getDataPointsList()) {
-                    earliest = Math.min(earliest, millis(point.getTimeUnixNano()));
-                    latest = Math.max(latest, millis(point.getTimeUnixNano()));
-                }
-            }
-            case DATA_NOT_SET -> {}
-        }
-        return new long[] {earliest, latest};
-    }
-
-    /** OTLP nanoseconds (unsigned fixed64) to Prometheus milliseconds. */
-    static long millis(long unixNanos) {
-        return unixNanos / 1_000_000;
-    }
-
     private String labelName(String key) throws NamingException {
         String name = labelNames.get(key);
         if (name == null) {
@@ -498,55 +420,6 @@ final class MetricsConverter {
             series.addSample(scratch.build(Labels.METRIC_NAME, name, "quantile", boundString(quantile.getQuantile())), timestamp,
                     sampleValue(flags, quantile.getValue()));
         }
-    }
-
-    /** OTLP counts are unsigned 64-bit integers. */
-    private static double unsigned(long count) {
-        return count >= 0 ? count : (double) (count >>> 1) * 2.0 + (count & 1);
-    }
-
-    private static double exemplarValue(Exemplar exemplar) {
-        return switch (exemplar.getValueCase()) {
-            case AS_DOUBLE -> exemplar.getAsDouble();
-            case AS_INT -> exemplar.getAsInt();
-            case VALUE_NOT_SET -> 0;
-        };
-    }
-
-    /** {@code trace_id} and {@code span_id} in hex, then the filtered attributes if all fit in 128 runes. */
-    private static Labels exemplarLabels(Exemplar exemplar) {
-        Labels.Builder labels = Labels.builder();
-        int runes = 0;
-        ByteString traceId = exemplar.getTraceId();
-        if (!traceId.isEmpty()) {
-            String hex = HEX.formatHex(traceId.toByteArray());
-            runes += "trace_id".length() + hex.length();
-            labels.set("trace_id", hex);
-        }
-        ByteString spanId = exemplar.getSpanId();
-        if (!spanId.isEmpty()) {
-            String hex = HEX.formatHex(spanId.toByteArray());
-            runes += "span_id".length() + hex.length();
-            labels.set("span_id", hex);
-        }
-        List<KeyValue> attributes = exemplar.getFilteredAttributesList();
-        if (!attributes.isEmpty()) {
-            String[] values = new String[attributes.size()];
-            for (int i = 0; i < values.length; i++) {
-                KeyValue attribute = attributes.get(i);
-                values[i] = AttributeValues.asString(attribute.getValue());
-                runes += attribute.getKey().codePointCount(0, attribute.getKey().length()) + values[i].codePointCount(0, values[i].length());
-            }
-            if (runes <= MAX_EXEMPLAR_RUNES) {
-                for (int i = 0; i < values.length; i++) {
-                    String key = attributes.get(i).getKey();
-                    if (!key.isEmpty() && !labels.has(key)) {
-                        labels.set(key, values[i]);
-                    }
-                }
-            }
-        }
-        return labels.build();
     }
 
     /**
