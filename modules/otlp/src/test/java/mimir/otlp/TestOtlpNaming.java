@@ -3,11 +3,12 @@ package mimir.otlp;
 import static mimir.otlp.OtlpNaming.NameType.GAUGE;
 import static mimir.otlp.OtlpNaming.NameType.HISTOGRAM;
 import static mimir.otlp.OtlpNaming.NameType.MONOTONIC_COUNTER;
-import static mimir.otlp.OtlpNaming.NameType.NON_MONOTONIC_COUNTER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import mimir.otlp.OtlpNaming.NameType;
 import mimir.otlp.OtlpNaming.NamingException;
@@ -21,67 +22,54 @@ class TestOtlpNaming {
         return OtlpNaming.metricName(name, unit, type, false, false);
     }
 
-    @Test
-    void unitSuffixesFollowPrometheusUnitMap() throws NamingException {
-        assertThat(withSuffixes("http.server.duration", "s", HISTOGRAM)).isEqualTo("http_server_duration_seconds");
-        assertThat(withSuffixes("process.memory", "By", GAUGE)).isEqualTo("process_memory_bytes");
-        assertThat(withSuffixes("latency", "ms", GAUGE)).isEqualTo("latency_milliseconds");
-        assertThat(withSuffixes("disk.io", "KiBy", GAUGE)).isEqualTo("disk_io_kibibytes");
-        assertThat(withSuffixes("temperature", "Cel", GAUGE)).isEqualTo("temperature_celsius");
-        // A unit not in the map is used as it is, cleaned to metric-name characters.
-        assertThat(withSuffixes("work", "widget-units", GAUGE)).isEqualTo("work_widget_units");
+    @ParameterizedTest(name = "{0} [{1}] {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # Units from Prometheus's unit map; an unknown unit is used as it is, cleaned to metric-name characters.
+            http.server.duration    | s            | HISTOGRAM             | http_server_duration_seconds
+            process.memory          | By           | GAUGE                 | process_memory_bytes
+            latency                 | ms           | GAUGE                 | latency_milliseconds
+            disk.io                 | KiBy         | GAUGE                 | disk_io_kibibytes
+            temperature             | Cel          | GAUGE                 | temperature_celsius
+            work                    | widget-units | GAUGE                 | work_widget_units
+            # A per unit becomes _per_<unit>, also when the main unit is an annotation.
+            network.throughput      | By/s         | GAUGE                 | network_throughput_bytes_per_second
+            speed                   | m/h          | GAUGE                 | speed_meters_per_hour
+            requests.rate           | {request}/s  | GAUGE                 | requests_rate_per_second
+            # {annotations} are dropped.
+            queue.length            | {items}      | GAUGE                 | queue_length
+            http.requests           | {request}    | MONOTONIC_COUNTER     | http_requests_total
+            # Monotonic counters end in _total once; non-monotonic sums are gauges for Prometheus.
+            requests                |              | MONOTONIC_COUNTER     | requests_total
+            requests.total          |              | MONOTONIC_COUNTER     | requests_total
+            cpu.time                | s            | MONOTONIC_COUNTER     | cpu_time_seconds_total
+            active.requests         |              | NON_MONOTONIC_COUNTER | active_requests
+            # Unit 1 is _ratio for gauges only.
+            cpu.utilization         | 1            | GAUGE                 | cpu_utilization_ratio
+            cpu.utilization.ratio   | 1            | GAUGE                 | cpu_utilization_ratio
+            items.processed         | 1            | MONOTONIC_COUNTER     | items_processed_total
+            # A unit already in the name is not repeated.
+            request.duration.seconds| s            | HISTOGRAM             | request_duration_seconds
+            # Normalization collapses underscores and escapes a leading digit.
+            foo__bar                |              | GAUGE                 | foo_bar
+            2xx.responses           |              | GAUGE                 | _2xx_responses
+            ns:metric               |              | GAUGE                 | ns:metric
+            """)
+    void namesWithSuffixes(String name, String unit, NameType type, String expected) throws NamingException {
+        assertThat(withSuffixes(name, unit == null ? "" : unit, type)).isEqualTo(expected);
     }
 
-    @Test
-    void perUnitBecomesPerSuffix() throws NamingException {
-        assertThat(withSuffixes("network.throughput", "By/s", GAUGE)).isEqualTo("network_throughput_bytes_per_second");
-        assertThat(withSuffixes("speed", "m/h", GAUGE)).isEqualTo("speed_meters_per_hour");
-        // Only the per part when the main unit is an annotation.
-        assertThat(withSuffixes("requests.rate", "{request}/s", GAUGE)).isEqualTo("requests_rate_per_second");
-    }
-
-    @Test
-    void annotationsAreDropped() throws NamingException {
-        assertThat(withSuffixes("queue.length", "{items}", GAUGE)).isEqualTo("queue_length");
-        assertThat(withSuffixes("http.requests", "{request}", MONOTONIC_COUNTER)).isEqualTo("http_requests_total");
-    }
-
-    @Test
-    void monotonicCountersEndInTotalOnce() throws NamingException {
-        assertThat(withSuffixes("requests", "", MONOTONIC_COUNTER)).isEqualTo("requests_total");
-        assertThat(withSuffixes("requests.total", "", MONOTONIC_COUNTER)).isEqualTo("requests_total");
-        assertThat(withSuffixes("cpu.time", "s", MONOTONIC_COUNTER)).isEqualTo("cpu_time_seconds_total");
-        // Non-monotonic sums are gauges for Prometheus: no _total.
-        assertThat(withSuffixes("active.requests", "", NON_MONOTONIC_COUNTER)).isEqualTo("active_requests");
-    }
-
-    @Test
-    void unitOneIsRatioForGaugesOnly() throws NamingException {
-        assertThat(withSuffixes("cpu.utilization", "1", GAUGE)).isEqualTo("cpu_utilization_ratio");
-        assertThat(withSuffixes("cpu.utilization.ratio", "1", GAUGE)).isEqualTo("cpu_utilization_ratio");
-        assertThat(withSuffixes("items.processed", "1", MONOTONIC_COUNTER)).isEqualTo("items_processed_total");
-    }
-
-    @Test
-    void unitAlreadyInNameIsNotRepeated() throws NamingException {
-        assertThat(withSuffixes("request.duration.seconds", "s", HISTOGRAM)).isEqualTo("request_duration_seconds");
-    }
-
-    @Test
-    void suffixNormalizationCollapsesUnderscoresAndEscapesDigits() throws NamingException {
-        assertThat(withSuffixes("foo__bar", "", GAUGE)).isEqualTo("foo_bar");
-        assertThat(withSuffixes("2xx.responses", "", GAUGE)).isEqualTo("_2xx_responses");
-        assertThat(withSuffixes("ns:metric", "", GAUGE)).isEqualTo("ns:metric");
-    }
-
-    @Test
-    void withoutSuffixesOnlyInvalidCharactersChange() throws NamingException {
-        assertThat(withoutSuffixes("http.server.duration", "s", HISTOGRAM)).isEqualTo("http_server_duration");
-        assertThat(withoutSuffixes("requests", "", MONOTONIC_COUNTER)).isEqualTo("requests");
-        assertThat(withoutSuffixes("foo__bar", "", GAUGE)).isEqualTo("foo__bar");
-        assertThat(withoutSuffixes("a..b", "", GAUGE)).isEqualTo("a_b");
-        assertThat(withoutSuffixes("2xx", "", GAUGE)).isEqualTo("_2xx");
-        assertThat(withoutSuffixes("cpu.utilization", "1", GAUGE)).isEqualTo("cpu_utilization");
+    @ParameterizedTest(name = "{0} [{1}] {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # Without suffixes only characters outside [a-zA-Z0-9:_] change.
+            http.server.duration | s | HISTOGRAM         | http_server_duration
+            requests             |   | MONOTONIC_COUNTER | requests
+            foo__bar             |   | GAUGE             | foo__bar
+            a..b                 |   | GAUGE             | a_b
+            2xx                  |   | GAUGE             | _2xx
+            cpu.utilization      | 1 | GAUGE             | cpu_utilization
+            """)
+    void namesWithoutSuffixes(String name, String unit, NameType type, String expected) throws NamingException {
+        assertThat(withoutSuffixes(name, unit == null ? "" : unit, type)).isEqualTo(expected);
     }
 
     @Test
