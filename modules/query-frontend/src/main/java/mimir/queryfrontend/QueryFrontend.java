@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -53,6 +54,7 @@ public final class QueryFrontend implements Service {
     private final QueryRangeSplitter splitter;
     private final Map<String, Pattern> blockedPatterns = new ConcurrentHashMap<>();
     private volatile QueryFrontendDownstream downstream;
+    private volatile Consumer<String> slowQueryLog = line -> LOG.log(Level.INFO, line);
 
     @Inject
     public QueryFrontend(QueryFrontendConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, QueryFrontendMetrics metrics) {
@@ -135,7 +137,10 @@ public final class QueryFrontend implements Service {
             return switch (kind) {
                 case RANGE -> queryRange(target, tenant, request, deadline);
                 case INSTANT -> {
-                    checkBlocked(tenant, TenantLimits.of(tenant, overrides), request.param("query").orElse(""), null);
+                    TenantLimits limits = TenantLimits.of(tenant, overrides);
+                    String query = request.param("query").orElse("");
+                    checkBlocked(tenant, limits, query, null);
+                    checkExpressionSize(limits, query);
                     yield target.execute(tenant, request, deadline);
                 }
                 case FORWARD -> target.execute(tenant, request, deadline);
@@ -159,6 +164,7 @@ public final class QueryFrontend implements Service {
         TenantLimits limits = TenantLimits.of(tenant, overrides);
         RangeQuery query = QueryRequests.parseRange(request);
         checkBlocked(tenant, limits, query.query(), query);
+        checkExpressionSize(limits, query.query());
 
         Duration lookback = limits.maxQueryLookback();
         if (lookback.isPositive()) {
@@ -184,6 +190,15 @@ public final class QueryFrontend implements Service {
         }
         boolean bypassCache = request.header("Cache-Control").orElse("").contains("no-store");
         return splitter.execute(new QueryRangeSplitter.Context(tenant, limits, target, deadline, bypassCache), request, query);
+    }
+
+    private static void checkExpressionSize(TenantLimits limits, String query) {
+        int max = limits.maxQueryExpressionSizeBytes();
+        int size = query.getBytes(StandardCharsets.UTF_8).length;
+        if (max > 0 && size > max) {
+            throw new BadRequestException("the raw query size in bytes (" + size + ") exceeds the limit (" + max + ") (err-mimir-max-query-expression-size-bytes). "
+                    + "To adjust the related per-tenant limit, configure -query-frontend.max-query-expression-size-bytes, or contact your service administrator.");
+        }
     }
 
     /** Rejects a query that one of the tenants' {@code blocked_queries} matches; {@code range} is null for instant queries. */
@@ -247,7 +262,12 @@ public final class QueryFrontend implements Service {
         for (String name : List.of("query", "start", "end", "step", "time", "match[]")) {
             request.param(name).ifPresent(value -> line.append(" param_").append(name).append('=').append(quote(value)));
         }
-        LOG.log(Level.INFO, line.toString());
+        slowQueryLog.accept(line.toString());
+    }
+
+    /** Where slow-query lines go; tests read them here instead of through the logging backend. */
+    void slowQueryLog(Consumer<String> sink) {
+        this.slowQueryLog = requireNonNull(sink, "sink is null");
     }
 
     /** A logfmt value: bare when it has no space, quote or equals sign, else quoted and escaped. */

@@ -48,6 +48,10 @@ record TenantLimits(List<String> tenantIds, List<Limits> limits) {
         return largest(Limits::maxCacheFreshness);
     }
 
+    int maxQueryExpressionSizeBytes() {
+        return smallestPositive(Limits::maxQueryExpressionSizeBytes);
+    }
+
     Duration maxTotalQueryLength() {
         return smallestPositive(Limits::maxTotalQueryLength);
     }

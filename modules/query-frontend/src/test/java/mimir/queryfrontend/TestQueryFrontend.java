@@ -381,4 +381,52 @@ class TestQueryFrontend {
                 .hasMessageContaining("the query-frontend needs a query-scheduler in this process")
                 .hasMessageContaining("-query-frontend.scheduler-address");
     }
+
+    @Test
+    void cachedResultsExpireAfterTheTenantsTtl() throws Exception {
+        startCachingFrontend();
+        setLimits("tenant-a", Map.of("results_cache_ttl", "1h"));
+        long start = JAN_1;
+        long end = JAN_1 + DAY - MINUTE;
+        queryRange("tenant-a", "up", start, end, MINUTE);
+        core.testingClock().advance(Duration.ofMinutes(59));
+        queryRange("tenant-a", "up", start, end, MINUTE);
+        assertThat(scheduler.model.rangeRequests()).hasSize(1);
+        core.testingClock().advance(Duration.ofMinutes(2));
+        queryRange("tenant-a", "up", start, end, MINUTE);
+        assertThat(scheduler.model.rangeRequests()).hasSize(2);
+    }
+
+    @Test
+    void slowQueriesAreLoggedWithTheirStats() throws Exception {
+        startFrontend(Map.of(QueryFrontendConfig.LOG_QUERIES_LONGER_THAN, Duration.ofMillis(-1)));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ((QueryFrontend) service).slowQueryLog(lines::add);
+        queryRange("tenant-a", "sum(up) by (job)", JAN_1, JAN_1 + 3_600_000L, MINUTE);
+        assertThat(lines).singleElement().asString()
+                .startsWith("slow query detected component=query-frontend user=tenant-a method=GET path=/prometheus/api/v1/query_range status_code=200 status=success time_taken=")
+                .contains(" response_size_bytes=" + matrix("tenant-a", JAN_1, JAN_1 + 3_600_000L, MINUTE, List.of()).length())
+                .contains(" param_query=\"sum(up) by (job)\" param_start=" + QueryRequests.formatSeconds(JAN_1));
+    }
+
+    @Test
+    void queriesLargerThanTheExpressionSizeLimitAreRejected() throws Exception {
+        startFrontend();
+        setLimits("tenant-a", Map.of("max_query_expression_size_bytes", "10"));
+        HttpResponse range = queryRange("tenant-a", "sum(rate(http_requests_total[5m]))", JAN_1, JAN_1 + 3_600_000L, MINUTE);
+        assertThat(range.status()).isEqualTo(400);
+        assertThat(body(range)).contains("the raw query size in bytes (34) exceeds the limit (10) (err-mimir-max-query-expression-size-bytes)");
+        assertThat(core.routes().get("/prometheus/api/v1/query", "tenant-a", "query", "sum(rate(http_requests_total[5m]))").status()).isEqualTo(400);
+        assertThat(queryRange("tenant-a", "up", JAN_1, JAN_1 + 3_600_000L, MINUTE).status()).isEqualTo(200);
+        assertThat(scheduler.model.received).hasSize(1);
+    }
+
+    @Test
+    void fastQueriesAreNotLogged() throws Exception {
+        startFrontend(Map.of(QueryFrontendConfig.LOG_QUERIES_LONGER_THAN, Duration.ofHours(1)));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ((QueryFrontend) service).slowQueryLog(lines::add);
+        queryRange("tenant-a", "up", JAN_1, JAN_1 + 3_600_000L, MINUTE);
+        assertThat(lines).isEmpty();
+    }
 }

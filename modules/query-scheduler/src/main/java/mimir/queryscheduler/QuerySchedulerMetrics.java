@@ -40,6 +40,7 @@ final class QuerySchedulerMetrics {
     void connectedQueriers(IntSupplier count) {
         Gauge.builder("cortex_query_scheduler_connected_querier_clients", count, c -> c.getAsInt())
                 .description("Number of querier worker clients currently connected to the query-scheduler.")
+                .strongReference(true) // the supplier is a lambda nobody else holds
                 .register(registry);
     }
 
