@@ -188,6 +188,7 @@ public final class QueryFrontend implements Service {
             long step = query.step();
             query = query.withRange(Math.floorDiv(query.start(), step) * step, Math.floorDiv(query.end(), step) * step);
         }
+        query = new RangeQuery(AtModifiers.evaluate(query.query(), query.start(), query.end()), query.start(), query.end(), query.step());
         boolean bypassCache = request.header("Cache-Control").orElse("").contains("no-store");
         return splitter.execute(new QueryRangeSplitter.Context(tenant, limits, target, deadline, bypassCache), request, query);
     }

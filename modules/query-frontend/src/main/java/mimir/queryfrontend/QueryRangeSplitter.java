@@ -211,7 +211,7 @@ final class QueryRangeSplitter {
             catch (IllegalArgumentException e) {
                 return new PartResult(part.start(), null, response);
             }
-            if (response.headers().getOrDefault("Cache-Control", "").contains("no-store")) {
+            if (noStore(response)) {
                 store = false;
             }
             pieces.add(new PartResult(request.start(), parsed, null));
@@ -230,6 +230,16 @@ final class QueryRangeSplitter {
             responses.add(piece.parsed);
         }
         return new PartResult(part.start(), PrometheusResponse.merge(responses), null);
+    }
+
+    /** True if the querier said {@code Cache-Control: no-store} (header names in any case). */
+    private static boolean noStore(HttpResponse response) {
+        for (java.util.Map.Entry<String, String> header : response.headers().entrySet()) {
+            if (header.getKey().equalsIgnoreCase("Cache-Control") && header.getValue().contains("no-store")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tenant first, so tenants never share an entry; then the query, step, split interval and its index. */

@@ -429,4 +429,16 @@ class TestQueryFrontend {
         queryRange("tenant-a", "up", JAN_1, JAN_1 + 3_600_000L, MINUTE);
         assertThat(lines).isEmpty();
     }
+
+    @Test
+    void atStartAndEndAreFixedToTheWholeQueryBeforeSplitting() throws Exception {
+        startFrontend();
+        long start = JAN_1;
+        long end = JAN_1 + 2 * DAY + 3_600_000L;
+        queryRange("tenant-a", "rate(up[5m] @ end()) - up @ start()", start, end, 5 * MINUTE);
+        assertThat(scheduler.model.rangeRequests()).hasSize(3).extracting(Received::query).containsOnly(
+                "rate(up[5m] @ " + QueryRequests.formatSeconds(end) + ".000) - up @ " + QueryRequests.formatSeconds(start) + ".000");
+        assertThat(AtModifiers.evaluate("up{job=\"start\"}", start, end)).isEqualTo("up{job=\"start\"}");
+        assertThat(AtModifiers.evaluate("not valid (", start, end)).isEqualTo("not valid (");
+    }
 }

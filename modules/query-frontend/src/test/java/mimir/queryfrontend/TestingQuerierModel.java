@@ -19,7 +19,7 @@ import mimir.spi.http.HttpResponse;
  */
 final class TestingQuerierModel {
     /** A request the querier got: tenant, path and the range in milliseconds (zero for non-range requests). */
-    record Received(String tenant, String path, long start, long end, long step) {}
+    record Received(String tenant, String path, String query, long start, long end, long step) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger flakyFailures = new AtomicInteger();
@@ -27,7 +27,7 @@ final class TestingQuerierModel {
     HttpResponse answer(String tenant, HttpRequest request) {
         String path = request.path();
         if (!path.endsWith("/query_range")) {
-            received.add(new Received(tenant, path, 0, 0, 0));
+            received.add(new Received(tenant, path, request.param("query").orElse(""), 0, 0, 0));
             if (path.endsWith("/query")) {
                 return HttpResponse.json(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}");
             }
@@ -36,8 +36,8 @@ final class TestingQuerierModel {
         long start = millis(request.param("start").orElseThrow());
         long end = millis(request.param("end").orElseThrow());
         long step = millis(request.param("step").orElseThrow());
-        received.add(new Received(tenant, path, start, end, step));
         String query = request.param("query").orElseThrow();
+        received.add(new Received(tenant, path, query, start, end, step));
         return switch (query) {
             case "flaky" -> flakyFailures.getAndIncrement() < 2
                     ? HttpResponse.json(500, "{\"status\":\"error\",\"errorType\":\"internal\",\"error\":\"flaky\"}")
