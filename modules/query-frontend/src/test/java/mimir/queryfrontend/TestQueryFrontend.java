@@ -441,4 +441,21 @@ class TestQueryFrontend {
         assertThat(AtModifiers.evaluate("up{job=\"start\"}", start, end)).isEqualTo("up{job=\"start\"}");
         assertThat(AtModifiers.evaluate("not valid (", start, end)).isEqualTo("not valid (");
     }
+
+    @Test
+    void aResponseMarkedNoStoreIsNotCached() throws Exception {
+        startCachingFrontend();
+        queryRange("tenant-a", "nostore", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
+        queryRange("tenant-a", "nostore", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
+        assertThat(scheduler.model.rangeRequests()).hasSize(2);
+    }
+
+    @Test
+    void aFederatedQueryHasItsOwnCacheEntries() throws Exception {
+        startCachingFrontend();
+        queryRange("tenant-a", "up", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
+        queryRange("tenant-a|tenant-c", "up", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
+        queryRange("tenant-a|tenant-c", "up", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
+        assertThat(scheduler.model.rangeRequests()).extracting(Received::tenant).containsExactly("tenant-a", "tenant-a|tenant-c");
+    }
 }

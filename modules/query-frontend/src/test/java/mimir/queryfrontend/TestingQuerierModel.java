@@ -3,6 +3,7 @@ package mimir.queryfrontend;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,7 +16,7 @@ import mimir.spi.http.HttpResponse;
  * {@code t/60 + 0.5}; tenant {@code tenant-b} sees values one million higher, so a result served to the
  * wrong tenant shows. Query {@code warn} is {@code up} plus a warning naming the day of the request's start
  * and a warning common to all requests. {@code flaky} fails with 500 the first two times, {@code bad} is a
- * 422. Every request is recorded.
+ * 422, {@code nostore} comes with {@code Cache-Control: no-store}. Every request is recorded.
  */
 final class TestingQuerierModel {
     /** A request the querier got: tenant, path and the range in milliseconds (zero for non-range requests). */
@@ -42,6 +43,8 @@ final class TestingQuerierModel {
             case "flaky" -> flakyFailures.getAndIncrement() < 2
                     ? HttpResponse.json(500, "{\"status\":\"error\",\"errorType\":\"internal\",\"error\":\"flaky\"}")
                     : HttpResponse.json(200, matrix(tenant, start, end, step, List.of()));
+            case "nostore" -> new HttpResponse(200, HttpResponse.JSON, Map.of("cache-control", "no-store"),
+                    matrix(tenant, start, end, step, List.of()).getBytes(StandardCharsets.UTF_8));
             case "bad" -> HttpResponse.json(422, "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"bad query\"}");
             case "warn" -> HttpResponse.json(200, matrix(tenant, start, end, step,
                     List.of("day " + Math.floorDiv(start, 86_400_000L), "common warning")));
