@@ -16,6 +16,7 @@ import java.util.Set;
 
 import mimir.queryfrontend.TestingQuerierModel.Received;
 import mimir.queryscheduler.client.SchedulerForFrontend;
+import mimir.spi.ComponentProvider;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.Setting;
 import mimir.spi.config.SharedSettings;
@@ -42,16 +43,7 @@ class TestQueryFrontend {
     /** Builds and starts the frontend with the given settings changed from their defaults. */
     private void startFrontend(Map<Setting<?>, Object> settings) throws Exception {
         QueryFrontendProvider provider = new QueryFrontendProvider();
-        List<Setting<?>> registered = new ArrayList<>();
-        registered.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
-        provider.registerConfig(new ConfigRegistry() {
-            @Override
-            public <T> Setting<T> register(Setting<T> setting) {
-                registered.add(setting);
-                return setting;
-            }
-        });
-        TestingConfigValues config = TestingConfigValues.defaults(registered);
+        TestingConfigValues config = defaultConfig(provider);
         for (Map.Entry<Setting<?>, Object> entry : settings.entrySet()) {
             config = with(config, entry.getKey(), entry.getValue());
         }
@@ -61,6 +53,22 @@ class TestQueryFrontend {
         service.start(cause -> {
             throw new AssertionError(cause);
         });
+    }
+
+    /** Default values for every setting the providers register, and the Prometheus prefix that core registers. */
+    static TestingConfigValues defaultConfig(ComponentProvider... providers) {
+        List<Setting<?>> registered = new ArrayList<>(List.of(SharedSettings.PROMETHEUS_HTTP_PREFIX));
+        ConfigRegistry registry = new ConfigRegistry() {
+            @Override
+            public <T> Setting<T> register(Setting<T> setting) {
+                registered.add(setting);
+                return setting;
+            }
+        };
+        for (ComponentProvider provider : providers) {
+            provider.registerConfig(registry);
+        }
+        return TestingConfigValues.defaults(registered);
     }
 
     @SuppressWarnings("unchecked")
@@ -366,15 +374,7 @@ class TestQueryFrontend {
     @Test
     void startFailsWithoutAQuerySchedulerInTheProcess() throws Exception {
         QueryFrontendProvider provider = new QueryFrontendProvider();
-        List<Setting<?>> registered = new ArrayList<>(List.of(SharedSettings.PROMETHEUS_HTTP_PREFIX));
-        provider.registerConfig(new ConfigRegistry() {
-            @Override
-            public <T> Setting<T> register(Setting<T> setting) {
-                registered.add(setting);
-                return setting;
-            }
-        });
-        TestingConfigValues config = TestingConfigValues.defaults(registered);
+        TestingConfigValues config = defaultConfig(provider);
         TestingCoreServices alone = new TestingCoreServices(config, null, Limits.defaults(), NOW, Set.of("query-frontend"));
         Service frontend = provider.create(alone, config).getFirst();
         assertThatThrownBy(() -> frontend.start(cause -> {}))

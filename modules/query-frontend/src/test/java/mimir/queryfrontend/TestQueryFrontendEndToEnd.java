@@ -15,9 +15,6 @@ import mimir.queryscheduler.QuerySchedulerProvider;
 import mimir.queryscheduler.client.ScheduledRequest;
 import mimir.queryscheduler.client.SchedulerForQuerier;
 import mimir.spi.ComponentProvider;
-import mimir.spi.config.ConfigRegistry;
-import mimir.spi.config.Setting;
-import mimir.spi.config.SharedSettings;
 import mimir.spi.http.HttpResponse;
 import mimir.spi.limits.Limits;
 import mimir.spi.service.Service;
@@ -40,16 +37,8 @@ class TestQueryFrontendEndToEnd {
 
     private void start() throws Exception {
         List<ComponentProvider> providers = List.of(new QuerySchedulerProvider(), new QueryFrontendProvider());
-        List<Setting<?>> registered = new ArrayList<>(List.of(SharedSettings.PROMETHEUS_HTTP_PREFIX));
-        ConfigRegistry registry = new ConfigRegistry() {
-            @Override
-            public <T> Setting<T> register(Setting<T> setting) {
-                registered.add(setting);
-                return setting;
-            }
-        };
-        providers.forEach(p -> p.registerConfig(registry));
-        TestingConfigValues config = TestingConfigValues.defaults(registered).with(QueryFrontendConfig.CACHE_RESULTS, true);
+        TestingConfigValues config = TestQueryFrontend.defaultConfig(providers.toArray(ComponentProvider[]::new))
+                .with(QueryFrontendConfig.CACHE_RESULTS, true);
         core = new TestingCoreServices(config, null, Limits.defaults(), Instant.parse("2026-01-10T12:00:00Z"), Set.of("query-frontend", "query-scheduler"));
         for (ComponentProvider provider : providers) {
             services.addAll(provider.create(core, config));

@@ -73,6 +73,20 @@ class TestQueryScheduler {
         return new HttpRequest("GET", "/api/v1/query", Map.of("query", List.of(query)), Map.of(), new byte[0], Optional.empty());
     }
 
+    /** Calls {@code next} with a long timeout on another thread. */
+    private CompletableFuture<Optional<ScheduledRequest>> waitForNext(String querierId) {
+        CompletableFuture<Optional<ScheduledRequest>> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(querier.next(querierId, Duration.ofMinutes(5)));
+            }
+            catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
     private double counter(String name, String... tags) {
         var counter = core.simpleMeterRegistry().find(name).tags(tags).counter();
         return counter == null ? 0 : counter.count();
@@ -192,15 +206,7 @@ class TestQueryScheduler {
     @Test
     void stopReleasesAQuerierWaitingForWork() throws Exception {
         startScheduler(100);
-        CompletableFuture<Optional<ScheduledRequest>> waiter = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                waiter.complete(querier.next("querier-1", Duration.ofMinutes(5)));
-            }
-            catch (Throwable e) {
-                waiter.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Optional<ScheduledRequest>> waiter = waitForNext("querier-1");
         // Whether the waiter is already blocked when stop comes or calls next() after it, it gets nothing.
         service.stop();
         service = null;
@@ -244,15 +250,7 @@ class TestQueryScheduler {
     @Test
     void aQuerierThatShutsDownIsReleasedAndForgotten() throws Exception {
         startScheduler(100);
-        CompletableFuture<Optional<ScheduledRequest>> waiter = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                waiter.complete(querier.next("querier-1", Duration.ofMinutes(5)));
-            }
-            catch (Throwable e) {
-                waiter.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Optional<ScheduledRequest>> waiter = waitForNext("querier-1");
         // The querier registers and starts waiting under one hold of the scheduler's lock, so once it is
         // counted as connected it is waiting.
         for (int i = 0; i < 3000 && gauge("cortex_query_scheduler_connected_querier_clients") < 1; i++) {
