@@ -19,6 +19,7 @@ import mimir.promql.api.ApiJson;
 import mimir.promql.api.ErrorType;
 import mimir.queryfrontend.QueryRequests.BadRequestException;
 import mimir.queryfrontend.QueryRequests.RangeQuery;
+import mimir.queryfrontend.cache.Extent;
 import mimir.queryfrontend.cache.InMemoryResultsCache;
 import mimir.queryscheduler.client.SchedulerForFrontend;
 import mimir.spi.LocalInstances;
@@ -44,7 +45,7 @@ public final class QueryFrontend implements Service {
     static final String QUERY_BLOCKED = "the request has been blocked by the cluster administrator";
     static final String EMPTY_MATRIX = "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}";
 
-    private enum Kind { RANGE, INSTANT, FORWARD }
+    private enum Kind { RANGE, INSTANT, FORWARD, LABELS, CARDINALITY }
 
     private final QueryFrontendConfig config;
     private final Overrides overrides;
@@ -52,6 +53,7 @@ public final class QueryFrontend implements Service {
     private final LocalInstances localInstances;
     private final QueryFrontendMetrics metrics;
     private final QueryRangeSplitter splitter;
+    private final InMemoryResultsCache cache;
     private final Map<String, Pattern> blockedPatterns = new ConcurrentHashMap<>();
     private volatile QueryFrontendDownstream downstream;
     private volatile Consumer<String> slowQueryLog = line -> LOG.log(Level.INFO, line);
@@ -63,8 +65,8 @@ public final class QueryFrontend implements Service {
         this.clock = requireNonNull(clock, "clock is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        InMemoryResultsCache cache = config.cacheResults() ? new InMemoryResultsCache(config.resultsCacheMaxSizeBytes()) : null;
-        this.splitter = new QueryRangeSplitter(config.splitQueriesByInterval(), cache, clock, metrics);
+        this.cache = config.cacheResults() ? new InMemoryResultsCache(config.resultsCacheMaxSizeBytes()) : null;
+        this.splitter = new QueryRangeSplitter(config.splitQueriesByInterval(), this.cache, clock, metrics);
     }
 
     @Override
@@ -78,13 +80,13 @@ public final class QueryFrontend implements Service {
         register(routes, api + "query_range", Auth.FEDERATED_TENANT, "query_range", Kind.RANGE);
         register(routes, api + "query", Auth.FEDERATED_TENANT, "query", Kind.INSTANT);
         register(routes, api + "series", Auth.FEDERATED_TENANT, "series", Kind.FORWARD);
-        register(routes, api + "labels", Auth.FEDERATED_TENANT, "labels", Kind.FORWARD);
-        register(routes, api + "label/*", Auth.FEDERATED_TENANT, "labels", Kind.FORWARD);
+        register(routes, api + "labels", Auth.FEDERATED_TENANT, "labels", Kind.LABELS);
+        register(routes, api + "label/*", Auth.FEDERATED_TENANT, "labels", Kind.LABELS);
         register(routes, api + "metadata", Auth.FEDERATED_TENANT, "metadata", Kind.FORWARD);
         register(routes, api + "query_exemplars", Auth.FEDERATED_TENANT, "query_exemplars", Kind.FORWARD);
         register(routes, api + "read", Auth.FEDERATED_TENANT, "remote_read", Kind.FORWARD);
         register(routes, api + "format_query", Auth.TENANT, "format_query", Kind.FORWARD);
-        register(routes, api + "cardinality/*", Auth.TENANT, "cardinality", Kind.FORWARD);
+        register(routes, api + "cardinality/*", Auth.TENANT, "cardinality", Kind.CARDINALITY);
     }
 
     private void register(HttpRoutes routes, String path, Auth auth, String op, Kind kind) {
@@ -144,6 +146,10 @@ public final class QueryFrontend implements Service {
                     yield target.execute(tenant, request, deadline);
                 }
                 case FORWARD -> target.execute(tenant, request, deadline);
+                case LABELS -> cachedWhole(target, tenant, request, deadline, "label_names_and_values",
+                        TenantLimits.of(tenant, overrides).resultsCacheTtlForLabelsQuery());
+                case CARDINALITY -> cachedWhole(target, tenant, request, deadline, "cardinality",
+                        TenantLimits.of(tenant, overrides).resultsCacheTtlForCardinalityQuery());
             };
         }
         catch (BadRequestException e) {
@@ -191,6 +197,29 @@ public final class QueryFrontend implements Service {
         query = new RangeQuery(AtModifiers.evaluate(query.query(), query.start(), query.end()), query.start(), query.end(), query.step());
         boolean bypassCache = request.header("Cache-Control").orElse("").contains("no-store");
         return splitter.execute(new QueryRangeSplitter.Context(tenant, limits, target, deadline, bypassCache), request, query);
+    }
+
+    /**
+     * Label names and values, and cardinality requests: the whole response is cached for
+     * {@code results_cache_ttl_for_labels_query} / {@code _cardinality_query} when that TTL is set.
+     */
+    private HttpResponse cachedWhole(QueryFrontendDownstream target, String tenant, HttpRequest request, long deadline, String requestType, Duration ttl)
+            throws InterruptedException, TimeoutException {
+        if (cache == null || !ttl.isPositive() || request.header("Cache-Control").orElse("").contains("no-store")) {
+            return target.execute(tenant, request, deadline);
+        }
+        String key = requestType + ":" + tenant + ":" + request.path() + "?" + QueryRequests.sortedParams(request);
+        long now = clock.millis();
+        java.util.Optional<List<Extent>> cached = cache.get(key, now);
+        metrics.cacheLookup(requestType, cached.isPresent());
+        if (cached.isPresent()) {
+            return new HttpResponse(200, HttpResponse.JSON, Map.of(), cached.get().getFirst().response());
+        }
+        HttpResponse response = target.execute(tenant, request, deadline);
+        if (response.status() == 200 && !QueryRangeSplitter.noStore(response)) {
+            cache.put(key, List.of(new Extent(0, 0, response.body())), now + ttl.toMillis());
+        }
+        return response;
     }
 
     private static void checkExpressionSize(TenantLimits limits, String query) {

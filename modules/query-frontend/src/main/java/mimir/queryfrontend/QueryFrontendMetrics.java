@@ -11,8 +11,6 @@ import jakarta.inject.Inject;
 final class QueryFrontendMetrics {
     private final MeterRegistry registry;
     private final Counter splitQueries;
-    private final Counter cacheRequests;
-    private final Counter cacheHits;
     private final DistributionSummary retries;
 
     @Inject
@@ -20,14 +18,6 @@ final class QueryFrontendMetrics {
         this.registry = requireNonNull(registry, "registry is null");
         this.splitQueries = Counter.builder("cortex_frontend_split_queries")
                 .description("Total number of underlying query requests after the split by interval is applied.")
-                .register(registry);
-        this.cacheRequests = Counter.builder("cortex_frontend_query_result_cache_requests")
-                .description("Total number of requests (or partial requests) looked up in the results cache.")
-                .tag("request_type", "query_range")
-                .register(registry);
-        this.cacheHits = Counter.builder("cortex_frontend_query_result_cache_hits")
-                .description("Total number of requests (or partial requests) fetched from the results cache.")
-                .tag("request_type", "query_range")
                 .register(registry);
         this.retries = DistributionSummary.builder("cortex_query_frontend_retries")
                 .description("Number of times a request is retried.")
@@ -57,10 +47,19 @@ final class QueryFrontendMetrics {
         splitQueries.increment(count);
     }
 
-    void cacheLookup(boolean hit) {
-        cacheRequests.increment();
+    /** A results cache lookup; {@code requestType} is Mimir's: query_range, label_names_and_values or cardinality. */
+    void cacheLookup(String requestType, boolean hit) {
+        Counter.builder("cortex_frontend_query_result_cache_requests")
+                .description("Total number of requests (or partial requests) looked up in the results cache.")
+                .tag("request_type", requestType)
+                .register(registry)
+                .increment();
+        Counter hits = Counter.builder("cortex_frontend_query_result_cache_hits")
+                .description("Total number of requests (or partial requests) fetched from the results cache.")
+                .tag("request_type", requestType)
+                .register(registry);
         if (hit) {
-            cacheHits.increment();
+            hits.increment();
         }
     }
 

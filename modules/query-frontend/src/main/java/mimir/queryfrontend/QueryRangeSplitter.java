@@ -195,7 +195,7 @@ final class QueryRangeSplitter {
         if (cursor <= part.end()) {
             missing.add(part.withRange(cursor, part.end()));
         }
-        metrics.cacheLookup(hit);
+        metrics.cacheLookup("query_range", hit);
 
         boolean store = true;
         for (RangeQuery request : missing) {
@@ -233,7 +233,7 @@ final class QueryRangeSplitter {
     }
 
     /** True if the querier said {@code Cache-Control: no-store} (header names in any case). */
-    private static boolean noStore(HttpResponse response) {
+    static boolean noStore(HttpResponse response) {
         for (java.util.Map.Entry<String, String> header : response.headers().entrySet()) {
             if (header.getKey().equalsIgnoreCase("Cache-Control") && header.getValue().contains("no-store")) {
                 return true;

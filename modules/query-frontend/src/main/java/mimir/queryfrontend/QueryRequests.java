@@ -65,8 +65,17 @@ final class QueryRequests {
 
     /** The parameters other than query, start, end and step, sorted, for cache keys. */
     static String otherParams(HttpRequest request) {
+        return sortedParams(request, List.of("query", "start", "end", "step"));
+    }
+
+    /** Every parameter, sorted by name, for keys of whole-response cache entries. */
+    static String sortedParams(HttpRequest request) {
+        return sortedParams(request, List.of());
+    }
+
+    private static String sortedParams(HttpRequest request, List<String> excluded) {
         List<String> names = new ArrayList<>(request.queryParams().keySet());
-        names.removeAll(List.of("query", "start", "end", "step"));
+        names.removeAll(excluded);
         names.sort(null);
         StringBuilder out = new StringBuilder();
         for (String name : names) {

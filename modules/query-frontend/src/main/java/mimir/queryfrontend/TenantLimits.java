@@ -68,6 +68,14 @@ record TenantLimits(List<String> tenantIds, List<Limits> limits) {
         return smallestPositive(Limits::resultsCacheTtlForOutOfOrderTimeWindow);
     }
 
+    Duration resultsCacheTtlForLabelsQuery() {
+        return smallestPositive(Limits::resultsCacheTtlForLabelsQuery);
+    }
+
+    Duration resultsCacheTtlForCardinalityQuery() {
+        return smallestPositive(Limits::resultsCacheTtlForCardinalityQuery);
+    }
+
     Duration outOfOrderTimeWindow() {
         return largest(Limits::outOfOrderTimeWindow);
     }

@@ -458,4 +458,29 @@ class TestQueryFrontend {
         queryRange("tenant-a|tenant-c", "up", JAN_1, JAN_1 + DAY - MINUTE, MINUTE);
         assertThat(scheduler.model.rangeRequests()).extracting(Received::tenant).containsExactly("tenant-a", "tenant-a|tenant-c");
     }
+
+    @Test
+    void labelAndCardinalityResponsesAreCachedOnlyWithTheirTtl() throws Exception {
+        startCachingFrontend();
+        // Mimir's defaults: no TTL, so no caching.
+        core.routes().get("/prometheus/api/v1/labels", "tenant-a");
+        core.routes().get("/prometheus/api/v1/labels", "tenant-a");
+        assertThat(scheduler.model.received).hasSize(2);
+
+        setLimits("tenant-a", Map.of("results_cache_ttl_for_labels_query", "1m", "results_cache_ttl_for_cardinality_query", "1m"));
+        HttpResponse first = core.routes().get("/prometheus/api/v1/label/job/values", "tenant-a", "match[]", "up");
+        HttpResponse second = core.routes().get("/prometheus/api/v1/label/job/values", "tenant-a", "match[]", "up");
+        assertThat(body(second)).isEqualTo(body(first));
+        core.routes().get("/prometheus/api/v1/label/job/values", "tenant-a", "match[]", "down");
+        core.routes().get("/prometheus/api/v1/label/job/values", "tenant-b", "match[]", "up");
+        core.routes().get("/prometheus/api/v1/cardinality/label_names", "tenant-a");
+        core.routes().get("/prometheus/api/v1/cardinality/label_names", "tenant-a");
+        assertThat(scheduler.model.received).hasSize(6);
+        assertThat(counter("cortex_frontend_query_result_cache_hits", "request_type", "label_names_and_values")).isEqualTo(1);
+        assertThat(counter("cortex_frontend_query_result_cache_hits", "request_type", "cardinality")).isEqualTo(1);
+
+        core.testingClock().advance(Duration.ofMinutes(2));
+        core.routes().get("/prometheus/api/v1/label/job/values", "tenant-a", "match[]", "up");
+        assertThat(scheduler.model.received).hasSize(7);
+    }
 }
