@@ -483,4 +483,19 @@ class TestQueryFrontend {
         core.routes().get("/prometheus/api/v1/label/job/values", "tenant-a", "match[]", "up");
         assertThat(scheduler.model.received).hasSize(7);
     }
+
+    @Test
+    void partsRunInParallelUpToMaxQueryParallelism() throws Exception {
+        startFrontend();
+        setLimits("tenant-a", Map.of("max_query_parallelism", "2"));
+        long end = JAN_1 + 5 * DAY - MINUTE;
+        java.util.concurrent.CompletableFuture<HttpResponse> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().start(() -> result.complete(queryRange("tenant-a", "hold", JAN_1, end, MINUTE)));
+        for (int remaining = 5; remaining > 0; remaining--) {
+            scheduler.releaseOneWhenHolding(Math.min(2, remaining));
+        }
+        assertThat(result.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(scheduler.maxHeld()).isEqualTo(2);
+        assertThat(body(result.get())).isEqualTo(matrix("tenant-a", JAN_1, end, MINUTE, List.of()));
+    }
 }
