@@ -1,0 +1,102 @@
+package mimir.queryfrontend;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.ConfigValues;
+import mimir.spi.config.Setting;
+import mimir.spi.config.SharedSettings;
+import mimir.spi.config.ValueTypes;
+
+/**
+ * The {@code frontend} block, and the Prometheus API prefix the frontend serves under.
+ *
+ * <p>Not here yet: {@code -query-frontend.scheduler-address} (remote query-schedulers come with the
+ * distributed modes) and {@code -query-frontend.query-result-response-format} (in one process the querier
+ * hands the frontend its Prometheus JSON; Mimir's protobuf default exists for the network hop).
+ *
+ * @param prometheusHttpPrefix      where the Prometheus API is served, e.g. {@code /prometheus}
+ * @param splitQueriesByInterval    range queries are split at multiples of this; zero disables splitting
+ * @param cacheResults              whether range query results are cached
+ * @param resultsCacheBackend       {@code ""} or {@code inmemory}: the embedded cache
+ * @param resultsCacheMaxSizeBytes  the embedded cache's size bound
+ * @param maxRetries                attempts per request when the querier fails with a 5xx
+ * @param logQueriesLongerThan      queries slower than this are logged; zero disables, negative logs all
+ * @param queryTimeout              how long the frontend waits for the queriers before giving up
+ */
+public record QueryFrontendConfig(
+        String prometheusHttpPrefix,
+        Duration splitQueriesByInterval,
+        boolean cacheResults,
+        String resultsCacheBackend,
+        long resultsCacheMaxSizeBytes,
+        int maxRetries,
+        Duration logQueriesLongerThan,
+        Duration queryTimeout) {
+
+    static final String INMEMORY = "inmemory";
+
+    static final Setting<Duration> SPLIT_QUERIES_BY_INTERVAL = Setting.basic("query-frontend.split-queries-by-interval",
+            "frontend.split_queries_by_interval", ValueTypes.DURATION, Duration.ofHours(24),
+            "Split range queries by an interval and execute in parallel. You should use a multiple of 24 hours to optimize querying blocks. 0 to disable it.");
+    static final Setting<Boolean> CACHE_RESULTS = Setting.basic("query-frontend.cache-results", "frontend.cache_results",
+            ValueTypes.BOOLEAN, false, "Cache query results.");
+    static final Setting<String> RESULTS_CACHE_BACKEND = Setting.basic("query-frontend.results-cache.backend", "frontend.results_cache.backend",
+            ValueTypes.oneOf("", INMEMORY, "memcached"), "",
+            "Backend for query-frontend results cache, if not empty. Supported values: inmemory (embedded, bounded by -query-frontend.results-cache.inmemory.max-size-bytes; also used when empty). memcached is not available yet.");
+    static final Setting<Long> RESULTS_CACHE_MAX_SIZE_BYTES = Setting.advanced("query-frontend.results-cache.inmemory.max-size-bytes",
+            "frontend.results_cache.inmemory.max_size_bytes", ValueTypes.LONG, 128L * 1024 * 1024,
+            "Maximum size of the embedded in-memory results cache in bytes; the least recently used entries are evicted beyond it.");
+    static final Setting<Integer> MAX_RETRIES = Setting.advanced("query-frontend.max-retries-per-request", "frontend.max_retries",
+            ValueTypes.INT, 5, "Maximum number of retries for a single request; beyond this, the downstream error is returned.");
+    static final Setting<Duration> LOG_QUERIES_LONGER_THAN = Setting.basic("query-frontend.log-queries-longer-than",
+            "frontend.log_queries_longer_than", ValueTypes.DURATION, Duration.ZERO,
+            "Log queries that are slower than the specified duration. Set to 0 to disable. Set to < 0 to enable on all queries.");
+    static final Setting<Duration> QUERY_TIMEOUT = Setting.advanced("query-frontend.query-timeout", "frontend.query_timeout",
+            ValueTypes.DURATION, Duration.ofMinutes(2),
+            "How long the query-frontend waits for the queriers to answer a request before it cancels it and returns a timeout error. (Not in Mimir, where the HTTP server's write timeout plays this role.)");
+
+    public QueryFrontendConfig {
+        requireNonNull(prometheusHttpPrefix, "prometheusHttpPrefix is null");
+        requireNonNull(splitQueriesByInterval, "splitQueriesByInterval is null");
+        requireNonNull(resultsCacheBackend, "resultsCacheBackend is null");
+        requireNonNull(logQueriesLongerThan, "logQueriesLongerThan is null");
+        requireNonNull(queryTimeout, "queryTimeout is null");
+        if (splitQueriesByInterval.isNegative()) {
+            throw new IllegalArgumentException("-query-frontend.split-queries-by-interval must not be negative: " + splitQueriesByInterval);
+        }
+        if (resultsCacheBackend.equals("memcached")) {
+            throw new IllegalArgumentException("-query-frontend.results-cache.backend=memcached is not available yet: use inmemory (the embedded cache)");
+        }
+        if (resultsCacheMaxSizeBytes <= 0) {
+            throw new IllegalArgumentException("-query-frontend.results-cache.inmemory.max-size-bytes must be positive: " + resultsCacheMaxSizeBytes);
+        }
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("-query-frontend.max-retries-per-request must not be negative: " + maxRetries);
+        }
+        if (!queryTimeout.isPositive()) {
+            throw new IllegalArgumentException("-query-frontend.query-timeout must be positive: " + queryTimeout);
+        }
+        if (prometheusHttpPrefix.endsWith("/")) {
+            prometheusHttpPrefix = prometheusHttpPrefix.substring(0, prometheusHttpPrefix.length() - 1);
+        }
+    }
+
+    static void register(ConfigRegistry registry) {
+        registry.register(SPLIT_QUERIES_BY_INTERVAL);
+        registry.register(CACHE_RESULTS);
+        registry.register(RESULTS_CACHE_BACKEND);
+        registry.register(RESULTS_CACHE_MAX_SIZE_BYTES);
+        registry.register(MAX_RETRIES);
+        registry.register(LOG_QUERIES_LONGER_THAN);
+        registry.register(QUERY_TIMEOUT);
+    }
+
+    static QueryFrontendConfig from(ConfigValues values) {
+        return new QueryFrontendConfig(values.get(SharedSettings.PROMETHEUS_HTTP_PREFIX), values.get(SPLIT_QUERIES_BY_INTERVAL),
+                values.get(CACHE_RESULTS), values.get(RESULTS_CACHE_BACKEND), values.get(RESULTS_CACHE_MAX_SIZE_BYTES),
+                values.get(MAX_RETRIES), values.get(LOG_QUERIES_LONGER_THAN), values.get(QUERY_TIMEOUT));
+    }
+}
