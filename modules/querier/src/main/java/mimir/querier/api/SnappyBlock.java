@@ -9,7 +9,7 @@ import java.io.ByteArrayOutputStream;
  * shared {@code mimir.snappy} module is in the tree; the querier's responses are protobuf of mostly
  * float64 values, which Snappy compresses little anyway.
  */
-final class SnappyBlock {
+public final class SnappyBlock {
     private SnappyBlock() {}
 
     /**
@@ -17,7 +17,7 @@ final class SnappyBlock {
      *
      * @throws IllegalArgumentException if the block is corrupt or announces more than {@code maxLength} bytes
      */
-    static byte[] decompress(byte[] input, int maxLength) {
+    public static byte[] decompress(byte[] input, int maxLength) {
         int position = 0;
         long length = 0;
         int shift = 0;
@@ -96,7 +96,7 @@ final class SnappyBlock {
     }
 
     /** Encodes a block of literals. */
-    static byte[] compress(byte[] input) {
+    public static byte[] compress(byte[] input) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(input.length + input.length / 60000 * 5 + 10);
         long length = input.length;
         while (length >= 0x80) {
