@@ -59,7 +59,7 @@ public final class CardinalityApi {
     public HttpResponse labelNames(HttpRequest request, List<String> tenants) {
         String tenant = tenant(tenants);
         ApiParams params = ApiParams.of(request);
-        List<Matcher> matchers = selector(params, false);
+        List<Matcher> matchers = selector(params);
         int limit = limit(params);
         countMethod(params);
         record NameCount(String name, int count) {}
@@ -96,7 +96,7 @@ public final class CardinalityApi {
                 throw new HttpException(400, "invalid 'label_names' param '" + name + "'");
             }
         }
-        List<Matcher> matchers = selector(params, false);
+        List<Matcher> matchers = selector(params);
         int limit = limit(params);
         countMethod(params);
         record ValueCount(String value, int count) {}
@@ -149,7 +149,7 @@ public final class CardinalityApi {
         if (!params.has("selector")) {
             throw new HttpException(400, "missing 'selector' parameter");
         }
-        List<Matcher> matchers = selector(params, true);
+        List<Matcher> matchers = selector(params);
         TreeSet<Labels> series = new TreeSet<>();
         try (Querier querier = querier(tenant)) {
             SeriesSet set = querier.select(true, matchers);
@@ -169,7 +169,7 @@ public final class CardinalityApi {
         return json(out.append("]}"));
     }
 
-    private static List<Matcher> selector(ApiParams params, boolean required) {
+    private static List<Matcher> selector(ApiParams params) {
         List<String> selectors = params.all("selector");
         if (selectors.isEmpty()) {
             return List.of();

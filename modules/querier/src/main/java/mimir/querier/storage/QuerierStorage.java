@@ -76,8 +76,16 @@ public final class QuerierStorage {
                     + "configure -querier.max-partial-query-length, or contact your service administrator.");
         }
         List<Querier> queriers = new ArrayList<>(sources.size());
-        for (QuerySource source : sources) {
-            queriers.add(source.querier(tenant, mint, maxt));
+        try {
+            for (QuerySource source : sources) {
+                queriers.add(source.querier(tenant, mint, maxt));
+            }
+        }
+        catch (RuntimeException e) {
+            for (Querier opened : queriers) {
+                opened.close();
+            }
+            throw e;
         }
         return queriers.size() == 1 ? queriers.getFirst() : new MergeQuerier(queriers);
     }
