@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 
 import mimir.model.Labels;
 import mimir.spi.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +47,15 @@ class TestQuerierBadParams {
                         "invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer"),
                 Arguments.of("/api/v1/query_range", new String[] {"query", "up", "start", "0", "end", "11001", "step", "1"},
                         "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"),
+                Arguments.of("/api/v1/query_range", new String[] {"query", "up", "start", "-292273086-05-16T16:47:06Z", "end",
+                        "292277025-08-18T07:12:54.999999999Z", "step", "1y"},
+                        "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"),
+                Arguments.of("/api/v1/query_range", new String[] {"query", "up", "start", "0", "end", "10", "step", "1e30"},
+                        "invalid parameter \"step\": cannot parse \"1e30\" to a valid duration. It overflows int64"),
+                Arguments.of("/api/v1/query", new String[] {"query", "up", "time", "1e30"},
+                        "invalid parameter \"time\": cannot parse \"1e30\" to a valid timestamp"),
+                Arguments.of("/api/v1/query", new String[] {"query", "up", "time", "NaN"},
+                        "invalid parameter \"time\": cannot parse \"NaN\" to a valid timestamp"),
                 Arguments.of("/api/v1/query_range", new String[] {"query", "\"text\"", "start", "0", "end", "10", "step", "1"},
                         "invalid parameter \"query\": invalid expression type \"string\" for range query, must be Scalar or instant Vector"),
                 Arguments.of("/api/v1/series", new String[] {}, "no match[] parameter provided"),
@@ -68,6 +78,30 @@ class TestQuerierBadParams {
                         "1:4: parse error: unexpected end of input inside braces"),
                 Arguments.of("/api/v1/format_query", new String[] {"query", "sum(up"},
                         "invalid parameter \"query\": 1:7: parse error: unclosed left parenthesis"));
+    }
+
+    @Test
+    void anUndecodableFormBodyIsA400() {
+        HttpResponse response = FIXTURE.postForm("/api/v1/query", "team-a", "query=%zz");
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(body(response)).startsWith("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"error parsing form values: ");
+    }
+
+    /** Garbage in every parameter of every endpoint: 2xx or 4xx, never a 5xx. */
+    @Test
+    void garbageNeverCausesAServerError() {
+        String[] paths = {"/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/label/job/values",
+                "/api/v1/metadata", "/api/v1/query_exemplars", "/api/v1/format_query"};
+        String[] names = {"query", "time", "start", "end", "step", "timeout", "limit", "match[]", "lookback_delta", "limit_per_metric", "metric", "x"};
+        String[] garbage = {"", "-", "1e309", "-1e309", "9223372036854775807", "\u0000", "{", "}", "up[", "%", "0x10", "1.2.3", "\"", "@", "1h-1m"};
+        for (String path : paths) {
+            for (String name : names) {
+                for (String value : garbage) {
+                    HttpResponse response = FIXTURE.get(path, "team-a", name, value, "query", "up", "match[]", "up");
+                    assertThat(response.status()).as(path + " " + name + "=" + value + ": " + body(response)).isLessThan(500);
+                }
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -67,6 +67,8 @@ public final class PrometheusApi {
     /** Prometheus's most points per series of a range query. */
     public static final int MAX_POINTS = 11_000;
     static final String TRUNCATED = "results truncated due to limit";
+    /** Go's longest {@code time.Duration}, in milliseconds. */
+    private static final long MAX_GO_DURATION_MILLIS = Long.MAX_VALUE / 1_000_000;
 
     private final QuerierStorage storage;
     private final Supplier<IngesterClient> ingester;
@@ -129,7 +131,9 @@ public final class PrometheusApi {
         if (step <= 0) {
             throw ApiException.invalidParameter("step", "zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
-        if ((end - start) / step > MAX_POINTS) {
+        // Go's Time.Sub saturates at about 292 years; a range beyond that has too many points for any step we could evaluate.
+        long length = end - start;
+        if (length < 0 || length > MAX_GO_DURATION_MILLIS || length / step > MAX_POINTS) {
             throw ApiException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
         int limit = params.limit("limit");
