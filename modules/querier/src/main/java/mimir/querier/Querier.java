@@ -116,13 +116,13 @@ public final class Querier implements Service {
                     "querier: the query-frontend runs in this process but no query-scheduler does; querier workers need the in-process "
                             + "query-scheduler (a remote one needs the query-scheduler gRPC client, not available yet)"));
             for (int i = 0; i < config.maxConcurrent(); i++) {
-                workers.add(Thread.ofVirtual().name("querier-worker-" + i).start(() -> workerLoop(context)));
+                workers.add(Thread.ofVirtual().name("querier-worker-" + i).start(this::workerLoop));
             }
         }
         LOG.log(Level.INFO, "querier started querier_id=" + querierId + " workers=" + workers.size() + " prometheus_api=" + !frontendInProcess());
     }
 
-    private void workerLoop(ServiceContext context) {
+    private void workerLoop() {
         while (running) {
             Optional<ScheduledRequest> next;
             try {
@@ -132,10 +132,15 @@ public final class Querier implements Service {
                 return;
             }
             catch (RuntimeException e) {
-                if (running) {
-                    context.fail(e);
+                // A scheduler hiccup must not take the process down: log, back off, ask again (as Mimir's worker does).
+                LOG.log(Level.WARNING, "querier worker failed to get the next request querier_id=" + querierId + " err=\"" + e + "\"");
+                try {
+                    Thread.sleep(NEXT_TIMEOUT);
                 }
-                return;
+                catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
             }
             next.ifPresent(this::execute);
         }
