@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -245,20 +246,7 @@ public final class PrometheusApi {
                 }
             }
         }
-        List<String> warnings = new ArrayList<>();
-        StringBuilder out = new StringBuilder("[");
-        int count = 0;
-        for (Labels labels : series) {
-            if (limit > 0 && count == limit) {
-                warnings.add(TRUNCATED);
-                break;
-            }
-            if (count++ > 0) {
-                out.append(',');
-            }
-            ApiJson.appendLabels(out, labels);
-        }
-        return ApiJson.success(out.append(']').toString(), warnings, List.of());
+        return limitedArray(series, limit, ApiJson::appendLabels);
     }
 
     /** {@code GET|POST /api/v1/labels}. */
@@ -303,10 +291,15 @@ public final class PrometheusApi {
     }
 
     private static String strings(TreeSet<String> values, int limit) {
+        return limitedArray(values, limit, ApiJson::appendString);
+    }
+
+    /** A JSON array of at most {@code limit} items (0 for all), with Prometheus's warning when some were left out. */
+    private static <T> String limitedArray(Iterable<T> items, int limit, BiConsumer<StringBuilder, T> append) {
         List<String> warnings = new ArrayList<>();
         StringBuilder out = new StringBuilder("[");
         int count = 0;
-        for (String value : values) {
+        for (T item : items) {
             if (limit > 0 && count == limit) {
                 warnings.add(TRUNCATED);
                 break;
@@ -314,7 +307,7 @@ public final class PrometheusApi {
             if (count++ > 0) {
                 out.append(',');
             }
-            ApiJson.appendString(out, value);
+            append.accept(out, item);
         }
         return ApiJson.success(out.append(']').toString(), warnings, List.of());
     }
