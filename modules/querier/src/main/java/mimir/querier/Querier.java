@@ -1,0 +1,187 @@
+package mimir.querier;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+import mimir.ingester.client.IngesterClient;
+import mimir.querier.api.CardinalityApi;
+import mimir.querier.api.PrometheusApi;
+import mimir.querier.api.QueryContext;
+import mimir.querier.api.RemoteReadApi;
+import mimir.querier.storage.IngesterQuerySource;
+import mimir.querier.storage.QuerierStorage;
+import mimir.querier.storage.QuerySource;
+import mimir.queryscheduler.client.ScheduledRequest;
+import mimir.queryscheduler.client.SchedulerForQuerier;
+import mimir.spi.LocalInstances;
+import mimir.spi.Overrides;
+import mimir.spi.http.HttpResponse;
+import mimir.spi.http.HttpRoutes;
+import mimir.spi.service.Service;
+import mimir.spi.service.ServiceContext;
+
+/**
+ * The querier service. Its data source is the in-process ingester, looked up at start (modules are
+ * created in no particular order); without one the querier does not start, since ingesters in other
+ * processes need the ingester's gRPC client.
+ *
+ * <p>Without a query-frontend in this process the querier serves the Prometheus API itself. With one,
+ * the frontend serves those routes and the querier runs {@code -querier.max-concurrent} workers that
+ * take requests from the in-process query-scheduler, execute them through the same handler, stop the
+ * engine when the frontend cancels, and deliver the response.
+ */
+public final class Querier implements Service {
+    private static final System.Logger LOG = System.getLogger(Querier.class.getName());
+    static final Duration NEXT_TIMEOUT = Duration.ofSeconds(1);
+
+    private final QuerierConfig config;
+    private final LocalInstances localInstances;
+    private final HttpRoutes routes;
+    private final QuerierMetrics metrics;
+    private final QuerierHttpApi api;
+    private final String querierId;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile IngesterClient ingester;
+    private volatile SchedulerForQuerier scheduler;
+    private volatile boolean running;
+
+    @Inject
+    public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics) {
+        this.config = requireNonNull(config, "config is null");
+        this.localInstances = requireNonNull(localInstances, "localInstances is null");
+        this.routes = requireNonNull(routes, "routes is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        List<QuerySource> sources = List.of(new IngesterQuerySource(this::ingester, overrides, clock));
+        QuerierStorage storage = new QuerierStorage(sources, overrides, clock);
+        PrometheusApi prometheus = new PrometheusApi(storage, this::ingester, overrides, clock, config.engineOptions(),
+                new Semaphore(config.maxConcurrent(), true), metrics::rejected);
+        this.api = new QuerierHttpApi(config, prometheus, new CardinalityApi(prometheus, overrides), new RemoteReadApi(prometheus),
+                new UserStatsApi(this::ingester));
+        this.querierId = config.querierId().isEmpty() ? hostname() : config.querierId();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException e) {
+            return "querier";
+        }
+    }
+
+    /** Whether the query-frontend runs in this process and so serves the Prometheus API. */
+    boolean frontendInProcess() {
+        return localInstances.modules().contains("query-frontend");
+    }
+
+    /** Registers the routes; called while the module is created. */
+    void registerRoutes() {
+        if (!frontendInProcess()) {
+            api.registerPrometheusRoutes(routes);
+        }
+        api.registerUserStatsRoute(routes);
+    }
+
+    private IngesterClient ingester() {
+        IngesterClient client = ingester;
+        if (client == null) {
+            throw new IllegalStateException("querier is not running");
+        }
+        return client;
+    }
+
+    @Override
+    public String name() {
+        return "querier";
+    }
+
+    @Override
+    public void start(ServiceContext context) {
+        ingester = localInstances.find(IngesterClient.class).orElseThrow(() -> new IllegalStateException(
+                "querier: no ingester runs in this process; the querier reads the in-process ingester only (ingesters in other processes "
+                        + "need the ingester gRPC client, not available yet): run the querier together with the ingester, e.g. -target=all"));
+        running = true;
+        if (frontendInProcess()) {
+            scheduler = localInstances.find(SchedulerForQuerier.class).orElseThrow(() -> new IllegalStateException(
+                    "querier: the query-frontend runs in this process but no query-scheduler does; querier workers need the in-process "
+                            + "query-scheduler (a remote one needs the query-scheduler gRPC client, not available yet)"));
+            for (int i = 0; i < config.maxConcurrent(); i++) {
+                workers.add(Thread.ofVirtual().name("querier-worker-" + i).start(this::workerLoop));
+            }
+        }
+        LOG.log(Level.INFO, "querier started querier_id=" + querierId + " workers=" + workers.size() + " prometheus_api=" + !frontendInProcess());
+    }
+
+    private void workerLoop() {
+        while (running) {
+            Optional<ScheduledRequest> next;
+            try {
+                next = scheduler.next(querierId, NEXT_TIMEOUT);
+            }
+            catch (InterruptedException e) {
+                return;
+            }
+            catch (RuntimeException e) {
+                // A scheduler hiccup must not take the process down: log, back off, ask again (as Mimir's worker does).
+                LOG.log(Level.WARNING, "querier worker failed to get the next request querier_id=" + querierId + " err=\"" + e + "\"");
+                try {
+                    Thread.sleep(NEXT_TIMEOUT);
+                }
+                catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            next.ifPresent(this::execute);
+        }
+    }
+
+    /** Executes one scheduled request and delivers its outcome exactly once. */
+    void execute(ScheduledRequest request) {
+        metrics.workerInflight().incrementAndGet();
+        try {
+            QueryContext queryContext = new QueryContext();
+            request.onCancel(queryContext::cancel);
+            HttpResponse response = api.handle(request.request(), request.tenant(), queryContext);
+            request.complete(response);
+        }
+        catch (Throwable e) {
+            request.fail(e);
+        }
+        finally {
+            metrics.workerInflight().decrementAndGet();
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        running = false;
+        SchedulerForQuerier current = scheduler;
+        if (current != null) {
+            current.notifyQuerierShutdown(querierId);
+        }
+        for (Thread worker : workers) {
+            worker.join(NEXT_TIMEOUT.multipliedBy(2));
+            if (worker.isAlive()) {
+                worker.interrupt();
+                worker.join(NEXT_TIMEOUT);
+            }
+        }
+        workers.clear();
+    }
+
+    /** The handler, for tests that call it the way a worker does. */
+    HttpResponse handle(mimir.spi.http.HttpRequest request, String tenant, QueryContext context) {
+        return api.handle(request, tenant, context);
+    }
+}

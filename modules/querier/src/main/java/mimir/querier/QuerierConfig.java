@@ -1,0 +1,101 @@
+package mimir.querier;
+
+import java.time.Duration;
+import java.util.List;
+
+import mimir.promql.engine.EngineOptions;
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.ConfigValues;
+import mimir.spi.config.Setting;
+import mimir.spi.config.SharedSettings;
+import mimir.spi.config.ValueTypes;
+
+/**
+ * The {@code querier} block, and the shared settings the querier reads.
+ *
+ * @param maxConcurrent             {@code -querier.max-concurrent}: PromQL queries running at once, and querier workers
+ * @param timeout                   {@code -querier.timeout}
+ * @param maxSamples                {@code -querier.max-samples}
+ * @param lookbackDelta             {@code -querier.lookback-delta}
+ * @param defaultEvaluationInterval {@code -querier.default-evaluation-interval}: the step of subqueries written without one
+ * @param querierId                 {@code -querier.id}: the worker's ID towards the query-scheduler (the host name if empty)
+ * @param prometheusPrefix          {@code -http.prometheus-http-prefix}
+ * @param federationEnabled         {@code -tenant-federation.enabled}
+ * @param maxTenants                {@code -tenant-federation.max-tenants}: 0 for no limit
+ */
+public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples, Duration lookbackDelta, Duration defaultEvaluationInterval,
+        String querierId, String prometheusPrefix, boolean federationEnabled, int maxTenants) {
+    static final Setting<Integer> MAX_CONCURRENT = Setting.basic("querier.max-concurrent", "querier.max_concurrent", ValueTypes.INT, 20,
+            "The number of workers running in each querier process. This setting limits the maximum number of concurrent queries in each querier. "
+                    + "The minimum value is four; lower values are ignored and set to the minimum");
+    static final Setting<Duration> TIMEOUT = Setting.advanced("querier.timeout", "querier.timeout", ValueTypes.DURATION, Duration.ofMinutes(2),
+            "The timeout for a query. This config option should be set on query-frontend too when query sharding is enabled. "
+                    + "This also applies to queries evaluated by the ruler (internally or remotely).");
+    static final Setting<Long> MAX_SAMPLES = Setting.advanced("querier.max-samples", "querier.max_samples", ValueTypes.LONG, 50_000_000L,
+            "Maximum number of samples a single query can load into memory. This config option should be set on query-frontend too when query "
+                    + "sharding is enabled.");
+    static final Setting<Duration> LOOKBACK_DELTA = Setting.advanced("querier.lookback-delta", "querier.lookback_delta", ValueTypes.DURATION,
+            Duration.ofMinutes(5), "Time since the last sample after which a time series is considered stale and ignored by expression evaluations. "
+                    + "This config option should be set on query-frontend too when query sharding is enabled.");
+    static final Setting<Duration> DEFAULT_EVALUATION_INTERVAL = Setting.advanced("querier.default-evaluation-interval",
+            "querier.default_evaluation_interval", ValueTypes.DURATION, Duration.ofMinutes(1),
+            "The default evaluation interval or step size for subqueries. This config option should be set on query-frontend too when query "
+                    + "sharding is enabled.");
+    static final Setting<String> QUERIER_ID = Setting.advanced("querier.id", "querier.id", ValueTypes.STRING, "",
+            "Querier ID, sent to the query-frontend to identify requests from the same querier. Defaults to hostname.");
+    static final Setting<Integer> MAX_TENANTS = Setting.advanced("tenant-federation.max-tenants", "tenant_federation.max_tenants", ValueTypes.INT, 0,
+            "The max number of tenant IDs that may be supplied for a federated query if enabled. 0 to disable the limit.");
+
+    /** Mimir's smallest {@code -querier.max-concurrent}. */
+    static final int MIN_CONCURRENT = 4;
+
+    public QuerierConfig {
+        if (maxConcurrent < MIN_CONCURRENT) {
+            maxConcurrent = MIN_CONCURRENT;
+        }
+        if (maxTenants < 0) {
+            throw new IllegalArgumentException("-tenant-federation.max-tenants must not be negative");
+        }
+    }
+
+    /** The defaults, for tests. */
+    public static QuerierConfig defaults() {
+        return new QuerierConfig(20, Duration.ofMinutes(2), 50_000_000, Duration.ofMinutes(5), Duration.ofMinutes(1), "", "/prometheus", false, 0);
+    }
+
+    static List<Setting<?>> settings() {
+        return List.of(MAX_CONCURRENT, TIMEOUT, MAX_SAMPLES, LOOKBACK_DELTA, DEFAULT_EVALUATION_INTERVAL, QUERIER_ID, MAX_TENANTS);
+    }
+
+    static void register(ConfigRegistry registry) {
+        for (Setting<?> setting : settings()) {
+            registry.register(setting);
+        }
+    }
+
+    static QuerierConfig from(ConfigValues values) {
+        return new QuerierConfig(values.get(MAX_CONCURRENT), values.get(TIMEOUT), values.get(MAX_SAMPLES), values.get(LOOKBACK_DELTA),
+                values.get(DEFAULT_EVALUATION_INTERVAL), values.get(QUERIER_ID), values.get(SharedSettings.PROMETHEUS_HTTP_PREFIX),
+                values.get(SharedSettings.TENANT_FEDERATION_ENABLED), values.get(MAX_TENANTS));
+    }
+
+    /** The engine's options from the flags. */
+    EngineOptions engineOptions() {
+        return new EngineOptions(lookbackDelta, maxSamples, timeout, defaultEvaluationInterval);
+    }
+
+    public QuerierConfig withFederation(boolean enabled, int maxTenants) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix, enabled,
+                maxTenants);
+    }
+
+    public QuerierConfig withMaxConcurrent(int maxConcurrent) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
+                federationEnabled, maxTenants);
+    }
+
+    public QuerierConfig withEngine(Duration timeout, long maxSamples) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
+                federationEnabled, maxTenants);
+    }
+}

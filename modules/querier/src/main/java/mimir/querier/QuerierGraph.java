@@ -1,0 +1,23 @@
+package mimir.querier;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import jakarta.inject.Singleton;
+
+import mimir.spi.CoreServices;
+
+/**
+ * The component's Dagger graph. {@link CoreServices} is a component dependency: its provision
+ * methods ({@code overrides()}, {@code clock()}, {@code localInstances()}, ...) are the bindings this
+ * graph gets from the launcher's root graph.
+ */
+@Singleton
+@Component(dependencies = CoreServices.class)
+interface QuerierGraph {
+    Querier querier();
+
+    @Component.Factory
+    interface Factory {
+        QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config);
+    }
+}

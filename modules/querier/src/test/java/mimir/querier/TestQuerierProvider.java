@@ -1,0 +1,69 @@
+package mimir.querier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.Setting;
+import mimir.spi.config.SharedSettings;
+import mimir.spi.limits.Limits;
+import mimir.spi.service.Service;
+import mimir.testing.TestingConfigValues;
+import mimir.testing.TestingCoreServices;
+import org.junit.jupiter.api.Test;
+
+class TestQuerierProvider {
+    private static List<Setting<?>> registered() {
+        List<Setting<?>> settings = new ArrayList<>();
+        new QuerierProvider().registerConfig(new ConfigRegistry() {
+            @Override
+            public <T> Setting<T> register(Setting<T> setting) {
+                settings.add(setting);
+                return setting;
+            }
+        });
+        return settings;
+    }
+
+    @Test
+    void registersMimirsFlagsWithTheirDefaults() {
+        List<Setting<?>> settings = registered();
+        assertThat(settings).extracting(Setting::flag).containsExactly("querier.max-concurrent", "querier.timeout", "querier.max-samples",
+                "querier.lookback-delta", "querier.default-evaluation-interval", "querier.id", "tenant-federation.max-tenants");
+        List<Setting<?>> all = new ArrayList<>(settings);
+        all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
+        all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
+        TestingConfigValues values = TestingConfigValues.defaults(all);
+        assertThat(QuerierConfig.from(values)).isEqualTo(QuerierConfig.defaults());
+        assertThat(QuerierConfig.from(values).engineOptions().lookbackDelta()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(QuerierConfig.from(values).engineOptions().defaultSubqueryStep()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(QuerierConfig.from(values.with(QuerierConfig.MAX_CONCURRENT, 2)).maxConcurrent()).isEqualTo(4);
+        QuerierConfig custom = QuerierConfig.from(values.with(SharedSettings.PROMETHEUS_HTTP_PREFIX, "/api/prom")
+                .with(SharedSettings.TENANT_FEDERATION_ENABLED, true));
+        assertThat(custom.prometheusPrefix()).isEqualTo("/api/prom");
+        assertThat(custom.federationEnabled()).isTrue();
+    }
+
+    @Test
+    void createsOneQuerierServiceServingUnderTheConfiguredPrefix() throws Exception {
+        List<Setting<?>> all = new ArrayList<>(registered());
+        all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
+        all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
+        TestingConfigValues values = TestingConfigValues.defaults(all).with(SharedSettings.PROMETHEUS_HTTP_PREFIX, "/api/prom");
+        TestingCoreServices core = new TestingCoreServices(values, null, Limits.defaults(), Instant.EPOCH, Set.of("querier"));
+        QuerierProvider provider = new QuerierProvider();
+        List<Service> services = provider.create(core, values);
+        assertThat(services).extracting(Service::name).containsExactly("querier");
+        assertThat(provider.dependencies()).containsExactly("api", "overrides", "runtime-config", "vault");
+        assertThat(core.routes().has("/api/prom/api/v1/query")).isTrue();
+        assertThat(core.routes().has("/api/prom/api/v1/read")).isTrue();
+        assertThat(core.routes().has("/api/prom/api/v1/cardinality/label_names")).isTrue();
+        assertThat(core.routes().has("/api/prom/api/v1/label/*")).isTrue();
+        assertThat(core.routes().has("/prometheus/api/v1/query")).isFalse();
+    }
+}
