@@ -25,6 +25,7 @@ module mimir.core {
     requires io.netty.handler;
     requires io.netty.transport;
     requires jakarta.inject;
+    requires java.logging;
     requires java.management;
     requires javax.inject;
     requires jdk.management;

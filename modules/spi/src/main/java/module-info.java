@@ -7,10 +7,12 @@
  * both through {@link java.util.ServiceLoader} and hands each component a
  * {@link mimir.spi.CoreServices}. This module holds plain Java types only: no Dagger, Guava, Netty or
  * gRPC type appears in its signatures. Micrometer's {@code MeterRegistry} is the one third-party type,
- * because every component records metrics with Mimir's names through it.
+ * because every component records metrics with Mimir's names through it, and RE2/J's {@code Pattern},
+ * because relabel configs are users' regular expressions and must match in linear time.
  */
 module mimir.spi {
     requires transitive micrometer.core;
+    requires transitive re2j;
 
     exports mimir.spi;
     exports mimir.spi.config;

@@ -21,6 +21,7 @@ import mimir.core.config.HelpPrinter;
 import mimir.core.config.LoadedConfig;
 import mimir.core.graph.CoreGraph;
 import mimir.core.graph.DaggerCoreGraph;
+import mimir.core.logging.JulBridge;
 import mimir.core.logging.LogfmtLoggerFinder;
 import mimir.core.modules.ModuleDefinition;
 import mimir.core.modules.ModuleGraphReport;
@@ -117,12 +118,14 @@ public final class Launcher {
             out.print(buildInfo.versionText());
             return 0;
         }
-        LogfmtLoggerFinder.setThreshold(switch (config.get(ServerConfig.LOG_LEVEL)) {
+        Level logLevel = switch (config.get(ServerConfig.LOG_LEVEL)) {
             case "debug" -> Level.DEBUG;
             case "warn" -> Level.WARNING;
             case "error" -> Level.ERROR;
             default -> Level.INFO;
-        });
+        };
+        LogfmtLoggerFinder.setThreshold(logLevel);
+        JulBridge.install(logLevel);
         storage.bind(config);
 
         CoreGraph graph;

@@ -47,4 +47,28 @@ class TestLabelsAndMatchers {
         assertThatThrownBy(() -> Matcher.regex("job", "(")).hasMessageContaining("error parsing regexp");
         assertThat(Matcher.regex("job", "a\"b").toString()).isEqualTo("job=~\"a\\\"b\"");
     }
+
+    @Test
+    void regexesRunInLinearTimeWithGoSyntax() {
+        // Exponential for a backtracking engine (java.util.regex took ~115 s of CPU for this one value).
+        Matcher pathological = Matcher.regex("pod", "(.*a){12}");
+        assertThat(pathological.matches("a".repeat(11) + "b".repeat(29))).isFalse();
+        assertThat(pathological.matches("a".repeat(12))).isTrue();
+        // Go's RE2: named groups in Go syntax, dot matches newline, fully anchored.
+        assertThat(Matcher.regex("a", "(?P<x>f)o+").matches("foo")).isTrue();
+        assertThat(Matcher.regex("a", "f.o").matches("f\no")).isTrue();
+        assertThat(Matcher.regex("a", "o+").matches("foo")).isFalse();
+    }
+
+    @Test
+    void regexSyntaxThatGoRejectsIsRejected() {
+        assertThatThrownBy(() -> Matcher.regex("a", "(a)\\1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("error parsing regexp: invalid escape sequence");
+        assertThatThrownBy(() -> Matcher.regex("a", "a(?=b)")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("error parsing regexp: invalid or unsupported Perl syntax");
+        assertThatThrownBy(() -> Matcher.regex("a", "a*+")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("error parsing regexp: invalid nested repetition operator");
+        assertThatThrownBy(() -> Matcher.notRegex("a", "(a")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("error parsing regexp: missing closing ): `^(?s:(a)$`");
+    }
 }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleUnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 import mimir.model.Labels;
 import mimir.promql.engine.Evaluator.Grid;
@@ -33,7 +33,7 @@ import mimir.promql.parser.VectorSelector;
  * place; range functions run over primitive windows of each series, one series at a time.
  */
 final class FunctionEval {
-    private static final Pattern GO_FLOAT = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final java.util.regex.Pattern GO_FLOAT = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private FunctionEval() {}
 
@@ -541,7 +541,8 @@ final class FunctionEval {
         String regex = Evaluator.stringArg(args.get(4));
         Pattern pattern;
         try {
-            pattern = Pattern.compile("^(?s:" + regex.replace("(?P<", "(?<") + ")$");
+            // RE2 syntax, linear time: the expression comes from the query.
+            pattern = Pattern.compile("^(?s:" + regex + ")$");
         }
         catch (PatternSyntaxException e) {
             throw QueryException.execution("invalid regular expression in label_replace(): " + regex);

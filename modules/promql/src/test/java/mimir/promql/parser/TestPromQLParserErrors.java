@@ -73,6 +73,8 @@ class TestPromQLParserErrors {
                 Arguments.of("foo{a*\"b\"}", 5, 10, "unexpected character inside braces: '*'"),
                 Arguments.of("foo{gibberish}", 13, 14, "unexpected \"}\" in label matching, expected label matching operator"),
                 Arguments.of("foo{1}", 4, 6, "unexpected character inside braces: '1'"),
+                Arguments.of("foo{x=~\"a(?=b)\"}", 4, 15, "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+                Arguments.of("foo{x!~\"(a)\\\\1\"}", 4, 15, "error parsing regexp: invalid escape sequence: `\\1`"),
                 Arguments.of("{}", 0, 2, "vector selector must contain at least one non-empty matcher"),
                 Arguments.of("{x=\"\"}", 0, 6, "vector selector must contain at least one non-empty matcher"),
                 Arguments.of("{x=~\".*\"}", 0, 9, "vector selector must contain at least one non-empty matcher"),
