@@ -1,0 +1,82 @@
+package mimir.distributor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.ConfigValues;
+import mimir.spi.config.Setting;
+import mimir.spi.config.ValueTypes;
+
+/**
+ * The {@code distributor} block: request size, instance limits and the HA tracker switch. Per-tenant
+ * limits (rates, validation, HA labels and timeouts) are in the {@code limits} block.
+ *
+ * @param maxRecvMsgSize               largest push body, compressed and decompressed, in bytes
+ * @param remoteTimeout                timeout of a push to the ingesters (in-process pushes have none)
+ * @param maxIngestionRate             instance limit: samples per second over all tenants, 0 unlimited
+ * @param maxInflightPushRequests      instance limit: concurrent pushes, 0 unlimited
+ * @param maxInflightPushRequestsBytes instance limit: bytes of concurrent push bodies, 0 unlimited
+ * @param haTrackerEnabled             whether HA replica deduplication runs at all
+ */
+public record DistributorConfig(
+        int maxRecvMsgSize,
+        Duration remoteTimeout,
+        double maxIngestionRate,
+        int maxInflightPushRequests,
+        long maxInflightPushRequestsBytes,
+        boolean haTrackerEnabled) {
+
+    static final String MAX_RECV_MSG_SIZE_FLAG = "distributor.max-recv-msg-size";
+    static final String MAX_INGESTION_RATE_FLAG = "distributor.instance-limits.max-ingestion-rate";
+    static final String MAX_INFLIGHT_PUSH_REQUESTS_FLAG = "distributor.instance-limits.max-inflight-push-requests";
+    static final String MAX_INFLIGHT_PUSH_REQUESTS_BYTES_FLAG = "distributor.instance-limits.max-inflight-push-requests-bytes";
+
+    static final Setting<Integer> MAX_RECV_MSG_SIZE = Setting.advanced(MAX_RECV_MSG_SIZE_FLAG, "distributor.max_recv_msg_size",
+            ValueTypes.INT, 100 << 20,
+            "Max message size in bytes that the distributors will accept for incoming push requests to the remote write API. If exceeded, "
+                    + "the request will be rejected.");
+    static final Setting<Duration> REMOTE_TIMEOUT = Setting.advanced("distributor.remote-timeout", "distributor.remote_timeout",
+            ValueTypes.DURATION, Duration.ofSeconds(2), "Timeout for downstream ingesters.");
+    static final Setting<Double> MAX_INGESTION_RATE = Setting.advanced(MAX_INGESTION_RATE_FLAG,
+            "distributor.instance_limits.max_ingestion_rate", ValueTypes.DOUBLE, 0.0,
+            "Max ingestion rate (samples/sec) that this distributor will accept. This limit is per-distributor, not per-tenant. Additional "
+                    + "push requests will be rejected. Current ingestion rate is computed as exponentially weighted moving average, updated "
+                    + "every second. 0 = unlimited.");
+    static final Setting<Integer> MAX_INFLIGHT_PUSH_REQUESTS = Setting.advanced(MAX_INFLIGHT_PUSH_REQUESTS_FLAG,
+            "distributor.instance_limits.max_inflight_push_requests", ValueTypes.INT, 2000,
+            "Max inflight push requests that this distributor can handle. This limit is per-distributor, not per-tenant. Additional "
+                    + "requests will be rejected. 0 = unlimited.");
+    static final Setting<Long> MAX_INFLIGHT_PUSH_REQUESTS_BYTES = Setting.advanced(MAX_INFLIGHT_PUSH_REQUESTS_BYTES_FLAG,
+            "distributor.instance_limits.max_inflight_push_requests_bytes", ValueTypes.LONG, 0L,
+            "The sum of the request sizes in bytes of inflight push requests that this distributor can handle. This limit is "
+                    + "per-distributor, not per-tenant. Additional requests will be rejected. 0 = unlimited.");
+    static final Setting<Boolean> HA_TRACKER_ENABLED = Setting.basic("distributor.ha-tracker.enable",
+            "distributor.ha_tracker.enable_ha_tracker", ValueTypes.BOOLEAN, false,
+            "Enable the distributors HA tracker so that it can accept samples from Prometheus HA replicas gracefully (requires labels).");
+
+    public DistributorConfig {
+        requireNonNull(remoteTimeout, "remoteTimeout is null");
+        if (maxRecvMsgSize <= 0) {
+            throw new IllegalArgumentException("-" + MAX_RECV_MSG_SIZE_FLAG + " must be positive, got " + maxRecvMsgSize);
+        }
+        if (maxIngestionRate < 0 || maxInflightPushRequests < 0 || maxInflightPushRequestsBytes < 0) {
+            throw new IllegalArgumentException("distributor instance limits must not be negative");
+        }
+    }
+
+    static void register(ConfigRegistry registry) {
+        registry.register(MAX_RECV_MSG_SIZE);
+        registry.register(REMOTE_TIMEOUT);
+        registry.register(MAX_INGESTION_RATE);
+        registry.register(MAX_INFLIGHT_PUSH_REQUESTS);
+        registry.register(MAX_INFLIGHT_PUSH_REQUESTS_BYTES);
+        registry.register(HA_TRACKER_ENABLED);
+    }
+
+    static DistributorConfig from(ConfigValues values) {
+        return new DistributorConfig(values.get(MAX_RECV_MSG_SIZE), values.get(REMOTE_TIMEOUT), values.get(MAX_INGESTION_RATE),
+                values.get(MAX_INFLIGHT_PUSH_REQUESTS), values.get(MAX_INFLIGHT_PUSH_REQUESTS_BYTES), values.get(HA_TRACKER_ENABLED));
+    }
+}
