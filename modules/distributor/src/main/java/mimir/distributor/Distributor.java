@@ -245,7 +245,7 @@ public final class Distributor implements Service {
                 Labels first = batch.labels(0);
                 String cluster = first.get(limits.haClusterLabel());
                 String replica = first.get(limits.haReplicaLabel());
-                if (cluster != null && replica != null) {
+                if (!cluster.isEmpty() && !replica.isEmpty()) {
                     HaTracker.Decision decision = haTracker.check(tenant, cluster, replica, limits.haTrackerUpdateTimeout(),
                             limits.haTrackerFailoverTimeout(), limits.haMaxClusters());
                     switch (decision) {

@@ -60,7 +60,7 @@ final class DistributorValidation {
      */
     static Labels labels(Labels labels, Limits limits, Discards discards, int samples) {
         String metricName = labels.get(Labels.METRIC_NAME);
-        if (metricName == null) {
+        if (metricName.isEmpty()) {
             discards.samples(REASON_MISSING_METRIC_NAME, samples, "received series has no metric name (err-mimir-missing-metric-name)");
             return null;
         }

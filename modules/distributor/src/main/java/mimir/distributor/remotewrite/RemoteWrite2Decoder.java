@@ -178,7 +178,7 @@ public final class RemoteWrite2Decoder {
             }
         }
         String metricName = labels.get(Labels.METRIC_NAME);
-        if (metricName == null || (metadataType == 0 && helpRef == 0 && unitRef == 0)) {
+        if (metricName.isEmpty() || (metadataType == 0 && helpRef == 0 && unitRef == 0)) {
             return null;
         }
         return new MetricMetadata(metricName, RemoteWrite1Decoder.metricType(metadataType), symbols[helpRef], symbols[unitRef]);

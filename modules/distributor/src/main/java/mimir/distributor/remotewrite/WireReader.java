@@ -92,7 +92,10 @@ final class WireReader {
         switch (wireType) {
             case VARINT -> varint();
             case FIXED64 -> advance(8);
-            case LENGTH_DELIMITED -> position += length();
+            case LENGTH_DELIMITED -> {
+                int length = length();
+                position += length;
+            }
             case FIXED32 -> advance(4);
             default -> throw malformed("unsupported wire type " + wireType);
         }
