@@ -84,6 +84,19 @@ public final class Distributor implements Service {
         final WriteBatch decoded = new WriteBatch();
         final WriteBatch validated = new WriteBatch();
         boolean[] keep = new boolean[64];
+        private byte[] decompressed = new byte[64 << 10];
+
+        /** A buffer of at least {@code length} bytes; kept for the next request up to 4 MiB, larger ones are not. */
+        byte[] decompressBuffer(int length) {
+            if (length <= decompressed.length) {
+                return decompressed;
+            }
+            byte[] buffer = new byte[length];
+            if (length <= 4 << 20) {
+                decompressed = buffer;
+            }
+            return buffer;
+        }
 
         void keep(int series, boolean value) {
             if (series >= keep.length) {

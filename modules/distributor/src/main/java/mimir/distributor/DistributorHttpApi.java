@@ -17,7 +17,6 @@ import mimir.distributor.remotewrite.Discards;
 import mimir.distributor.remotewrite.MalformedRequestException;
 import mimir.snappy.Snappy;
 import mimir.snappy.SnappyException;
-import mimir.snappy.SnappyTooLargeException;
 import mimir.spi.Overrides;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
@@ -83,11 +82,14 @@ public final class DistributorHttpApi {
         Distributor.PushContext context = distributor.takeContext();
         try {
             byte[] raw;
+            int length;
             try {
-                raw = Snappy.decompress(body, 0, body.length, limit);
-            }
-            catch (SnappyTooLargeException e) {
-                return response(Distributor.PushOutcome.error(413, tooLarge(e.uncompressedLength(), limit, " (decompressed)")), v2);
+                length = Snappy.uncompressedLength(body, 0, body.length);
+                if (length > limit) {
+                    return response(Distributor.PushOutcome.error(413, tooLarge(length, limit, " (decompressed)")), v2);
+                }
+                raw = context.decompressBuffer(length);
+                Snappy.decompress(body, 0, body.length, raw, 0);
             }
             catch (SnappyException e) {
                 return response(Distributor.PushOutcome.error(400, e.getMessage()), v2);
@@ -95,10 +97,10 @@ public final class DistributorHttpApi {
             Discards discards = new Discards();
             try {
                 if (v2) {
-                    context.remoteWrite2.decode(raw, 0, raw.length, context.decoded, discards);
+                    context.remoteWrite2.decode(raw, 0, length, context.decoded, discards);
                 }
                 else {
-                    context.remoteWrite1.decode(raw, 0, raw.length, context.decoded, discards);
+                    context.remoteWrite1.decode(raw, 0, length, context.decoded, discards);
                 }
             }
             catch (MalformedRequestException e) {

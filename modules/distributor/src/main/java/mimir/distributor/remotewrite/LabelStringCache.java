@@ -1,6 +1,9 @@
 package mimir.distributor.remotewrite;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -17,6 +20,8 @@ import java.util.Arrays;
  */
 final class LabelStringCache {
     static final int MAX_CACHED_LENGTH = 128;
+
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final int mask;
     private final byte[][] keys;
@@ -43,11 +48,7 @@ final class LabelStringCache {
         if (mask == -1 || length > MAX_CACHED_LENGTH) {
             return create(bytes, offset, length);
         }
-        int hash = 0x811c9dc5;
-        for (int i = offset; i < offset + length; i++) {
-            hash = (hash ^ bytes[i]) * 0x01000193;
-        }
-        int slot = (hash ^ (hash >>> 16)) & mask;
+        int slot = hash(bytes, offset, length) & mask;
         byte[] key = keys[slot];
         if (key != null && Arrays.equals(key, 0, key.length, bytes, offset, offset + length)) {
             hits++;
@@ -60,6 +61,24 @@ final class LabelStringCache {
             values[slot] = value;
         }
         return value;
+    }
+
+    /** A hash of the first and last eight bytes and the length: label strings differ at one end or the other. */
+    private static int hash(byte[] bytes, int offset, int length) {
+        long mixed;
+        if (length >= 8) {
+            mixed = (long) LONG_LE.get(bytes, offset) * 0x9E3779B97F4A7C15L + (long) LONG_LE.get(bytes, offset + length - 8) + length;
+        }
+        else {
+            mixed = length;
+            for (int i = offset; i < offset + length; i++) {
+                mixed = (mixed << 8) | (bytes[i] & 0xff);
+            }
+        }
+        // MurmurHash3's 64-bit finalizer: every input bit reaches the slot bits.
+        mixed = (mixed ^ (mixed >>> 33)) * 0xff51afd7ed558ccdL;
+        mixed = (mixed ^ (mixed >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return (int) (mixed ^ (mixed >>> 33));
     }
 
     private String create(byte[] bytes, int offset, int length) {

@@ -44,6 +44,15 @@ final class SeriesLabels {
      * ({@code samples} of it are counted as discarded).
      */
     Labels build(Discards discards, int samples) {
+        if (invalidValueName == null && !hasEmptyValue()) {
+            try {
+                // The common case, sorted and unique as senders send them: one check, in Labels.
+                return Labels.ofSorted(Arrays.copyOf(pairs, count));
+            }
+            catch (IllegalArgumentException e) {
+                // Unsorted or duplicated: sorted and checked below.
+            }
+        }
         sort();
         for (int i = 2; i < count; i += 2) {
             if (pairs[i].equals(pairs[i - 2])) {
@@ -74,6 +83,15 @@ final class SeriesLabels {
             }
         }
         return Labels.ofSorted(out);
+    }
+
+    private boolean hasEmptyValue() {
+        for (int i = 1; i < count; i += 2) {
+            if (pairs[i].isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sort() {
