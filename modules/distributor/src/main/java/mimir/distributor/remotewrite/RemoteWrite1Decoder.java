@@ -21,6 +21,20 @@ import mimir.model.Labels;
  * <p>Native histograms are not supported yet: a series carrying them keeps its float samples and its
  * histogram samples are discarded with an error for the client, never silently.
  *
+ * <p>Measured by {@code bench/.../RemoteWriteDecodeBenchmark} ({@code -prof gc}, JDK 25, a shared and
+ * loaded 2-core machine, so times are rough; allocation figures are exact), per sample, for a
+ * request of 2,000 samples with 10 labels per series:
+ * <pre>
+ *                                2,000 series x 1 sample      200 series x 10 samples
+ *                                ns/sample   bytes/sample     ns/sample   bytes/sample
+ * this decoder, string cache        646          243              78           15
+ * this decoder, no cache            926        1,165              74          117
+ * generated classes + copy          892        2,572             114          323
+ * </pre>
+ * What is left is per series (its {@code Labels}, strings the cache has not seen); nothing is
+ * allocated per sample. The cache pays where series repeat between requests, as they do from one
+ * Prometheus.
+ *
  * <p>One decoder per thread; it keeps its scratch state and cache between requests.
  */
 public final class RemoteWrite1Decoder {
