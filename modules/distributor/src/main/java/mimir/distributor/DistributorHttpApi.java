@@ -61,7 +61,7 @@ public final class DistributorHttpApi {
         byte[] body = request.body();
         int limit = distributor.config().maxRecvMsgSize();
         if (body.length > limit) {
-            return HttpResponse.text(413, tooLarge(body.length, limit, ""));
+            return HttpResponse.text(413, tooLarge(body.length, limit, "compressed") + "\n");
         }
         String encoding = request.header("Content-Encoding").orElse("").trim();
         if (!encoding.isEmpty() && !encoding.equalsIgnoreCase("snappy")) {
@@ -86,7 +86,7 @@ public final class DistributorHttpApi {
             try {
                 length = Snappy.uncompressedLength(body, 0, body.length);
                 if (length > limit) {
-                    return response(Distributor.PushOutcome.error(413, tooLarge(length, limit, " (decompressed)")), v2);
+                    return response(Distributor.PushOutcome.error(413, tooLarge(length, limit, "uncompressed")), v2);
                 }
                 raw = context.decompressBuffer(length);
                 Snappy.decompress(body, 0, body.length, raw, 0);
@@ -115,8 +115,8 @@ public final class DistributorHttpApi {
     }
 
     private static String tooLarge(long size, int limit, String which) {
-        return DistributorValidation.perInstanceLimit("the incoming push request has been rejected because its message size" + which + " of " + size
-                + " bytes is larger than the allowed limit of " + limit + " bytes", "distributor-max-write-message-size",
+        return DistributorValidation.perInstanceLimit("the incoming push request has been rejected because its message size of " + size
+                + " bytes (" + which + ") is larger than the allowed limit of " + limit + " bytes", "distributor-max-write-message-size",
                 DistributorConfig.MAX_RECV_MSG_SIZE_FLAG);
     }
 

@@ -73,11 +73,11 @@ class TestDistributorRejects {
                 refusing("broken protobuf", snappy(new byte[] {0x0a, 0x7f, 0x01}), snappyHeader, 400,
                         "failed to parse the prometheus.WriteRequest protobuf message: length 127 beyond the end of the message"),
                 refusing("compressed body over -distributor.max-recv-msg-size", noise, snappyHeader, 413,
-                        "the incoming push request has been rejected because its message size of 65537 bytes is larger than the allowed limit of "
+                        "the incoming push request has been rejected because its message size of 65537 bytes (compressed) is larger than the allowed limit of "
                                 + "65536 bytes (err-mimir-distributor-max-write-message-size). To adjust the related limit, configure "
                                 + "-distributor.max-recv-msg-size, or contact your service administrator."),
                 refusing("decompressed body over -distributor.max-recv-msg-size", snappy(new byte[1 << 20]), snappyHeader, 413,
-                        "its message size (decompressed) of 1048576 bytes is larger than the allowed limit of 65536 bytes"),
+                        "its message size of 1048576 bytes (uncompressed) is larger than the allowed limit of 65536 bytes"),
                 refusing("text content type", snappy(GOOD.toByteArray()), new String[] {"Content-Type", "text/plain"}, 415,
                         "unsupported Content-Type \"text/plain\": expected application/x-protobuf"),
                 refusing("unknown proto", snappy(GOOD.toByteArray()), new String[] {"Content-Type", "application/x-protobuf;proto=foo.Bar"}, 415,
