@@ -19,6 +19,9 @@ import mimir.spi.config.ValueTypes;
  * @param maxInflightPushRequests      instance limit: concurrent pushes, 0 unlimited
  * @param maxInflightPushRequestsBytes instance limit: bytes of concurrent push bodies, 0 unlimited
  * @param haTrackerEnabled             whether HA replica deduplication runs at all
+ * @param retryAfterEnabled            whether 429 and 5xx answers carry a {@code Retry-After} header
+ * @param retryAfterMinBackoff         the header's value for a first attempt, doubled per {@code Retry-Attempt}
+ * @param retryAfterMaxBackoff         the header's largest value
  */
 public record DistributorConfig(
         int maxRecvMsgSize,
@@ -26,7 +29,10 @@ public record DistributorConfig(
         double maxIngestionRate,
         int maxInflightPushRequests,
         long maxInflightPushRequestsBytes,
-        boolean haTrackerEnabled) {
+        boolean haTrackerEnabled,
+        boolean retryAfterEnabled,
+        Duration retryAfterMinBackoff,
+        Duration retryAfterMaxBackoff) {
 
     static final String MAX_RECV_MSG_SIZE_FLAG = "distributor.max-recv-msg-size";
     static final String MAX_INGESTION_RATE_FLAG = "distributor.instance-limits.max-ingestion-rate";
@@ -56,8 +62,25 @@ public record DistributorConfig(
             "distributor.ha_tracker.enable_ha_tracker", ValueTypes.BOOLEAN, false,
             "Enable the distributors HA tracker so that it can accept samples from Prometheus HA replicas gracefully (requires labels).");
 
+    private static final String RETRY_AFTER_BACKOFF_HELP = "Duration of the Retry-After HTTP header in responses to 429/5xx errors. Must be "
+            + "greater than or equal to 1s. Backoff is calculated as MinBackoff*2^(RetryAttempt-1) seconds with random jitter of 50% in either "
+            + "direction. RetryAttempt is the value of the Retry-Attempt HTTP header.";
+    static final Setting<Boolean> RETRY_AFTER_ENABLED = Setting.advanced("distributor.retry-after-header.enabled",
+            "distributor.retry_after_header.enabled", ValueTypes.BOOLEAN, true,
+            "Enables inclusion of the Retry-After header in the response: true includes it for client retry guidance, false omits it.");
+    static final Setting<Duration> RETRY_AFTER_MIN_BACKOFF = Setting.advanced("distributor.retry-after-header.min-backoff",
+            "distributor.retry_after_header.min_backoff", ValueTypes.DURATION, Duration.ofSeconds(6), "Minimum " + RETRY_AFTER_BACKOFF_HELP);
+    static final Setting<Duration> RETRY_AFTER_MAX_BACKOFF = Setting.advanced("distributor.retry-after-header.max-backoff",
+            "distributor.retry_after_header.max_backoff", ValueTypes.DURATION, Duration.ofSeconds(96), "Maximum " + RETRY_AFTER_BACKOFF_HELP);
+
     public DistributorConfig {
         requireNonNull(remoteTimeout, "remoteTimeout is null");
+        requireNonNull(retryAfterMinBackoff, "retryAfterMinBackoff is null");
+        requireNonNull(retryAfterMaxBackoff, "retryAfterMaxBackoff is null");
+        if (retryAfterEnabled && (retryAfterMinBackoff.compareTo(Duration.ofSeconds(1)) < 0 || retryAfterMaxBackoff.compareTo(retryAfterMinBackoff) < 0)) {
+            throw new IllegalArgumentException("-distributor.retry-after-header.min-backoff must be at least 1s and not above "
+                    + "-distributor.retry-after-header.max-backoff");
+        }
         if (maxRecvMsgSize <= 0) {
             throw new IllegalArgumentException("-" + MAX_RECV_MSG_SIZE_FLAG + " must be positive, got " + maxRecvMsgSize);
         }
@@ -73,10 +96,14 @@ public record DistributorConfig(
         registry.register(MAX_INFLIGHT_PUSH_REQUESTS);
         registry.register(MAX_INFLIGHT_PUSH_REQUESTS_BYTES);
         registry.register(HA_TRACKER_ENABLED);
+        registry.register(RETRY_AFTER_ENABLED);
+        registry.register(RETRY_AFTER_MIN_BACKOFF);
+        registry.register(RETRY_AFTER_MAX_BACKOFF);
     }
 
     static DistributorConfig from(ConfigValues values) {
         return new DistributorConfig(values.get(MAX_RECV_MSG_SIZE), values.get(REMOTE_TIMEOUT), values.get(MAX_INGESTION_RATE),
-                values.get(MAX_INFLIGHT_PUSH_REQUESTS), values.get(MAX_INFLIGHT_PUSH_REQUESTS_BYTES), values.get(HA_TRACKER_ENABLED));
+                values.get(MAX_INFLIGHT_PUSH_REQUESTS), values.get(MAX_INFLIGHT_PUSH_REQUESTS_BYTES), values.get(HA_TRACKER_ENABLED),
+                values.get(RETRY_AFTER_ENABLED), values.get(RETRY_AFTER_MIN_BACKOFF), values.get(RETRY_AFTER_MAX_BACKOFF));
     }
 }

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
@@ -77,7 +79,7 @@ public final class DistributorHttpApi {
         boolean v2 = proto.equals(RW2_PROTO);
         Distributor.PushOutcome refused = distributor.startRequest(body.length);
         if (refused != null) {
-            return response(refused, v2);
+            return response(request, refused, v2);
         }
         Distributor.PushContext context = distributor.takeContext();
         try {
@@ -86,13 +88,13 @@ public final class DistributorHttpApi {
             try {
                 length = Snappy.uncompressedLength(body, 0, body.length);
                 if (length > limit) {
-                    return response(Distributor.PushOutcome.error(413, tooLarge(length, limit, "uncompressed")), v2);
+                    return response(request, Distributor.PushOutcome.error(413, tooLarge(length, limit, "uncompressed")), v2);
                 }
                 raw = context.decompressBuffer(length);
                 Snappy.decompress(body, 0, body.length, raw, 0);
             }
             catch (SnappyException e) {
-                return response(Distributor.PushOutcome.error(400, e.getMessage()), v2);
+                return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
             }
             Discards discards = new Discards();
             try {
@@ -104,9 +106,9 @@ public final class DistributorHttpApi {
                 }
             }
             catch (MalformedRequestException e) {
-                return response(Distributor.PushOutcome.error(400, e.getMessage()), v2);
+                return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
             }
-            return response(distributor.push(tenant, context.decoded, discards, context), v2);
+            return response(request, distributor.push(tenant, context.decoded, discards, context), v2);
         }
         finally {
             distributor.returnContext(context);
@@ -120,10 +122,36 @@ public final class DistributorHttpApi {
                 DistributorConfig.MAX_RECV_MSG_SIZE_FLAG);
     }
 
-    private static HttpResponse response(Distributor.PushOutcome outcome, boolean v2) {
-        Map<String, String> headers = v2 ? outcome.remoteWrite2Headers() : Map.of();
+    private HttpResponse response(HttpRequest request, Distributor.PushOutcome outcome, boolean v2) {
+        Map<String, String> headers = new HashMap<>(v2 ? outcome.remoteWrite2Headers() : Map.of());
+        DistributorConfig config = distributor.config();
+        if (config.retryAfterEnabled() && (outcome.status() == 429 || outcome.status() / 100 == 5)) {
+            headers.put("Retry-After", Long.toString(retryAfterSeconds(request.header("Retry-Attempt").orElse(""),
+                    config.retryAfterMinBackoff().toSeconds(), config.retryAfterMaxBackoff().toSeconds(), ThreadLocalRandom.current())));
+        }
         String text = outcome.message().isEmpty() ? "" : outcome.message() + "\n";
         return new HttpResponse(outcome.status(), HttpResponse.TEXT, headers, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Mimir's {@code Retry-After}: {@code min * 2^(attempt - 1)} seconds capped at {@code max}, with
+     * up to 50 % jitter either way, then clamped to {@code [min, max]}; a missing or bad
+     * {@code Retry-Attempt} counts as the first attempt.
+     */
+    static long retryAfterSeconds(String retryAttempt, long min, long max, RandomGenerator random) {
+        int attempt;
+        try {
+            attempt = Math.max(1, Integer.parseInt(retryAttempt.trim()));
+        }
+        catch (NumberFormatException e) {
+            attempt = 1;
+        }
+        double delay = Math.min(max, min * Math.pow(2, Math.min(attempt - 1, 62)));
+        long jitter = (long) (delay * 0.5);
+        if (jitter > 0) {
+            delay += random.nextLong(jitter * 2 + 1) - jitter;
+        }
+        return (long) Math.max(min, Math.min(max, delay));
     }
 
     /**

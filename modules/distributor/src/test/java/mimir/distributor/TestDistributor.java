@@ -128,6 +128,31 @@ class TestDistributor {
     }
 
     @Test
+    void retryableAnswersCarryRetryAfterAndOthersDoNot() throws Exception {
+        DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of("request_rate", "1", "request_burst_size", "1")).start();
+        assertThat(fixture.push(samples("a", 1)).headers()).doesNotContainKey("Retry-After");
+        HttpResponse limited = fixture.push(snappy(samples("a", 1).toByteArray()), "Retry-Attempt", "3");
+        assertThat(limited.status()).isEqualTo(429);
+        // 6s * 2^(3-1) = 24s, with up to 50 % jitter.
+        assertThat(Long.parseLong(limited.headers().get("Retry-After"))).isBetween(12L, 36L);
+        fixture.core.testingClock().advance(Duration.ofSeconds(1));
+        HttpResponse invalid = fixture.push(request(series("job", "no-name")));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.headers()).doesNotContainKey("Retry-After");
+    }
+
+    @Test
+    void retryAfterDoublesPerAttemptWithinTheBackoffBounds() {
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(DistributorHttpApi.retryAfterSeconds("", 6, 96, random)).isBetween(6L, 9L);
+            assertThat(DistributorHttpApi.retryAfterSeconds("2", 6, 96, random)).isBetween(6L, 18L);
+            assertThat(DistributorHttpApi.retryAfterSeconds("30", 6, 96, random)).isBetween(48L, 96L);
+            assertThat(DistributorHttpApi.retryAfterSeconds("junk", 6, 96, random)).isBetween(6L, 9L);
+        }
+    }
+
+    @Test
     void requestRateIsEnforcedWhenSet() throws Exception {
         DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of("request_rate", "1", "request_burst_size", "1")).start();
 
