@@ -47,6 +47,7 @@ public final class Distributor implements Service {
 
     static final String REASON_RATE_LIMITED = "rate_limited";
     static final String REASON_TOO_MANY_HA_CLUSTERS = "too_many_ha_clusters";
+    static final String REASON_TOO_MANY_EXEMPLARS = "too_many_exemplars_per_series_per_request";
     static final String MISSING_INGESTER = "the distributor needs an ingester in this process (-target=distributor,ingester or write or all); "
             + "ingesters in other processes need the gRPC client of the distributed modes, not built yet";
 
@@ -375,7 +376,14 @@ public final class Distributor implements Service {
                     out.addSample(batch.timestamp(s), batch.value(s));
                 }
             }
-            for (int e = batch.exemplarStart(series); e < batch.exemplarEnd(series); e++) {
+            int exemplarEnd = batch.exemplarEnd(series);
+            int maxExemplars = limits.maxExemplarsPerSeriesPerRequest();
+            if (maxExemplars > 0 && exemplarEnd - batch.exemplarStart(series) > maxExemplars) {
+                // Mimir keeps the first ones and counts the rest, without an error.
+                discards.exemplars(REASON_TOO_MANY_EXEMPLARS, exemplarEnd - batch.exemplarStart(series) - maxExemplars, null);
+                exemplarEnd = batch.exemplarStart(series) + maxExemplars;
+            }
+            for (int e = batch.exemplarStart(series); e < exemplarEnd; e++) {
                 if (DistributorValidation.exemplar(batch.exemplarLabels(e), batch.exemplarTimestamp(e), labels, discards)) {
                     out.addExemplar(batch.exemplarLabels(e), batch.exemplarTimestamp(e), batch.exemplarValue(e));
                 }

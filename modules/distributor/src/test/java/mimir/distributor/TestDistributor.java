@@ -269,6 +269,18 @@ class TestDistributor {
     }
 
     @Test
+    void surplusExemplarsPerSeriesAreDroppedWithoutAnError() throws Exception {
+        DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of("max_exemplars_per_series_per_request", "2")).start();
+        TimeSeries.Builder series = series("__name__", "requests_total").toBuilder();
+        for (int i = 1; i <= 3; i++) {
+            series.addExemplars(Exemplar.newBuilder().addLabels(DistributorFixture.label("trace_id", "t" + i)).setTimestamp(NOW.toEpochMilli() - i));
+        }
+        assertThat(fixture.push(request(series.build())).status()).isEqualTo(200);
+        assertThat(fixture.ingester.series.getFirst().exemplars()).containsExactly(Labels.of("trace_id", "t1"), Labels.of("trace_id", "t2"));
+        assertThat(fixture.counter("cortex_discarded_exemplars", "reason", "too_many_exemplars_per_series_per_request", "user", TENANT)).isEqualTo(1);
+    }
+
+    @Test
     void pushBeforeStartIsUnavailable() throws Exception {
         DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of());
         assertThat(fixture.push(samples("a", 1)).status()).isEqualTo(503);

@@ -19,7 +19,11 @@ public final class Discards {
     private int exemplarCount;
     private int metadataCount;
 
-    /** Records {@code count} samples dropped for {@code reason}; the first message is kept. */
+    /**
+     * Records {@code count} samples dropped for {@code reason}; the first message is kept. A null
+     * message counts the drop without making it an error for the client (as Mimir drops surplus
+     * exemplars).
+     */
     public void samples(String reason, int count, String message) {
         sampleCount += count;
         add(samples, reason, count, message);
@@ -39,7 +43,7 @@ public final class Discards {
         if (count > 0) {
             counts.merge(reason, count, Integer::sum);
         }
-        if (firstError == null) {
+        if (firstError == null && message != null) {
             firstError = message;
         }
     }
