@@ -15,6 +15,7 @@ module mimir.querier {
     requires mimir.promql;
     requires mimir.proto;
     requires mimir.queryscheduler.client;
+    requires mimir.snappy;
     requires mimir.spi;
     requires mimir.tsdb;
 

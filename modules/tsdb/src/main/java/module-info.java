@@ -4,6 +4,7 @@
  * leaf packages that each own one on-disk format; see {@code modules/tsdb/docs/}.
  */
 module mimir.tsdb {
+    requires mimir.snappy;
     requires transitive mimir.model;
 
     exports mimir.tsdb;

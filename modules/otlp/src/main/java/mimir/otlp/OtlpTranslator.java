@@ -91,4 +91,34 @@ public final class OtlpTranslator {
                 ? OtlpRequestDecoder.JSON
                 : OtlpRequestDecoder.PROTOBUF;
     }
+
+    /**
+     * The body of a failed export (HTTP 4xx/5xx), a {@code google.rpc.Status} with the message, as the
+     * OTLP/HTTP spec asks, in the encoding {@link #responseContentType} names for the request.
+     */
+    public static byte[] errorResponse(int httpStatus, String message, String requestContentType) {
+        requireNonNull(message, "message is null");
+        // RESOURCE_EXHAUSTED for 429, UNAVAILABLE for 5xx, INVALID_ARGUMENT otherwise.
+        int code = httpStatus == 429 ? 8 : httpStatus / 100 == 5 ? 14 : 3;
+        if (OtlpRequestDecoder.JSON.equals(responseContentType(requestContentType))) {
+            try {
+                String quoted = JsonFormat.printer().print(com.google.protobuf.StringValue.of(message));
+                return ("{\"code\":" + code + ",\"message\":" + quoted + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("a string always prints as JSON", e);
+            }
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        com.google.protobuf.CodedOutputStream coded = com.google.protobuf.CodedOutputStream.newInstance(out);
+        try {
+            coded.writeInt32(1, code);
+            coded.writeString(2, message);
+            coded.flush();
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

@@ -23,7 +23,7 @@ import mimir.proto.prompb.ReadRequest;
 import mimir.proto.prompb.ReadResponse;
 import mimir.proto.prompb.Sample;
 import mimir.proto.prompb.TimeSeries;
-import mimir.querier.api.SnappyBlock;
+import mimir.snappy.Snappy;
 import mimir.spi.http.HttpResponse;
 import mimir.tsdb.chunkenc.XorIterator;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class TestQuerierRemoteRead {
     }
 
     private HttpResponse read(String tenant, ReadRequest request) {
-        return fixture.core.routes().post(QuerierFixture.PREFIX + "/api/v1/read", tenant, SnappyBlock.compress(request.toByteArray()),
+        return fixture.core.routes().post(QuerierFixture.PREFIX + "/api/v1/read", tenant, mimir.querier.api.RemoteReadApi.compress(request.toByteArray()),
                 "Content-Type", "application/x-protobuf", "Content-Encoding", "snappy");
     }
 
@@ -78,11 +78,11 @@ class TestQuerierRemoteRead {
         assertThat(response.status()).as(body(response)).isEqualTo(200);
         assertThat(response.contentType()).isEqualTo("application/x-protobuf");
         assertThat(response.headers()).containsEntry("Content-Encoding", "snappy");
-        ReadResponse decoded = ReadResponse.parseFrom(SnappyBlock.decompress(response.body(), 1 << 20));
+        ReadResponse decoded = ReadResponse.parseFrom(Snappy.decompress(response.body(), 0, response.body().length, 1 << 20));
         assertThat(decoded).isEqualTo(ReadResponse.newBuilder()
                 .addResults(QueryResult.newBuilder().addTimeseries(expected(UP_A, 10, start)).addTimeseries(expected(UP_B, 3, start))).build());
         // An empty list of accepted types means SAMPLES as well; another tenant reads nothing.
-        ReadResponse other = ReadResponse.parseFrom(SnappyBlock.decompress(read("team-b", request(start, NOW_MS)).body(), 1 << 20));
+        ReadResponse other = ReadResponse.parseFrom(unsnappy(read("team-b", request(start, NOW_MS)).body()));
         assertThat(other).isEqualTo(ReadResponse.newBuilder().addResults(QueryResult.getDefaultInstance()).build());
     }
 
@@ -153,5 +153,9 @@ class TestQuerierRemoteRead {
             assertThat(iterator.failure()).isNull();
         }
         return samples;
+    }
+
+    private static byte[] unsnappy(byte[] body) throws java.io.IOException {
+        return Snappy.decompress(body, 0, body.length, 1 << 20);
     }
 }

@@ -28,6 +28,8 @@ import mimir.proto.prompb.ReadRequest;
 import mimir.proto.prompb.ReadResponse;
 import mimir.proto.prompb.Sample;
 import mimir.proto.prompb.TimeSeries;
+import mimir.snappy.Snappy;
+import mimir.snappy.SnappyException;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
 import mimir.tsdb.chunkenc.XorAppender;
@@ -63,9 +65,9 @@ public final class RemoteReadApi {
     public HttpResponse handle(HttpRequest request, List<String> tenants, QueryContext context) {
         ReadRequest read;
         try {
-            read = ReadRequest.parseFrom(SnappyBlock.decompress(request.body(), MAX_REQUEST_BYTES));
+            read = ReadRequest.parseFrom(Snappy.decompress(request.body(), 0, request.body().length, MAX_REQUEST_BYTES));
         }
-        catch (IllegalArgumentException | InvalidProtocolBufferException e) {
+        catch (SnappyException | InvalidProtocolBufferException e) {
             return HttpResponse.text(400, e.getMessage() + "\n");
         }
         boolean streamed = !read.getAcceptedResponseTypesList().isEmpty()
@@ -126,7 +128,7 @@ public final class RemoteReadApi {
             }
             response.addResults(result);
         }
-        return new HttpResponse(200, PROTOBUF_CONTENT_TYPE, Map.of("Content-Encoding", "snappy"), SnappyBlock.compress(response.build().toByteArray()));
+        return new HttpResponse(200, PROTOBUF_CONTENT_TYPE, Map.of("Content-Encoding", "snappy"), compress(response.build().toByteArray()));
     }
 
     private HttpResponse streamed(ReadRequest read, List<List<Matcher>> matcherSets, List<String> tenants, QueryContext context) {
@@ -216,5 +218,12 @@ public final class RemoteReadApi {
             out.add(Label.newBuilder().setName(labels.name(i)).setValue(labels.value(i)).build());
         }
         return out;
+    }
+
+    /** Snappy block format, as remote read's SAMPLES response uses it. */
+    public static byte[] compress(byte[] raw) {
+        byte[] out = new byte[Snappy.maxCompressedLength(raw.length)];
+        int length = Snappy.compress(raw, 0, raw.length, out, 0, Snappy.newTable());
+        return java.util.Arrays.copyOf(out, length);
     }
 }

@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 
+import mimir.snappy.Snappy;
+import mimir.snappy.SnappyException;
 import mimir.tsdb.encoding.ByteSource;
-import mimir.tsdb.encoding.CorruptionException;
 import mimir.tsdb.encoding.Crc32c;
 import mimir.tsdb.encoding.Encoder;
 
@@ -27,7 +28,7 @@ public final class WalReader implements Closeable {
 
     private final List<WalSegments.Segment> segments;
     private final Encoder assembled = new Encoder(4096);
-    private final Encoder decompressed = new Encoder(4096);
+    private byte[] decompressed = new byte[4096];
     private int segmentPosition = -1;
     private ByteSource source;
     private MemorySegment data;
@@ -145,10 +146,14 @@ public final class WalReader implements Closeable {
             throw corruption(recordOffset, "zstd-compressed records are not supported");
         }
         try {
-            int length = Snappy.decompress(raw, decompressed);
-            return MemorySegment.ofArray(decompressed.array()).asSlice(0, length);
+            int length = Snappy.uncompressedLength(assembled.array(), 0, assembled.length());
+            if (decompressed.length < length) {
+                decompressed = new byte[Math.max(decompressed.length * 2, length)];
+            }
+            Snappy.decompress(assembled.array(), 0, assembled.length(), decompressed, 0);
+            return MemorySegment.ofArray(decompressed).asSlice(0, length);
         }
-        catch (CorruptionException e) {
+        catch (SnappyException e) {
             throw corruption(recordOffset, e.getMessage());
         }
     }

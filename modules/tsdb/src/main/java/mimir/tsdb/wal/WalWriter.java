@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.zip.CRC32C;
 
+import mimir.snappy.Snappy;
 import mimir.tsdb.encoding.Encoder;
 
 import static java.util.Objects.requireNonNull;
@@ -47,7 +48,7 @@ public final class WalWriter implements Closeable {
     private final Options options;
     private final int pagesPerSegment;
     private final byte[] page = new byte[WalSegments.PAGE_SIZE];
-    private final Encoder compressed = new Encoder(4096);
+    private byte[] compressed = new byte[4096];
     private final int[] snappyTable = Snappy.newTable();
     private final CRC32C crc = new CRC32C();
     private int segment;
@@ -89,12 +90,14 @@ public final class WalWriter implements Closeable {
         int size = length;
         int compression = 0;
         if (options.compress() && length > 0) {
-            byte[] input = offset == 0 ? record : java.util.Arrays.copyOfRange(record, offset, offset + length);
-            Snappy.compress(input, length, compressed, snappyTable);
-            if (compressed.length() < length) {
-                data = compressed.array();
+            if (compressed.length < Snappy.maxCompressedLength(length)) {
+                compressed = new byte[Math.max(compressed.length * 2, Snappy.maxCompressedLength(length))];
+            }
+            int compressedLength = Snappy.compress(record, offset, length, compressed, 0, snappyTable);
+            if (compressedLength < length) {
+                data = compressed;
                 start = 0;
-                size = compressed.length();
+                size = compressedLength;
                 compression = WalSegments.SNAPPY;
             }
         }

@@ -1,0 +1,254 @@
+package mimir.distributor.remotewrite;
+
+import static mimir.distributor.remotewrite.WireReader.FIXED64;
+import static mimir.distributor.remotewrite.WireReader.LENGTH_DELIMITED;
+import static mimir.distributor.remotewrite.WireReader.VARINT;
+
+import java.nio.charset.StandardCharsets;
+
+import mimir.ingester.client.MetricMetadata;
+import mimir.ingester.client.WriteBatch;
+import mimir.model.Labels;
+
+/**
+ * Decodes a Prometheus remote write 1.0 {@code prometheus.WriteRequest} straight from its wire bytes
+ * into a {@link WriteBatch}: samples go into the batch's primitive arrays, nothing is allocated per
+ * sample, and label strings come from a {@link LabelStringCache} so repeated names and values are not
+ * re-allocated. A series is read in two passes over its bytes (labels first, then samples and
+ * exemplars), so field order on the wire does not matter. Unknown fields are skipped (Mimir's
+ * {@code source} in field 2 among them).
+ *
+ * <p>Native histograms are not supported yet: a series carrying them keeps its float samples and its
+ * histogram samples are discarded with an error for the client, never silently.
+ *
+ * <p>Measured by {@code bench/.../RemoteWriteDecodeBenchmark} ({@code -prof gc}, JDK 25, a shared and
+ * loaded 2-core machine, so times are rough; allocation figures are exact), per sample, for a
+ * request of 2,000 samples with 10 labels per series:
+ * <pre>
+ *                                2,000 series x 1 sample      200 series x 10 samples
+ *                                ns/sample   bytes/sample     ns/sample   bytes/sample
+ * this decoder, string cache        646          243              78           15
+ * this decoder, no cache            926        1,165              74          117
+ * generated classes + copy          892        2,572             114          323
+ * </pre>
+ * What is left is per series (its {@code Labels}, strings the cache has not seen); nothing is
+ * allocated per sample. The cache pays where series repeat between requests, as they do from one
+ * Prometheus.
+ *
+ * <p>One decoder per thread; it keeps its scratch state and cache between requests.
+ */
+public final class RemoteWrite1Decoder {
+    static final String REASON_HISTOGRAMS_NOT_SUPPORTED = "native_histograms_not_supported";
+
+    private final WireReader in = new WireReader();
+    private final LabelStringCache strings;
+    private final SeriesLabels seriesLabels = new SeriesLabels();
+
+    public RemoteWrite1Decoder() {
+        this(12);
+    }
+
+    /** A decoder whose label string cache has {@code 2^cacheBits} entries (0: no cache). */
+    public RemoteWrite1Decoder(int cacheBits) {
+        this.strings = new LabelStringCache(cacheBits);
+    }
+
+    /**
+     * Decodes {@code body[offset, offset + length)} into {@code batch} (cleared first); series that
+     * cannot be stored and histogram samples are recorded in {@code discards}.
+     *
+     * @throws MalformedRequestException if the bytes are not a valid {@code WriteRequest}
+     */
+    public void decode(byte[] body, int offset, int length, WriteBatch batch, Discards discards) throws MalformedRequestException {
+        batch.clear();
+        in.reset(body, offset, length, "prometheus.WriteRequest");
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag >>> 3) {
+                case 1 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    int outer = in.pushLimit(in.length());
+                    series(batch, discards);
+                    in.popLimit(outer);
+                }
+                case 3 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    int outer = in.pushLimit(in.length());
+                    batch.addMetadata(metadata());
+                    in.popLimit(outer);
+                }
+                default -> in.skip(tag & 7);
+            }
+        }
+    }
+
+    private void series(WriteBatch batch, Discards discards) throws MalformedRequestException {
+        int start = in.position;
+        seriesLabels.clear();
+        int samples = 0;
+        int histograms = 0;
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag >>> 3) {
+                case 1 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    int outer = in.pushLimit(in.length());
+                    label();
+                    in.popLimit(outer);
+                }
+                case 2 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    in.skip(LENGTH_DELIMITED);
+                    samples++;
+                }
+                case 4 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    in.skip(LENGTH_DELIMITED);
+                    histograms++;
+                }
+                default -> in.skip(tag & 7);
+            }
+        }
+        Labels labels = seriesLabels.build(discards, samples + histograms);
+        if (labels == null) {
+            return;
+        }
+        if (histograms > 0) {
+            discards.samples(REASON_HISTOGRAMS_NOT_SUPPORTED, histograms, histogramsNotSupported(histograms, labels));
+        }
+        batch.addSeries(labels);
+        in.position = start;
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag >>> 3) {
+                case 2 -> {
+                    int outer = in.pushLimit(in.length());
+                    sample(batch);
+                    in.popLimit(outer);
+                }
+                case 3 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    int outer = in.pushLimit(in.length());
+                    exemplar(batch);
+                    in.popLimit(outer);
+                }
+                default -> in.skip(tag & 7);
+            }
+        }
+    }
+
+    static String histogramsNotSupported(int histograms, Labels labels) {
+        return String.format("received a series with %d native histogram samples, which are not supported yet and were discarded; "
+                + "its float samples were kept, series: '%.200s'", histograms, labels);
+    }
+
+    private void label() throws MalformedRequestException {
+        String name = "";
+        String value = "";
+        String raw = null;
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag >>> 3) {
+                case 1 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    name = string();
+                }
+                case 2 -> {
+                    in.expect(tag, LENGTH_DELIMITED);
+                    int length = in.length();
+                    value = strings.decode(in.buffer, in.position, length);
+                    raw = value == null ? new String(in.buffer, in.position, length, StandardCharsets.UTF_8) : null;
+                    in.position += length;
+                }
+                default -> in.skip(tag & 7);
+            }
+        }
+        seriesLabels.add(name, value, raw);
+    }
+
+    /** A string field; bytes that are not UTF-8 come out with replacement characters (names fail validation). */
+    private String string() throws MalformedRequestException {
+        int length = in.length();
+        String value = strings.decode(in.buffer, in.position, length);
+        if (value == null) {
+            value = new String(in.buffer, in.position, length, StandardCharsets.UTF_8);
+        }
+        in.position += length;
+        return value;
+    }
+
+    private void sample(WriteBatch batch) throws MalformedRequestException {
+        double value = 0;
+        long timestamp = 0;
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag) {
+                case 1 << 3 | FIXED64 -> value = in.fixed64Double();
+                case 2 << 3 | VARINT -> timestamp = in.varint();
+                default -> in.skip(tag & 7);
+            }
+        }
+        batch.addSample(timestamp, value);
+    }
+
+    private void exemplar(WriteBatch batch) throws MalformedRequestException {
+        double value = 0;
+        long timestamp = 0;
+        Labels.Builder labels = null;
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag) {
+                case 1 << 3 | LENGTH_DELIMITED -> {
+                    int outer = in.pushLimit(in.length());
+                    String name = "";
+                    String labelValue = "";
+                    while (in.hasRemaining()) {
+                        int labelTag = in.tag();
+                        switch (labelTag) {
+                            case 1 << 3 | LENGTH_DELIMITED -> name = string();
+                            case 2 << 3 | LENGTH_DELIMITED -> labelValue = string();
+                            default -> in.skip(labelTag & 7);
+                        }
+                    }
+                    in.popLimit(outer);
+                    if (!name.isEmpty()) {
+                        labels = labels == null ? Labels.builder() : labels;
+                        labels.set(name, labelValue);
+                    }
+                }
+                case 2 << 3 | FIXED64 -> value = in.fixed64Double();
+                case 3 << 3 | VARINT -> timestamp = in.varint();
+                default -> in.skip(tag & 7);
+            }
+        }
+        batch.addExemplar(labels == null ? Labels.empty() : labels.build(), timestamp, value);
+    }
+
+    private MetricMetadata metadata() throws MalformedRequestException {
+        int type = 0;
+        String name = "";
+        String help = "";
+        String unit = "";
+        while (in.hasRemaining()) {
+            int tag = in.tag();
+            switch (tag) {
+                case 1 << 3 | VARINT -> type = (int) in.varint();
+                case 2 << 3 | LENGTH_DELIMITED -> name = string();
+                case 4 << 3 | LENGTH_DELIMITED -> help = string();
+                case 5 << 3 | LENGTH_DELIMITED -> unit = string();
+                default -> in.skip(tag & 7);
+            }
+        }
+        return new MetricMetadata(name, metricType(type), help, unit);
+    }
+
+    static MetricMetadata.Type metricType(int number) {
+        MetricMetadata.Type[] types = MetricMetadata.Type.values();
+        return number >= 0 && number < types.length ? types[number] : MetricMetadata.Type.UNKNOWN;
+    }
+
+    /** Hits and misses of the label string cache since the decoder was made (for benchmarks). */
+    public long[] cacheStatistics() {
+        return new long[] {strings.hits(), strings.misses()};
+    }
+}
