@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -79,6 +80,7 @@ import mimir.tsdb.block.Ulid;
  * shipped, shipped blocks past {@code retention-period} deleted and idle TSDBs closed; rates tick every
  * {@code rate-update-period}; stale metadata is purged after {@code metadata-retain-period}.
  */
+@Singleton
 public final class Ingester implements Service, IngesterClient {
     private static final System.Logger LOG = System.getLogger(Ingester.class.getName());
 
