@@ -424,11 +424,14 @@ public final class Ingester implements Service, IngesterClient {
         ingestionRate.add(accepted);
         (batch.source() == WriteBatch.Source.RULE ? tenant.ruleRate() : tenant.apiRate()).add(accepted);
 
-        int acceptedExemplars = appendExemplars(tenant, batch, limits);
+        ExemplarOutcome exemplars = appendExemplars(tenant, batch, limits);
+        if (firstError == null) {
+            firstError = exemplars.firstError();
+        }
         appendMetadata(tenant, batch, limits, now);
         Optional<PushResult.PushError> error = firstError == null ? Optional.empty()
                 : Optional.of(new PushResult.PushError(400, "user=" + tenant.tenant() + ": " + firstError));
-        return new PushResult(accepted, rejected, acceptedExemplars, error);
+        return new PushResult(accepted, rejected, exemplars.accepted(), error);
     }
 
     private static void countDiscarded(IngesterMetrics.TenantMeters meters, int outOfOrder, int tooOld, int duplicate, int perUserLimit, int perMetricLimit) {
@@ -449,15 +452,28 @@ public final class Ingester implements Service, IngesterClient {
         }
     }
 
-    /** Exemplars of series that exist in the head; out-of-order ones are counted as failures. */
-    private int appendExemplars(TenantDb tenant, WriteBatch batch, Limits limits) {
+    /** What {@link #appendExemplars} did: exemplars stored, and the first refusal's message or null. */
+    private record ExemplarOutcome(int accepted, String firstError) {
+        static final ExemplarOutcome NONE = new ExemplarOutcome(0, null);
+    }
+
+    /**
+     * Stores the exemplars of series that exist in the head. Refusals are soft like refused samples: an
+     * exemplar older than its series' newest one (unless {@code ignore_ooo_exemplars}) or of a series
+     * that has no samples, with Mimir's messages; duplicates are dropped silently.
+     */
+    private ExemplarOutcome appendExemplars(TenantDb tenant, WriteBatch batch, Limits limits) {
         if (batch.exemplarCount() == 0) {
-            return 0;
+            return ExemplarOutcome.NONE;
         }
         ExemplarStorage exemplars = tenant.exemplars();
         exemplars.resize(IngesterLimits.localLimit(limits.maxGlobalExemplarsPerUser(), ring));
+        if (exemplars.capacity() == 0) {
+            return ExemplarOutcome.NONE;
+        }
         int accepted = 0;
         int failed = 0;
+        String firstError = null;
         Head head = tenant.db().head();
         for (int series = 0; series < batch.seriesCount(); series++) {
             int from = batch.exemplarStart(series);
@@ -468,6 +484,9 @@ public final class Ingester implements Service, IngesterClient {
             Labels labels = batch.labels(series);
             if (head.seriesRef(labels) == 0) {
                 failed += to - from;
+                if (firstError == null) {
+                    firstError = IngesterLimits.exemplarSeriesMissing(labels, batch.exemplarLabels(from), batch.exemplarTimestamp(from));
+                }
                 continue;
             }
             for (int i = from; i < to; i++) {
@@ -476,6 +495,9 @@ public final class Ingester implements Service, IngesterClient {
                     case OUT_OF_ORDER -> {
                         if (!limits.ignoreOooExemplars()) {
                             failed++;
+                            if (firstError == null) {
+                                firstError = IngesterLimits.exemplarOutOfOrder(labels, batch.exemplarLabels(i), batch.exemplarTimestamp(i));
+                            }
                         }
                     }
                     case DUPLICATE, DISABLED -> {
@@ -487,7 +509,7 @@ public final class Ingester implements Service, IngesterClient {
         if (failed > 0) {
             metrics.ingestedExemplarsFailures.increment(failed);
         }
-        return accepted;
+        return new ExemplarOutcome(accepted, firstError);
     }
 
     private void appendMetadata(TenantDb tenant, WriteBatch batch, Limits limits, long now) {

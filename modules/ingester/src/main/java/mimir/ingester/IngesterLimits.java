@@ -66,6 +66,16 @@ final class IngesterLimits {
                 + " This is for series " + labels;
     }
 
+    /** Mimir's {@code newTSDBIngestExemplarErr} for Prometheus's out-of-order exemplar error. */
+    static String exemplarOutOfOrder(mimir.model.Labels series, mimir.model.Labels exemplar, long timestamp) {
+        return "err: out of order exemplar. timestamp=" + java.time.Instant.ofEpochMilli(timestamp) + ", series=" + series + ", exemplar=" + exemplar;
+    }
+
+    static String exemplarSeriesMissing(mimir.model.Labels series, mimir.model.Labels exemplar, long timestamp) {
+        return "the exemplar has been rejected because the related series has not been ingested yet (err-mimir-exemplar-series-missing). "
+                + "The affected exemplar is " + exemplar + " with timestamp " + java.time.Instant.ofEpochMilli(timestamp) + " for series " + series;
+    }
+
     static IngesterException maxIngestionRate() {
         return new IngesterException(503, withPerInstanceLimit("the write request has been rejected because the ingester exceeded the samples ingestion rate limit",
                 "ingester-max-ingestion-rate", "ingester.instance-limits.max-ingestion-rate"));

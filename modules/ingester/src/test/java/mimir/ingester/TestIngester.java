@@ -148,6 +148,27 @@ class TestIngester {
     }
 
     @Test
+    void theInstanceIngestionRateLimitRefusesPushesOnceTheAverageReachesIt() throws Exception {
+        // The test's rate-update period is 1h: 10 samples in one period make 10/3600 samples/s.
+        try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(),
+                values -> values.with(IngesterConfig.MAX_INGESTION_RATE, 10 / 3600.0))) {
+            Ingester ingester = testing.ingester;
+            ingester.push("a", batch(UP_A, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, T0 + 5, T0 + 6, T0 + 7, T0 + 8));
+            ingester.tickRates();
+            ingester.push("a", batch(UP_A, T0 + 9)); // 9/3600 is below the limit
+            ingester.push("a", batch(UP_A, T0 + 10));
+            ingester.tickRates(); // 9/3600 + 0.2 * (2/3600 - 9/3600) = 7.6/3600: below again
+            ingester.push("a", batch(UP_A, T0 + 11, T0 + 12, T0 + 13, T0 + 14, T0 + 15, T0 + 16, T0 + 17, T0 + 18, T0 + 19, T0 + 20, T0 + 21, T0 + 22,
+                    T0 + 23, T0 + 24, T0 + 25, T0 + 26, T0 + 27, T0 + 28, T0 + 29, T0 + 30));
+            ingester.tickRates(); // 7.6/3600 + 0.2 * (20/3600 - 7.6/3600) = 10.08/3600: at the limit
+            assertThatThrownBy(() -> ingester.push("a", batch(UP_A, T0 + 10))).isInstanceOfSatisfying(IngesterException.class, e -> {
+                assertThat(e.httpStatus()).isEqualTo(503);
+                assertThat(e.getMessage()).contains("(err-mimir-ingester-max-ingestion-rate)").contains("-ingester.instance-limits.max-ingestion-rate");
+            });
+        }
+    }
+
+    @Test
     void aTenantWithAnOutOfOrderWindowIsRefusedAtPushNamingTheLimit() throws Exception {
         try (TestingIngester testing = ingester()) {
             Ingester ingester = testing.ingester;

@@ -52,8 +52,15 @@ class TestIngesterExemplarsAndMetadata {
                     .containsExactly(T0 + 12_000, T0 + 13_000, T0 + 14_000);
             assertThat(ingester.queryExemplars("other", 0, Long.MAX_VALUE, ALL)).isEmpty();
 
-            PushResult older = ingester.push("t", withExemplars(1, T0));
+            WriteBatch olderExemplar = new WriteBatch();
+            olderExemplar.addSeries(SERIES);
+            olderExemplar.addSample(T0 + 100_000, 2);
+            olderExemplar.addExemplar(Labels.of("trace_id", "t0"), T0, 0);
+            PushResult older = ingester.push("t", olderExemplar);
+            assertThat(older.acceptedSamples()).isEqualTo(1);
             assertThat(older.acceptedExemplars()).isZero();
+            assertThat(older.firstError().orElseThrow().message()).startsWith("user=t: err: out of order exemplar. timestamp=2026-01-01T00:00:00Z, "
+                    + "series={__name__=\"req_total\", job=\"a\"}, exemplar={trace_id=\"t0\"}");
             assertThat(testing.counter("cortex_ingester_ingested_exemplars_failures")).isEqualTo(1);
             assertThat(testing.counter("cortex_ingester_ingested_exemplars")).isEqualTo(5);
         }
