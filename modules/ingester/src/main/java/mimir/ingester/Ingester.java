@@ -283,6 +283,7 @@ public final class Ingester implements Service, IngesterClient {
                 }
                 int maxTenants = config.instanceLimits().maxTenants();
                 if (maxTenants > 0 && tenants.size() >= maxTenants) {
+                    metrics.rejectedRequests("ingester_max_tenants").increment();
                     throw IngesterLimits.maxTenants();
                 }
                 try {
@@ -334,12 +335,15 @@ public final class Ingester implements Service, IngesterClient {
         }
         IngesterConfig.InstanceLimits limits = config.instanceLimits();
         if (limits.maxInflightPushRequests() > 0 && inflight > limits.maxInflightPushRequests()) {
+            metrics.rejectedRequests("ingester_max_inflight_push_requests").increment();
             throw IngesterLimits.maxInflightPushRequests();
         }
         if (limits.maxIngestionRate() > 0 && ingestionRate.rate() >= limits.maxIngestionRate()) {
+            metrics.rejectedRequests("ingester_max_ingestion_rate").increment();
             throw IngesterLimits.maxIngestionRate();
         }
         if (limits.maxSeries() > 0 && memorySeries() >= limits.maxSeries()) {
+            metrics.rejectedRequests("ingester_max_series").increment();
             throw IngesterLimits.maxInMemorySeries();
         }
     }
@@ -601,17 +605,27 @@ public final class Ingester implements Service, IngesterClient {
         forEach(List.copyOf(tenants.values()), config.shipConcurrency(), "shipper", this::ship);
     }
 
+    /** Ships under the tenant's read lock, so an idle close never deletes a block being uploaded. */
     private void ship(TenantDb tenant) {
         Shipper shipper = tenant.shipper();
         if (shipper == null) {
             return;
         }
-        synchronized (shipper) {
-            List<BlockMeta> metas = new ArrayList<>();
-            for (Block block : tenant.db().blocks()) {
-                metas.add(block.meta());
+        tenant.lock().readLock().lock();
+        try {
+            if (tenant.isClosed()) {
+                return;
             }
-            shipper.sync(metas);
+            synchronized (shipper) {
+                List<BlockMeta> metas = new ArrayList<>();
+                for (Block block : tenant.db().blocks()) {
+                    metas.add(block.meta());
+                }
+                shipper.sync(metas);
+            }
+        }
+        finally {
+            tenant.lock().readLock().unlock();
         }
     }
 
@@ -745,6 +759,10 @@ public final class Ingester implements Service, IngesterClient {
 
     void setFlushOnShutdown(boolean flush) {
         flushOnShutdown = flush;
+    }
+
+    IngesterConfig.InstanceLimits instanceLimits() {
+        return config.instanceLimits();
     }
 
     boolean accepting() {

@@ -57,6 +57,11 @@ final class IngesterMetrics {
                 .description("Unix timestamp (in seconds) of the last successful TSDB block uploaded to the bucket.").register(registry);
         Gauge.builder("cortex_ingester_inflight_push_requests", inflightPushRequests, AtomicInteger::get)
                 .description("Current number of inflight push requests in ingester.").register(registry);
+        IngesterConfig.InstanceLimits limits = ingester.instanceLimits();
+        instanceLimit("max_ingestion_rate", limits.maxIngestionRate());
+        instanceLimit("max_tenants", limits.maxTenants());
+        instanceLimit("max_series", limits.maxSeries());
+        instanceLimit("max_inflight_push_requests", limits.maxInflightPushRequests());
         Gauge.builder("cortex_ingester_memory_series", ingester, Ingester::memorySeries)
                 .description("The current number of series in memory.").register(registry);
         Gauge.builder("cortex_ingester_memory_users", ingester, Ingester::memoryUsers)
@@ -65,6 +70,16 @@ final class IngesterMetrics {
                 .description("Minimum timestamp of the head block across all tenants.").register(registry);
         Gauge.builder("cortex_ingester_tsdb_head_max_timestamp_seconds", ingester, i -> i.headTimestampSeconds(false))
                 .description("Maximum timestamp of the head block across all tenants.").register(registry);
+    }
+
+    private void instanceLimit(String limit, double value) {
+        Gauge.builder("cortex_ingester_instance_limits", () -> value).tag("limit", limit).description("Instance limits used by this ingester.").register(registry);
+    }
+
+    /** {@code cortex_ingester_instance_rejected_requests_total{reason}}, Mimir's reasons (error ids with underscores). */
+    Counter rejectedRequests(String reason) {
+        return Counter.builder("cortex_ingester_instance_rejected_requests").tag("reason", reason)
+                .description("Requests rejected for hitting per-instance limits").register(registry);
     }
 
     /** The meters of one tenant, removed together by {@link TenantMeters#remove()}. */

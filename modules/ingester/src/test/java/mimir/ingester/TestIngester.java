@@ -143,6 +143,10 @@ class TestIngester {
             ingester.push("a", batch(UP_B, T0));
             assertThatThrownBy(() -> ingester.push("a", batch(OTHER, T0))).isInstanceOf(IngesterException.class)
                     .hasMessageContaining("(err-mimir-ingester-max-series)").hasMessageContaining("-ingester.instance-limits.max-series");
+            assertThat(testing.counter("cortex_ingester_instance_rejected_requests", "reason", "ingester_max_tenants")).isEqualTo(1);
+            assertThat(testing.counter("cortex_ingester_instance_rejected_requests", "reason", "ingester_max_series")).isEqualTo(1);
+            assertThat(testing.gauge("cortex_ingester_instance_limits", "limit", "max_tenants")).isEqualTo(1);
+            assertThat(testing.gauge("cortex_ingester_instance_limits", "limit", "max_inflight_push_requests")).isEqualTo(30000);
             assertThat(read(ingester, "a")).containsOnlyKeys(UP_A, UP_B);
         }
     }
