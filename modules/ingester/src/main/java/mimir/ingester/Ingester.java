@@ -353,7 +353,7 @@ public final class Ingester implements Service, IngesterClient {
         Head head = db.head();
         int maxSeriesPerUser = IngesterLimits.localLimit(limits.maxGlobalSeriesPerUser(), ring);
         int maxSeriesPerMetric = IngesterLimits.localLimit(limits.maxGlobalSeriesPerMetric(), ring);
-        HeadAppender appender = db.appender();
+        HeadAppender appender = tenant.appender();
         int accepted = 0;
         int outOfOrder = 0;
         int tooOld = 0;
@@ -362,49 +362,58 @@ public final class Ingester implements Service, IngesterClient {
         int perMetricLimit = 0;
         String firstError = null;
         int seriesCount = batch.seriesCount();
-        for (int series = 0; series < seriesCount; series++) {
-            Labels labels = batch.labels(series);
-            int from = batch.sampleStart(series);
-            int to = batch.sampleEnd(series);
-            if (from == to) {
-                continue;
-            }
-            long ref = head.seriesRef(labels);
-            if (ref == 0) {
-                if (maxSeriesPerUser > 0 && head.numSeries() >= maxSeriesPerUser) {
-                    perUserLimit += to - from;
-                    if (firstError == null) {
-                        firstError = IngesterLimits.maxSeriesPerUser(limits.maxGlobalSeriesPerUser(), tenant.tenant());
-                    }
-                    continue;
-                }
-                if (maxSeriesPerMetric > 0 && head.seriesCount(Labels.METRIC_NAME, labels.metricName()) >= maxSeriesPerMetric) {
-                    perMetricLimit += to - from;
-                    if (firstError == null) {
-                        firstError = IngesterLimits.maxSeriesPerMetric(limits.maxGlobalSeriesPerMetric(), labels);
-                    }
-                    continue;
-                }
-            }
-            for (int sample = from; sample < to; sample++) {
-                long timestamp = batch.timestamp(sample);
-                try {
-                    ref = ref == 0 ? appender.append(labels, timestamp, batch.value(sample)) : appender.append(ref, labels, timestamp, batch.value(sample));
-                    accepted++;
-                }
-                catch (SampleRejectedException e) {
-                    switch (e) {
-                        case OutOfOrderSampleException ignored -> outOfOrder++;
-                        case OutOfBoundsSampleException ignored -> tooOld++;
-                        case DuplicateSampleException ignored -> duplicate++;
-                    }
-                    if (firstError == null) {
-                        firstError = e.getMessage();
-                    }
-                }
-            }
-        }
         try {
+            for (int series = 0; series < seriesCount; series++) {
+                Labels labels = batch.labels(series);
+                int from = batch.sampleStart(series);
+                int to = batch.sampleEnd(series);
+                if (from == to) {
+                    continue;
+                }
+                long ref = head.seriesRef(labels);
+                if (ref == 0) {
+                    if (maxSeriesPerUser > 0 && head.numSeries() >= maxSeriesPerUser) {
+                        perUserLimit += to - from;
+                        if (firstError == null) {
+                            firstError = IngesterLimits.maxSeriesPerUser(limits.maxGlobalSeriesPerUser(), tenant.tenant());
+                        }
+                        continue;
+                    }
+                    if (maxSeriesPerMetric > 0 && tenant.seriesOfMetric(labels.metricName()) >= maxSeriesPerMetric) {
+                        perMetricLimit += to - from;
+                        if (firstError == null) {
+                            firstError = IngesterLimits.maxSeriesPerMetric(limits.maxGlobalSeriesPerMetric(), labels);
+                        }
+                        continue;
+                    }
+                }
+                boolean isNew = ref == 0;
+                for (int sample = from; sample < to; sample++) {
+                    long timestamp = batch.timestamp(sample);
+                    try {
+                        if (ref == 0) {
+                            ref = appender.append(labels, timestamp, batch.value(sample));
+                        }
+                        else {
+                            appender.append(ref, labels, timestamp, batch.value(sample));
+                        }
+                        accepted++;
+                    }
+                    catch (SampleRejectedException e) {
+                        switch (e) {
+                            case OutOfOrderSampleException ignored -> outOfOrder++;
+                            case OutOfBoundsSampleException ignored -> tooOld++;
+                            case DuplicateSampleException ignored -> duplicate++;
+                        }
+                        if (firstError == null) {
+                            firstError = e.getMessage();
+                        }
+                    }
+                }
+                if (isNew && ref != 0) {
+                    tenant.seriesCreated(labels.metricName());
+                }
+            }
             int lateOutOfOrder = appender.commit();
             accepted -= lateOutOfOrder;
             outOfOrder += lateOutOfOrder;
@@ -413,9 +422,19 @@ public final class Ingester implements Service, IngesterClient {
             metrics.ingestedSamplesFailures.increment(batch.sampleCount());
             throw new IngesterException(500, "writing the WAL of tenant " + tenant.tenant() + " failed: " + e.getMessage(), e);
         }
+        catch (IllegalArgumentException e) {
+            // A series the distributor should not have let through (e.g. an empty label set).
+            metrics.ingestedSamplesFailures.increment(batch.sampleCount());
+            appender.rollback();
+            throw new IngesterException(400, "invalid series for tenant " + tenant.tenant() + ": " + e.getMessage(), e);
+        }
         catch (RuntimeException e) {
             metrics.ingestedSamplesFailures.increment(batch.sampleCount());
+            appender.rollback();
             throw new IngesterException(503, "the TSDB of tenant " + tenant.tenant() + " refused the write: " + e.getMessage(), e);
+        }
+        finally {
+            tenant.release(appender);
         }
         long now = clock.millis();
         tenant.pushed(now);
@@ -583,6 +602,7 @@ public final class Ingester implements Service, IngesterClient {
             try {
                 boolean idleHead = idle > 0 && now - tenant.lastPushMillis() >= idle && tenant.db().head().numSeries() > 0;
                 List<BlockMeta> written = idleHead ? tenant.db().compactHeadFully() : tenant.db().compactHead();
+                tenant.headCompacted();
                 if (!written.isEmpty() || idleHead) {
                     metrics.compactions.increment();
                 }
@@ -734,6 +754,7 @@ public final class Ingester implements Service, IngesterClient {
                 if (!tenant.db().compactHeadFully().isEmpty()) {
                     metrics.compactions.increment();
                 }
+                tenant.headCompacted();
             }
             catch (IllegalStateException e) {
                 // Closed as idle meanwhile.

@@ -129,6 +129,37 @@ class TestIngester {
     }
 
     @Test
+    void seriesRemovedFromTheHeadNoLongerCountAgainstTheLimits() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            Ingester ingester = testing.ingester;
+            testing.overrides("t", Map.of("max_global_series_per_user", "2", "max_global_series_per_metric", "2"));
+            ingester.push("t", batch(Map.of(UP_A, new long[] {T0}, UP_B, new long[] {T0})));
+            Labels upC = Labels.of("__name__", "up", "job", "c");
+            assertThat(ingester.push("t", batch(upC, T0)).firstError()).isPresent();
+
+            ingester.flush(java.util.Set.of("t")); // the whole head becomes a block: its series leave memory
+            assertThat(testing.gauge("cortex_ingester_memory_series")).isZero();
+            assertThat(testing.functionCounter("cortex_ingester_memory_series_removed", "user", "t")).isEqualTo(2);
+            PushResult after = ingester.push("t", batch(Map.of(upC, new long[] {T0 + 3 * HOUR}, UP_A, new long[] {T0 + 3 * HOUR})));
+            assertThat(after.firstError()).isEmpty();
+            assertThat(after.acceptedSamples()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anEmptyLabelSetIsRefusedWithoutStoringTheBatch() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            Map<Labels, long[]> series = new LinkedHashMap<>();
+            series.put(UP_A, new long[] {T0});
+            series.put(Labels.empty(), new long[] {T0});
+            assertThatThrownBy(() -> testing.ingester.push("t", batch(series))).isInstanceOfSatisfying(IngesterException.class,
+                    e -> assertThat(e.httpStatus()).isEqualTo(400));
+            assertThat(read(testing.ingester, "t")).isEmpty();
+            assertThat(testing.ingester.push("t", batch(UP_A, T0)).acceptedSamples()).as("the series is usable afterwards").isEqualTo(1);
+        }
+    }
+
+    @Test
     void instanceLimitsRefuseTheWholeRequest() throws Exception {
         try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(),
                 values -> values.with(IngesterConfig.MAX_TENANTS, 1).with(IngesterConfig.MAX_SERIES, 2L))) {
