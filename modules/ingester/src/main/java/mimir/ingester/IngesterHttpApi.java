@@ -80,7 +80,13 @@ final class IngesterHttpApi {
         return noContent();
     }
 
+    /** HTML by default; one tenant per line with {@code Accept: text/plain}. */
     private HttpResponse tenants(HttpRequest request) {
+        if (request.header("Accept").orElse("").contains("text/plain")) {
+            StringBuilder text = new StringBuilder();
+            ingester.tenantIds().forEach(id -> text.append(id).append('\n'));
+            return HttpResponse.ok(HttpResponse.TEXT, text.toString());
+        }
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><title>Ingester tenants</title></head><body>\n<h1>Tenants</h1>\n");
         List<String> ids = ingester.tenantIds();
         html.append("<p>").append(ids.size()).append(" tenants with a TSDB in this ingester").append(ingester.accepting() ? "" : " (not accepting writes)")

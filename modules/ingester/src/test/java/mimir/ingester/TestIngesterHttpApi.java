@@ -111,6 +111,9 @@ class TestIngesterHttpApi {
             HttpResponse tenants = testing.core.routes().get("/ingester/tenants", null);
             assertThat(tenants.contentType()).isEqualTo(HttpResponse.HTML);
             assertThat(body(tenants)).contains("<a href=\"ingester/tsdb/a\">a</a>").contains(">b&#39;(x)</a>");
+            HttpResponse text = testing.core.routes().call(new mimir.spi.http.HttpRequest("GET", "/ingester/tenants", java.util.Map.of(),
+                    java.util.Map.of("accept", List.of("text/plain")), new byte[0], java.util.Optional.empty()));
+            assertThat(body(text)).isEqualTo("a\nb'(x)\n");
 
             String ulid = testing.ingester.tenant("a").orElseThrow().db().blocks().getFirst().meta().ulid().toString();
             String page = body(testing.core.routes().get("/ingester/tsdb/a", null));
