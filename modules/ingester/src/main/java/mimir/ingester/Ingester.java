@@ -91,7 +91,8 @@ public final class Ingester implements Service, IngesterClient {
     private final IngesterMetrics metrics;
     private final IngesterLimits.Ring ring = IngesterLimits.Ring.SINGLE;
     private final ConcurrentMap<String, TenantDb> tenants = new ConcurrentHashMap<>();
-    private final Object tenantCreation = new Object();
+    /** Per tenant: held while its TSDB is opened or closed. */
+    private final ConcurrentMap<String, Object> openLocks = new ConcurrentHashMap<>();
     private final EwmaRate ingestionRate;
     private ScheduledExecutorService background;
     private volatile boolean accepting;
@@ -184,8 +185,11 @@ public final class Ingester implements Service, IngesterClient {
     public void stop() throws IOException, InterruptedException {
         accepting = false;
         if (background != null) {
-            background.shutdownNow();
-            background.awaitTermination(30, TimeUnit.SECONDS);
+            // Let a running compaction or upload finish: interrupting it would close the files it writes.
+            background.shutdown();
+            if (!background.awaitTermination(5, TimeUnit.MINUTES)) {
+                background.shutdownNow();
+            }
         }
         if (started && flushOnShutdown) {
             flush(null);
@@ -226,33 +230,35 @@ public final class Ingester implements Service, IngesterClient {
 
     // ---- tenants
 
+    /**
+     * The tenant's TSDB, opened if it is not open. Opening and closing one tenant's TSDB are serialised
+     * by the tenant's own lock (two DBs must never share a directory); different tenants open in parallel.
+     */
     private TenantDb openTenant(String tenant) throws IOException {
-        synchronized (tenantCreation) {
+        synchronized (openLock(tenant)) {
             TenantDb existing = tenants.get(tenant);
             if (existing != null) {
                 return existing;
             }
-        }
-        Path dir = config.tsdbDir().resolve(tenant);
-        DB db = DB.open(dir, config.dbOptions());
-        TenantDb created;
-        try {
-            Shipper shipper = store == null || config.shipInterval().isZero() ? null : new Shipper(tenant, dir, store, shipperListener());
-            created = new TenantDb(tenant, db, shipper, config, clock.millis());
-        }
-        catch (IOException | RuntimeException e) {
-            db.close();
-            throw e;
-        }
-        synchronized (tenantCreation) {
-            TenantDb raced = tenants.putIfAbsent(tenant, created);
-            if (raced != null) {
-                db.close();
-                return raced;
+            Path dir = config.tsdbDir().resolve(tenant);
+            DB db = DB.open(dir, config.dbOptions());
+            TenantDb created;
+            try {
+                Shipper shipper = store == null || config.shipInterval().isZero() ? null : new Shipper(tenant, dir, store, shipperListener());
+                created = new TenantDb(tenant, db, shipper, config, clock.millis());
+                created.setMeters(metrics.forTenant(tenant, created));
             }
+            catch (IOException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+            tenants.put(tenant, created);
+            return created;
         }
-        created.setMeters(metrics.forTenant(tenant, created));
-        return created;
+    }
+
+    private Object openLock(String tenant) {
+        return openLocks.computeIfAbsent(tenant, t -> new Object());
     }
 
     private Shipper.Listener shipperListener() {
@@ -690,23 +696,28 @@ public final class Ingester implements Service, IngesterClient {
             if (now - tenant.lastPushMillis() < timeout || tenant.db().head().numSeries() > 0 || !tenant.allShipped()) {
                 continue;
             }
-            if (!tenant.lock().writeLock().tryLock()) {
-                continue;
-            }
-            try {
-                if (now - tenant.lastPushMillis() < timeout || tenant.db().head().numSeries() > 0 || !tenant.allShipped()) {
+            synchronized (openLock(tenant.tenant())) {
+                if (!tenant.lock().writeLock().tryLock()) {
                     continue;
                 }
-                tenants.remove(tenant.tenant(), tenant);
-                tenant.close();
-                deleteRecursively(tenant.db().dir());
-                LOG.log(Level.INFO, "closed idle TSDB user=" + tenant.tenant());
-            }
-            catch (IOException e) {
-                LOG.log(Level.ERROR, "closing idle TSDB failed user=" + tenant.tenant() + " err=\"" + e.getMessage() + "\"", e);
-            }
-            finally {
-                tenant.lock().writeLock().unlock();
+                try {
+                    if (now - tenant.lastPushMillis() < timeout || tenant.db().head().numSeries() > 0 || !tenant.allShipped()) {
+                        continue;
+                    }
+                    // Closed and deleted before leaving the map: a push that finds it closed reopens only after this.
+                    tenant.close();
+                    deleteRecursively(tenant.db().dir());
+                    LOG.log(Level.INFO, "closed idle TSDB user=" + tenant.tenant());
+                }
+                catch (IOException e) {
+                    LOG.log(Level.ERROR, "closing idle TSDB failed user=" + tenant.tenant() + " err=\"" + e.getMessage() + "\"", e);
+                }
+                finally {
+                    if (tenant.isClosed()) {
+                        tenants.remove(tenant.tenant(), tenant);
+                    }
+                    tenant.lock().writeLock().unlock();
+                }
             }
         }
     }

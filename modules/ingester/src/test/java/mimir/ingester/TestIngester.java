@@ -60,6 +60,39 @@ class TestIngester {
     }
 
     @Test
+    void concurrentFirstPushesOfATenantOpenOneTsdbAndLoseNothing() throws Exception {
+        try (TestingIngester testing = ingester(); var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            int threads = 8;
+            int pushes = 50;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.CompletableFuture<Void>> done = new ArrayList<>();
+            for (int thread = 0; thread < threads; thread++) {
+                Labels series = Labels.of("__name__", "up", "thread", Integer.toString(thread));
+                done.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < pushes; i++) {
+                            assertThat(testing.ingester.push("t", batch(series, T0 + i * 1000L)).acceptedSamples()).isEqualTo(1);
+                        }
+                    }
+                    catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                }, executor));
+            }
+            for (var future : done) {
+                future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            Map<Labels, List<Long>> stored = read(testing.ingester, "t");
+            assertThat(stored).hasSize(threads);
+            assertThat(stored.values()).allSatisfy(timestamps -> assertThat(timestamps).hasSize(pushes));
+        }
+        try (TestingIngester restarted = ingester()) {
+            assertThat(read(restarted.ingester, "t").values()).hasSize(8).allSatisfy(timestamps -> assertThat(timestamps).hasSize(50));
+        }
+    }
+
+    @Test
     void refusedSamplesAreSoftCountedAndNamedWithMimirsIds() throws Exception {
         try (TestingIngester testing = ingester()) {
             Ingester ingester = testing.ingester;
