@@ -294,6 +294,34 @@ public final class DB implements Queryable, Closeable {
         }
     }
 
+    /**
+     * Persists the whole head, every aligned block range up to and including the one holding its newest
+     * sample, as level-1 blocks and truncates it (Mimir's forced compaction for flush and shutdown).
+     * Afterwards the head rejects samples before the end of the last range written.
+     */
+    public List<BlockMeta> compactHeadFully() throws IOException {
+        compactionLock.lock();
+        try {
+            checkOpen();
+            List<BlockMeta> written = new ArrayList<>();
+            long range = options.blockRange();
+            while (true) {
+                long headMin = head.minTime();
+                long headMax = head.maxTime();
+                if (headMin > headMax) {
+                    return written;
+                }
+                long maxt = rangeEnd(headMin, range);
+                head.setMinValidTime(maxt);
+                persistHead(maxt - range, maxt).ifPresent(written::add);
+                head.truncate(maxt);
+            }
+        }
+        finally {
+            compactionLock.unlock();
+        }
+    }
+
     /** End of the aligned range holding {@code t}, the way the head aligns its chunks. */
     static long rangeEnd(long t, long range) {
         return (t / range) * range + range;
@@ -336,6 +364,39 @@ public final class DB implements Queryable, Closeable {
                 }
             }
             return written;
+        }
+        finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Removes the blocks whose meta matches {@code doomed} from the block list and deletes their
+     * directories (queriers still reading one keep it until closed), e.g. blocks past a retention
+     * period that were already uploaded. Returns the metas of the deleted blocks.
+     */
+    public List<BlockMeta> deleteBlocks(java.util.function.Predicate<BlockMeta> doomed) throws IOException {
+        requireNonNull(doomed, "doomed is null");
+        compactionLock.lock();
+        try {
+            checkOpen();
+            List<Block> removed = new ArrayList<>();
+            for (Block block : blocks) {
+                if (doomed.test(block.meta())) {
+                    removed.add(block);
+                }
+            }
+            if (removed.isEmpty()) {
+                return List.of();
+            }
+            swapBlocks(removed, null);
+            List<BlockMeta> deleted = new ArrayList<>();
+            for (Block block : removed) {
+                deleteBlockDir(block.dir());
+                deleted.add(block.meta());
+            }
+            LOG.log(Level.INFO, "deleted blocks dir=" + dir + " blocks=" + deleted.size());
+            return deleted;
         }
         finally {
             compactionLock.unlock();

@@ -85,6 +85,8 @@ public final class Head implements Queryable, Closeable {
     private final AtomicLong lastRef = new AtomicLong();
     private final AtomicInteger seriesCount = new AtomicInteger();
     private final AtomicLong rejectedAtCommit = new AtomicLong();
+    private final AtomicLong seriesCreated = new AtomicLong();
+    private final AtomicLong seriesRemoved = new AtomicLong();
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
     private final ReentrantLock truncateLock = new ReentrantLock();
@@ -147,6 +149,35 @@ public final class Head implements Queryable, Closeable {
     /** Number of series in memory. */
     public int numSeries() {
         return seriesCount.get();
+    }
+
+    /** The ref of the live series with exactly these labels, or 0 if the head has none; never creates one. */
+    public long seriesRef(Labels labels) {
+        Stripe stripe = labelsStripe(requireNonNull(labels, "labels is null"));
+        synchronized (stripe) {
+            MemSeries series = stripe.byLabels.get(labels);
+            return series == null ? 0 : series.ref();
+        }
+    }
+
+    /** Number of live series with label {@code name="value"}, e.g. the series of one metric name. */
+    public int seriesCount(String name, String value) {
+        mimir.tsdb.index.Postings refs = postings.get(name, value);
+        int count = 0;
+        while (refs.next()) {
+            count++;
+        }
+        return count;
+    }
+
+    /** Series created since the head was opened (replay included). */
+    public long seriesCreatedTotal() {
+        return seriesCreated.get();
+    }
+
+    /** Series removed by truncation since the head was opened. */
+    public long seriesRemovedTotal() {
+        return seriesRemoved.get();
     }
 
     /** Timestamp of the oldest sample, or {@link Long#MAX_VALUE} if the head is empty. */
@@ -239,6 +270,7 @@ public final class Head implements Queryable, Closeable {
         }
         refs.put(series);
         seriesCount.incrementAndGet();
+        seriesCreated.incrementAndGet();
         return series;
     }
 
@@ -528,6 +560,7 @@ public final class Head implements Queryable, Closeable {
                 removedRefs[i] = s.ref();
                 removedLabels.add(s.labels());
                 seriesCount.decrementAndGet();
+                seriesRemoved.incrementAndGet();
             }
             postings.deleteAll(removedRefs, removedLabels);
             Tombstones kept = new Tombstones();

@@ -1,0 +1,104 @@
+package mimir.ingester;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import mimir.spi.objstore.NoSuchObjectException;
+import mimir.spi.objstore.ObjectAttributes;
+import mimir.spi.objstore.ObjectStore;
+
+/** An object store in memory that records the order of puts and can be told to fail every operation. */
+final class TestingMemoryObjectStore implements ObjectStore {
+    private final TreeMap<String, byte[]> objects = new TreeMap<>();
+    private final List<String> puts = new ArrayList<>();
+    private volatile boolean failing;
+
+    void setFailing(boolean failing) {
+        this.failing = failing;
+    }
+
+    synchronized List<String> puts() {
+        return List.copyOf(puts);
+    }
+
+    synchronized List<String> keys() {
+        return List.copyOf(objects.keySet());
+    }
+
+    synchronized byte[] object(String key) {
+        return objects.get(key);
+    }
+
+    private void check() throws IOException {
+        if (failing) {
+            throw new IOException("object store is down (test)");
+        }
+    }
+
+    @Override
+    public String backend() {
+        return "memory";
+    }
+
+    @Override
+    public synchronized InputStream get(String key) throws IOException {
+        check();
+        byte[] data = objects.get(key);
+        if (data == null) {
+            throw new NoSuchObjectException(key);
+        }
+        return new ByteArrayInputStream(data);
+    }
+
+    @Override
+    public InputStream getRange(String key, long offset, long length) throws IOException {
+        byte[] data = get(key).readAllBytes();
+        int from = (int) Math.min(offset, data.length);
+        int to = length < 0 ? data.length : (int) Math.min(data.length, offset + length);
+        return new ByteArrayInputStream(data, from, Math.max(0, to - from));
+    }
+
+    @Override
+    public void put(String key, InputStream data) throws IOException {
+        check();
+        byte[] bytes = data.readAllBytes();
+        synchronized (this) {
+            objects.put(key, bytes);
+            puts.add(key);
+        }
+    }
+
+    @Override
+    public synchronized void delete(String key) throws IOException {
+        check();
+        objects.remove(key);
+    }
+
+    @Override
+    public synchronized Optional<ObjectAttributes> attributes(String key) throws IOException {
+        check();
+        byte[] data = objects.get(key);
+        return data == null ? Optional.empty() : Optional.of(new ObjectAttributes(data.length, Instant.EPOCH));
+    }
+
+    @Override
+    public synchronized void list(String prefix, ListMode mode, Consumer<String> consumer) throws IOException {
+        check();
+        for (String key : objects.tailMap(prefix).keySet()) {
+            if (!key.startsWith(prefix)) {
+                break;
+            }
+            consumer.accept(key);
+        }
+    }
+
+    @Override
+    public void close() {}
+}
