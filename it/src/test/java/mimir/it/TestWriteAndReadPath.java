@@ -49,9 +49,19 @@ class TestWriteAndReadPath {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (mimir != null) {
-            mimir.close();
+            try {
+                // Every line the process wrote, gRPC's, Netty's and the SDKs' included, is logfmt.
+                List<String> notLogfmt = mimir.stderr().lines()
+                        .filter(line -> !line.matches("ts=\\S+ level=(debug|info|warn|error) caller=\\S+ msg=\".*"))
+                        .filter(line -> !line.startsWith("WARNING: ")) // the JVM's own start-up warnings, not a logger's
+                        .toList();
+                assertThat(notLogfmt).as("stderr lines that are not logfmt").isEmpty();
+            }
+            finally {
+                mimir.close();
+            }
         }
     }
 
