@@ -1,0 +1,23 @@
+package mimir.it;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The flags of a process that runs the whole write and read path on the embedded filesystem backend. */
+final class WritePath {
+    /** The widest target this image can run until the store-gateway, compactor and ruler exist (then: all). */
+    static final String TARGET = "distributor,ingester,querier,query-frontend,query-scheduler";
+
+    private WritePath() {}
+
+    /** {@code -target}, TSDB and bucket directories under {@code dir}, plus {@code extra}. */
+    static List<String> args(Path dir, String... extra) {
+        List<String> args = new ArrayList<>(List.of("-target=" + TARGET,
+                "-blocks-storage.tsdb.dir=" + dir.resolve("tsdb"),
+                "-blocks-storage.backend=filesystem",
+                "-blocks-storage.filesystem.dir=" + dir.resolve("bucket")));
+        args.addAll(List.of(extra));
+        return args;
+    }
+}
