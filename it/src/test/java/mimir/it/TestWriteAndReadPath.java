@@ -34,7 +34,7 @@ class TestWriteAndReadPath {
     private static final String P = "/prometheus/api/v1";
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private MimirProcess mimir;
     private long now;
