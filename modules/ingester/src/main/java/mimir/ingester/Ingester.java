@@ -147,19 +147,19 @@ public final class Ingester implements Service, IngesterClient {
         accepting = true;
         started = true;
         background = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("ingester-background").daemon().factory());
-        schedule(this::compactHeads, config.headCompactionInterval().toMillis(), context);
+        schedule(this::compactHeads, config.headCompactionInterval().toMillis());
         if (store != null && config.shipInterval().toMillis() > 0) {
             schedule(() -> {
                 shipBlocks();
                 applyRetention();
                 closeIdleTsdbs();
-            }, config.shipInterval().toMillis(), context);
+            }, config.shipInterval().toMillis());
         }
-        schedule(this::tickRates, config.rateUpdatePeriod().toMillis(), context);
-        schedule(this::purgeMetadata, Math.max(1000, config.metadataRetainPeriod().toMillis() / 2), context);
+        schedule(this::tickRates, config.rateUpdatePeriod().toMillis());
+        schedule(this::purgeMetadata, Math.max(1000, config.metadataRetainPeriod().toMillis() / 2));
     }
 
-    private void schedule(Runnable task, long periodMillis, ServiceContext context) {
+    private void schedule(Runnable task, long periodMillis) {
         background.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
