@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +43,7 @@ import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.TenantIds;
 import mimir.model.storage.Querier;
+import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
 import mimir.spi.Overrides;
 import mimir.spi.limits.Limits;
@@ -727,7 +729,7 @@ public final class Ingester implements Service, IngesterClient {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }
@@ -889,7 +891,7 @@ public final class Ingester implements Service, IngesterClient {
                 }
 
                 @Override
-                public mimir.model.storage.SampleIterator iterator() {
+                public SampleIterator iterator() {
                     throw new IllegalStateException("no series");
                 }
             };
