@@ -177,4 +177,34 @@ class TestIngesterShipping {
             assertThat(read(testing.ingester, "idle")).isEqualTo(Map.of(UP, List.of(T0 + 16 * HOUR)));
         }
     }
+
+    @Test
+    void aZeroShipIntervalDisablesShippingAndRetentionGoesByAgeAlone() throws Exception {
+        try (TestingIngester testing = new TestingIngester(dir, store, values -> values.with(IngesterConfig.SHIP_INTERVAL, Duration.ZERO))) {
+            pushThreeHours(testing.ingester, "t");
+            testing.ingester.compactHeads();
+            testing.ingester.shipBlocks();
+            assertThat(blocks(testing, "t")).hasSize(1);
+            assertThat(store.keys()).isEmpty();
+            assertThat(Files.exists(dir.resolve("t").resolve(Shipper.FILE_NAME))).isFalse();
+
+            testing.core.testingClock().advance(Duration.ofHours(16));
+            testing.ingester.closeIdleTsdbs();
+            assertThat(testing.ingester.tenantIds()).as("never closed without shipping").containsExactly("t");
+            testing.ingester.applyRetention();
+            assertThat(blocks(testing, "t")).isEmpty();
+        }
+    }
+
+    @Test
+    void flushBlocksOnShutdownFlushesAndShipsAtStop() throws Exception {
+        try (TestingIngester testing = new TestingIngester(dir, store, values -> values.with(IngesterConfig.FLUSH_ON_SHUTDOWN, true))) {
+            testing.ingester.push("t", batch(UP, T0));
+        }
+        assertThat(store.keys()).anyMatch(key -> key.startsWith("t/") && key.endsWith("/meta.json"));
+        try (TestingIngester restarted = ingester()) {
+            assertThat(read(restarted.ingester, "t")).as("the flushed block is read back, the sample once")
+                    .isEqualTo(Map.of(UP, List.of(T0)));
+        }
+    }
 }
