@@ -120,6 +120,23 @@ class TestIngesterShipping {
     }
 
     @Test
+    void aBlockWhoseMetaJsonIsAlreadyInTheStoreIsRecordedWithoutUploadingAgain() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            store.setFailing(true);
+            pushThreeHours(testing.ingester, "t");
+            testing.ingester.compactHeads();
+            Ulid block = blocks(testing, "t").getFirst().meta().ulid();
+            // As if the process died after uploading meta.json and before writing shipper.json.
+            store.setFailing(false);
+            store.put("t/" + block + "/meta.json", new byte[] {'{', '}'});
+
+            testing.ingester.shipBlocks();
+            assertThat(store.puts()).containsExactly("t/" + block + "/meta.json");
+            assertThat(Shipper.readShipped(dir.resolve("t"))).containsExactly(block);
+        }
+    }
+
+    @Test
     void retentionDeletesLocalBlocksOnlyOnceTheyAreShipped() throws Exception {
         try (TestingIngester testing = ingester()) {
             store.setFailing(true);
