@@ -22,6 +22,7 @@ class TestImageCommands {
         assertThat(result.stdout()).isEqualTo("""
                 all
                 backend
+                ingester *
                 overrides-exporter
                 read
                 write
@@ -68,7 +69,7 @@ class TestImageCommands {
 
         MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=distributor");
         assertThat(absent.exitCode()).isEqualTo(1);
-        assertThat(absent.stderr()).contains("distributor", "not installed in this image", "available targets: overrides-exporter");
+        assertThat(absent.stderr()).contains("distributor", "not installed in this image", "available targets: ingester, overrides-exporter");
 
         MimirProcess.Result unknown = MimirProcess.run(dir, Map.of(), "-target=nope");
         assertThat(unknown.exitCode()).isEqualTo(1);

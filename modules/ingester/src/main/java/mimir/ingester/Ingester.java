@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -35,14 +36,11 @@ import mimir.ingester.client.MetricMetadata;
 import mimir.ingester.client.PushResult;
 import mimir.ingester.client.UserStats;
 import mimir.ingester.client.WriteBatch;
-import mimir.ingester.exemplars.ExemplarStorage;
 import mimir.ingester.shipper.Shipper;
 import mimir.model.InvalidTenantIdException;
-import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.TenantIds;
 import mimir.model.storage.Querier;
-import mimir.model.storage.SeriesSet;
 import mimir.spi.Overrides;
 import mimir.spi.limits.Limits;
 import mimir.spi.objstore.ObjectStore;
@@ -50,12 +48,8 @@ import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
 import mimir.tsdb.Block;
 import mimir.tsdb.DB;
-import mimir.tsdb.DuplicateSampleException;
 import mimir.tsdb.Head;
 import mimir.tsdb.HeadAppender;
-import mimir.tsdb.OutOfBoundsSampleException;
-import mimir.tsdb.OutOfOrderSampleException;
-import mimir.tsdb.SampleRejectedException;
 import mimir.tsdb.block.BlockMeta;
 import mimir.tsdb.block.Ulid;
 
@@ -69,7 +63,7 @@ import mimir.tsdb.block.Ulid;
  * buffer past {@code log}); a killed process loses nothing it acknowledged. An OS crash can lose the
  * page cache since the last fsync (segment end, truncation, close), as in Mimir and Prometheus.
  *
- * <p><b>Push.</b> Samples are appended series by series; per-sample refusals (out of order, too old,
+ * <p><b>Push</b> ({@link IngesterPush}). Samples are appended series by series; per-sample refusals (out of order, too old,
  * duplicate timestamp with a new value) and series over a series limit are soft: the rest is stored,
  * the refusals are counted in {@code cortex_discarded_samples_total{reason,user}} and the first one is
  * returned as a 400. Whole-request refusals (instance limits, stopping, a tenant with an out-of-order
@@ -94,6 +88,7 @@ public final class Ingester implements Service, IngesterClient {
     /** Per tenant: held while its TSDB is opened or closed. */
     private final ConcurrentMap<String, Object> openLocks = new ConcurrentHashMap<>();
     private final EwmaRate ingestionRate;
+    private final IngesterPush pushPath;
     private ScheduledExecutorService background;
     private volatile boolean accepting;
     private volatile boolean flushOnShutdown;
@@ -111,6 +106,7 @@ public final class Ingester implements Service, IngesterClient {
         this.ingestionRate = new EwmaRate(config.rateUpdatePeriod());
         this.flushOnShutdown = config.flushBlocksOnShutdown();
         this.metrics = new IngesterMetrics(registry, this);
+        this.pushPath = new IngesterPush(metrics, ring, clock, ingestionRate);
     }
 
     @Override
@@ -147,19 +143,19 @@ public final class Ingester implements Service, IngesterClient {
         accepting = true;
         started = true;
         background = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("ingester-background").daemon().factory());
-        schedule(this::compactHeads, config.headCompactionInterval().toMillis(), context);
+        schedule(this::compactHeads, config.headCompactionInterval().toMillis());
         if (store != null && config.shipInterval().toMillis() > 0) {
             schedule(() -> {
                 shipBlocks();
                 applyRetention();
                 closeIdleTsdbs();
-            }, config.shipInterval().toMillis(), context);
+            }, config.shipInterval().toMillis());
         }
-        schedule(this::tickRates, config.rateUpdatePeriod().toMillis(), context);
-        schedule(this::purgeMetadata, Math.max(1000, config.metadataRetainPeriod().toMillis() / 2), context);
+        schedule(this::tickRates, config.rateUpdatePeriod().toMillis());
+        schedule(this::purgeMetadata, Math.max(1000, config.metadataRetainPeriod().toMillis() / 2));
     }
 
-    private void schedule(Runnable task, long periodMillis, ServiceContext context) {
+    private void schedule(Runnable task, long periodMillis) {
         background.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
@@ -324,7 +320,7 @@ public final class Ingester implements Service, IngesterClient {
             }
             TenantDb db = lockTenantForPush(tenant);
             try {
-                return push(db, batch, limits);
+                return pushPath.push(db, batch, limits);
             }
             finally {
                 db.lock().readLock().unlock();
@@ -351,210 +347,6 @@ public final class Ingester implements Service, IngesterClient {
         if (limits.maxSeries() > 0 && memorySeries() >= limits.maxSeries()) {
             metrics.rejectedRequests("ingester_max_series").increment();
             throw IngesterLimits.maxInMemorySeries();
-        }
-    }
-
-    private PushResult push(TenantDb tenant, WriteBatch batch, Limits limits) throws IngesterException {
-        DB db = tenant.db();
-        Head head = db.head();
-        int maxSeriesPerUser = IngesterLimits.localLimit(limits.maxGlobalSeriesPerUser(), ring);
-        int maxSeriesPerMetric = IngesterLimits.localLimit(limits.maxGlobalSeriesPerMetric(), ring);
-        HeadAppender appender = tenant.appender();
-        int accepted = 0;
-        int outOfOrder = 0;
-        int tooOld = 0;
-        int duplicate = 0;
-        int perUserLimit = 0;
-        int perMetricLimit = 0;
-        String firstError = null;
-        int seriesCount = batch.seriesCount();
-        try {
-            for (int series = 0; series < seriesCount; series++) {
-                Labels labels = batch.labels(series);
-                int from = batch.sampleStart(series);
-                int to = batch.sampleEnd(series);
-                if (from == to) {
-                    continue;
-                }
-                long ref = head.seriesRef(labels);
-                if (ref == 0) {
-                    if (maxSeriesPerUser > 0 && head.numSeries() >= maxSeriesPerUser) {
-                        perUserLimit += to - from;
-                        if (firstError == null) {
-                            firstError = IngesterLimits.maxSeriesPerUser(limits.maxGlobalSeriesPerUser(), tenant.tenant());
-                        }
-                        continue;
-                    }
-                    if (maxSeriesPerMetric > 0 && tenant.seriesOfMetric(labels.metricName()) >= maxSeriesPerMetric) {
-                        perMetricLimit += to - from;
-                        if (firstError == null) {
-                            firstError = IngesterLimits.maxSeriesPerMetric(limits.maxGlobalSeriesPerMetric(), labels);
-                        }
-                        continue;
-                    }
-                }
-                boolean isNew = ref == 0;
-                for (int sample = from; sample < to; sample++) {
-                    long timestamp = batch.timestamp(sample);
-                    try {
-                        if (ref == 0) {
-                            ref = appender.append(labels, timestamp, batch.value(sample));
-                        }
-                        else {
-                            appender.append(ref, labels, timestamp, batch.value(sample));
-                        }
-                        accepted++;
-                    }
-                    catch (SampleRejectedException e) {
-                        switch (e) {
-                            case OutOfOrderSampleException ignored -> outOfOrder++;
-                            case OutOfBoundsSampleException ignored -> tooOld++;
-                            case DuplicateSampleException ignored -> duplicate++;
-                        }
-                        if (firstError == null) {
-                            firstError = e.getMessage();
-                        }
-                    }
-                }
-                if (isNew && ref != 0) {
-                    tenant.seriesCreated(labels.metricName());
-                }
-            }
-            int lateOutOfOrder = appender.commit();
-            accepted -= lateOutOfOrder;
-            outOfOrder += lateOutOfOrder;
-        }
-        catch (IOException e) {
-            metrics.ingestedSamplesFailures.increment(batch.sampleCount());
-            throw new IngesterException(500, "writing the WAL of tenant " + tenant.tenant() + " failed: " + e.getMessage(), e);
-        }
-        catch (IllegalArgumentException e) {
-            // A series the distributor should not have let through (e.g. an empty label set).
-            metrics.ingestedSamplesFailures.increment(batch.sampleCount());
-            appender.rollback();
-            throw new IngesterException(400, "invalid series for tenant " + tenant.tenant() + ": " + e.getMessage(), e);
-        }
-        catch (RuntimeException e) {
-            metrics.ingestedSamplesFailures.increment(batch.sampleCount());
-            appender.rollback();
-            throw new IngesterException(503, "the TSDB of tenant " + tenant.tenant() + " refused the write: " + e.getMessage(), e);
-        }
-        finally {
-            tenant.release(appender);
-        }
-        long now = clock.millis();
-        tenant.pushed(now);
-        int rejected = outOfOrder + tooOld + duplicate + perUserLimit + perMetricLimit;
-        countDiscarded(tenant.meters(), outOfOrder, tooOld, duplicate, perUserLimit, perMetricLimit);
-        metrics.ingestedSamples.increment(accepted);
-        if (rejected > 0) {
-            metrics.ingestedSamplesFailures.increment(rejected);
-        }
-        ingestionRate.add(accepted);
-        (batch.source() == WriteBatch.Source.RULE ? tenant.ruleRate() : tenant.apiRate()).add(accepted);
-
-        ExemplarOutcome exemplars = appendExemplars(tenant, batch, limits);
-        if (firstError == null) {
-            firstError = exemplars.firstError();
-        }
-        appendMetadata(tenant, batch, limits, now);
-        Optional<PushResult.PushError> error = firstError == null ? Optional.empty()
-                : Optional.of(new PushResult.PushError(400, "user=" + tenant.tenant() + ": " + firstError));
-        return new PushResult(accepted, rejected, exemplars.accepted(), error);
-    }
-
-    private static void countDiscarded(IngesterMetrics.TenantMeters meters, int outOfOrder, int tooOld, int duplicate, int perUserLimit, int perMetricLimit) {
-        if (outOfOrder > 0) {
-            meters.discardedOutOfOrder.increment(outOfOrder);
-        }
-        if (tooOld > 0) {
-            meters.discardedTooOld.increment(tooOld);
-        }
-        if (duplicate > 0) {
-            meters.discardedDuplicate.increment(duplicate);
-        }
-        if (perUserLimit > 0) {
-            meters.discardedPerUserLimit.increment(perUserLimit);
-        }
-        if (perMetricLimit > 0) {
-            meters.discardedPerMetricLimit.increment(perMetricLimit);
-        }
-    }
-
-    /** What {@link #appendExemplars} did: exemplars stored, and the first refusal's message or null. */
-    private record ExemplarOutcome(int accepted, String firstError) {
-        static final ExemplarOutcome NONE = new ExemplarOutcome(0, null);
-    }
-
-    /**
-     * Stores the exemplars of series that exist in the head. Refusals are soft like refused samples: an
-     * exemplar older than its series' newest one (unless {@code ignore_ooo_exemplars}) or of a series
-     * that has no samples, with Mimir's messages; duplicates are dropped silently.
-     */
-    private ExemplarOutcome appendExemplars(TenantDb tenant, WriteBatch batch, Limits limits) {
-        if (batch.exemplarCount() == 0) {
-            return ExemplarOutcome.NONE;
-        }
-        ExemplarStorage exemplars = tenant.exemplars();
-        exemplars.resize(IngesterLimits.localLimit(limits.maxGlobalExemplarsPerUser(), ring));
-        if (exemplars.capacity() == 0) {
-            return ExemplarOutcome.NONE;
-        }
-        int accepted = 0;
-        int failed = 0;
-        String firstError = null;
-        Head head = tenant.db().head();
-        for (int series = 0; series < batch.seriesCount(); series++) {
-            int from = batch.exemplarStart(series);
-            int to = batch.exemplarEnd(series);
-            if (from == to) {
-                continue;
-            }
-            Labels labels = batch.labels(series);
-            if (head.seriesRef(labels) == 0) {
-                failed += to - from;
-                if (firstError == null) {
-                    firstError = IngesterLimits.exemplarSeriesMissing(labels, batch.exemplarLabels(from), batch.exemplarTimestamp(from));
-                }
-                continue;
-            }
-            for (int i = from; i < to; i++) {
-                switch (exemplars.add(labels, batch.exemplarLabels(i), batch.exemplarTimestamp(i), batch.exemplarValue(i))) {
-                    case ADDED -> accepted++;
-                    case OUT_OF_ORDER -> {
-                        if (!limits.ignoreOooExemplars()) {
-                            failed++;
-                            if (firstError == null) {
-                                firstError = IngesterLimits.exemplarOutOfOrder(labels, batch.exemplarLabels(i), batch.exemplarTimestamp(i));
-                            }
-                        }
-                    }
-                    case DUPLICATE, DISABLED -> {
-                    }
-                }
-            }
-        }
-        metrics.ingestedExemplars.increment(accepted);
-        if (failed > 0) {
-            metrics.ingestedExemplarsFailures.increment(failed);
-        }
-        return new ExemplarOutcome(accepted, firstError);
-    }
-
-    private void appendMetadata(TenantDb tenant, WriteBatch batch, Limits limits, long now) {
-        List<MetricMetadata> entries = batch.metadata();
-        if (entries.isEmpty()) {
-            return;
-        }
-        int perUser = IngesterLimits.localLimit(limits.maxGlobalMetadataPerUser(), ring);
-        int perMetric = IngesterLimits.localLimit(limits.maxGlobalMetadataPerMetric(), ring);
-        for (MetricMetadata entry : entries) {
-            switch (tenant.metadata().add(entry, now, perUser, perMetric)) {
-                case PER_USER_LIMIT -> tenant.meters().discardedMetadataPerUser.increment();
-                case PER_METRIC_LIMIT -> tenant.meters().discardedMetadataPerMetric.increment();
-                case ADDED, REFRESHED -> {
-                }
-            }
         }
     }
 
@@ -727,7 +519,7 @@ public final class Ingester implements Service, IngesterClient {
             return;
         }
         try (var walk = Files.walk(dir)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }
@@ -869,43 +661,5 @@ public final class Ingester implements Service, IngesterClient {
         finally {
             pool.shutdownNow();
         }
-    }
-
-    /** The querier of a tenant this ingester has no data for. */
-    private enum EmptyQuerier implements Querier {
-        INSTANCE;
-
-        @Override
-        public SeriesSet select(boolean sorted, List<Matcher> matchers) {
-            return new SeriesSet() {
-                @Override
-                public boolean next() {
-                    return false;
-                }
-
-                @Override
-                public Labels labels() {
-                    throw new IllegalStateException("no series");
-                }
-
-                @Override
-                public mimir.model.storage.SampleIterator iterator() {
-                    throw new IllegalStateException("no series");
-                }
-            };
-        }
-
-        @Override
-        public List<String> labelNames(List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelValues(String name, List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public void close() {}
     }
 }

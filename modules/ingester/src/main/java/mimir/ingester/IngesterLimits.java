@@ -1,8 +1,10 @@
 package mimir.ingester;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import mimir.ingester.client.IngesterException;
+import mimir.model.Labels;
 import mimir.spi.config.Durations;
 
 /**
@@ -61,19 +63,19 @@ final class IngesterLimits {
         return withPerTenantLimit("per-user series limit of " + globalLimit + " exceeded", "max-series-per-user", MAX_SERIES_PER_USER_FLAG);
     }
 
-    static String maxSeriesPerMetric(int globalLimit, mimir.model.Labels labels) {
+    static String maxSeriesPerMetric(int globalLimit, Labels labels) {
         return withPerTenantLimit("per-metric series limit of " + globalLimit + " exceeded", "max-series-per-metric", MAX_SERIES_PER_METRIC_FLAG)
                 + " This is for series " + labels;
     }
 
     /** Mimir's {@code newTSDBIngestExemplarErr} for Prometheus's out-of-order exemplar error. */
-    static String exemplarOutOfOrder(mimir.model.Labels series, mimir.model.Labels exemplar, long timestamp) {
-        return "err: out of order exemplar. timestamp=" + java.time.Instant.ofEpochMilli(timestamp) + ", series=" + series + ", exemplar=" + exemplar;
+    static String exemplarOutOfOrder(Labels series, Labels exemplar, long timestamp) {
+        return "err: out of order exemplar. timestamp=" + Instant.ofEpochMilli(timestamp) + ", series=" + series + ", exemplar=" + exemplar;
     }
 
-    static String exemplarSeriesMissing(mimir.model.Labels series, mimir.model.Labels exemplar, long timestamp) {
+    static String exemplarSeriesMissing(Labels series, Labels exemplar, long timestamp) {
         return "the exemplar has been rejected because the related series has not been ingested yet (err-mimir-exemplar-series-missing). "
-                + "The affected exemplar is " + exemplar + " with timestamp " + java.time.Instant.ofEpochMilli(timestamp) + " for series " + series;
+                + "The affected exemplar is " + exemplar + " with timestamp " + Instant.ofEpochMilli(timestamp) + " for series " + series;
     }
 
     static IngesterException maxIngestionRate() {

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import mimir.ingester.exemplars.ExemplarStorage;
 import mimir.ingester.metadata.MetadataStore;
 import mimir.ingester.shipper.Shipper;
+import mimir.model.Labels;
+import mimir.tsdb.Block;
 import mimir.tsdb.DB;
 import mimir.tsdb.HeadAppender;
 
@@ -104,7 +106,7 @@ final class TenantDb {
 
     /** Series of {@code metric} in the head, as counted for the per-metric limit. */
     int seriesOfMetric(String metric) {
-        return seriesPerMetric.computeIfAbsent(metric, m -> new AtomicInteger(db.head().seriesCount(mimir.model.Labels.METRIC_NAME, m))).get();
+        return seriesPerMetric.computeIfAbsent(metric, m -> new AtomicInteger(db.head().seriesCount(Labels.METRIC_NAME, m))).get();
     }
 
     /** A push created a series of {@code metric}. */
@@ -150,7 +152,7 @@ final class TenantDb {
         if (shipper == null) {
             return false;
         }
-        for (mimir.tsdb.Block block : db.blocks()) {
+        for (Block block : db.blocks()) {
             if (!shipper.isShipped(block.meta().ulid())) {
                 return false;
             }

@@ -120,6 +120,23 @@ class TestIngesterShipping {
     }
 
     @Test
+    void aBlockWhoseMetaJsonIsAlreadyInTheStoreIsRecordedWithoutUploadingAgain() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            store.setFailing(true);
+            pushThreeHours(testing.ingester, "t");
+            testing.ingester.compactHeads();
+            Ulid block = blocks(testing, "t").getFirst().meta().ulid();
+            // As if the process died after uploading meta.json and before writing shipper.json.
+            store.setFailing(false);
+            store.put("t/" + block + "/meta.json", new byte[] {'{', '}'});
+
+            testing.ingester.shipBlocks();
+            assertThat(store.puts()).containsExactly("t/" + block + "/meta.json");
+            assertThat(Shipper.readShipped(dir.resolve("t"))).containsExactly(block);
+        }
+    }
+
+    @Test
     void retentionDeletesLocalBlocksOnlyOnceTheyAreShipped() throws Exception {
         try (TestingIngester testing = ingester()) {
             store.setFailing(true);
@@ -175,6 +192,36 @@ class TestIngesterShipping {
 
             assertThat(testing.ingester.push("idle", batch(UP, T0 + 16 * HOUR)).acceptedSamples()).isEqualTo(1);
             assertThat(read(testing.ingester, "idle")).isEqualTo(Map.of(UP, List.of(T0 + 16 * HOUR)));
+        }
+    }
+
+    @Test
+    void aZeroShipIntervalDisablesShippingAndRetentionGoesByAgeAlone() throws Exception {
+        try (TestingIngester testing = new TestingIngester(dir, store, values -> values.with(IngesterConfig.SHIP_INTERVAL, Duration.ZERO))) {
+            pushThreeHours(testing.ingester, "t");
+            testing.ingester.compactHeads();
+            testing.ingester.shipBlocks();
+            assertThat(blocks(testing, "t")).hasSize(1);
+            assertThat(store.keys()).isEmpty();
+            assertThat(Files.exists(dir.resolve("t").resolve(Shipper.FILE_NAME))).isFalse();
+
+            testing.core.testingClock().advance(Duration.ofHours(16));
+            testing.ingester.closeIdleTsdbs();
+            assertThat(testing.ingester.tenantIds()).as("never closed without shipping").containsExactly("t");
+            testing.ingester.applyRetention();
+            assertThat(blocks(testing, "t")).isEmpty();
+        }
+    }
+
+    @Test
+    void flushBlocksOnShutdownFlushesAndShipsAtStop() throws Exception {
+        try (TestingIngester testing = new TestingIngester(dir, store, values -> values.with(IngesterConfig.FLUSH_ON_SHUTDOWN, true))) {
+            testing.ingester.push("t", batch(UP, T0));
+        }
+        assertThat(store.keys()).anyMatch(key -> key.startsWith("t/") && key.endsWith("/meta.json"));
+        try (TestingIngester restarted = ingester()) {
+            assertThat(read(restarted.ingester, "t")).as("the flushed block is read back, the sample once")
+                    .isEqualTo(Map.of(UP, List.of(T0)));
         }
     }
 }

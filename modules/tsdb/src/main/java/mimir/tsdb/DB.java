@@ -271,27 +271,7 @@ public final class DB implements Queryable, Closeable {
      * the range held no samples).
      */
     public List<BlockMeta> compactHead() throws IOException {
-        compactionLock.lock();
-        try {
-            checkOpen();
-            List<BlockMeta> written = new ArrayList<>();
-            long range = options.blockRange();
-            while (true) {
-                long headMin = head.minTime();
-                long headMax = head.maxTime();
-                if (headMin > headMax || headMax - headMin <= range + range / 2) {
-                    return written;
-                }
-                long maxt = rangeEnd(headMin, range);
-                long mint = Math.min(headMin, maxt - range);
-                head.setMinValidTime(maxt);
-                persistHead(mint, maxt).ifPresent(written::add);
-                head.truncate(maxt);
-            }
-        }
-        finally {
-            compactionLock.unlock();
-        }
+        return compactHead(false);
     }
 
     /**
@@ -300,6 +280,10 @@ public final class DB implements Queryable, Closeable {
      * Afterwards the head rejects samples before the end of the last range written.
      */
     public List<BlockMeta> compactHeadFully() throws IOException {
+        return compactHead(true);
+    }
+
+    private List<BlockMeta> compactHead(boolean full) throws IOException {
         compactionLock.lock();
         try {
             checkOpen();
@@ -308,12 +292,13 @@ public final class DB implements Queryable, Closeable {
             while (true) {
                 long headMin = head.minTime();
                 long headMax = head.maxTime();
-                if (headMin > headMax) {
+                if (headMin > headMax || (!full && headMax - headMin <= range + range / 2)) {
                     return written;
                 }
                 long maxt = rangeEnd(headMin, range);
+                long mint = Math.min(headMin, maxt - range);
                 head.setMinValidTime(maxt);
-                persistHead(maxt - range, maxt).ifPresent(written::add);
+                persistHead(mint, maxt).ifPresent(written::add);
                 head.truncate(maxt);
             }
         }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -169,8 +172,8 @@ public final class Shipper {
         store.put(metaKey(meta.ulid()), uploaded.toJson().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static java.util.Map<String, String> withThanos(BlockMeta meta, String thanos) {
-        java.util.Map<String, String> fields = new java.util.LinkedHashMap<>(meta.extraFields());
+    private static Map<String, String> withThanos(BlockMeta meta, String thanos) {
+        Map<String, String> fields = new LinkedHashMap<>(meta.extraFields());
         fields.put("thanos", thanos);
         return fields;
     }
@@ -192,7 +195,7 @@ public final class Shipper {
         json.append(ulids.isEmpty() ? "]\n}\n" : "\n\t]\n}\n");
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(json.toString().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer buffer = ByteBuffer.wrap(json.toString().getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
