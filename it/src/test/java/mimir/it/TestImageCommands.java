@@ -22,8 +22,12 @@ class TestImageCommands {
         assertThat(result.stdout()).isEqualTo("""
                 all
                 backend
+                distributor *
                 ingester *
                 overrides-exporter
+                querier *
+                query-frontend *
+                query-scheduler *
                 read
                 write
 
@@ -47,7 +51,7 @@ class TestImageCommands {
         assertThat(dot.stdout()).startsWith("digraph mimir {").contains("\"overrides-exporter\" -> \"overrides\";");
 
         MimirProcess.Result missing = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=all");
-        assertThat(missing.stdout()).contains("can start: no", "target all needs modules that are not installed in this image: compactor, distributor");
+        assertThat(missing.stdout()).contains("can start: no", "target all needs modules that are not installed in this image: compactor, ruler, store-gateway");
     }
 
     @Test
@@ -67,9 +71,10 @@ class TestImageCommands {
         assertThat(unknownFlag.exitCode()).isEqualTo(1);
         assertThat(unknownFlag.stderr()).contains("flag provided but not defined: -no.such-flag");
 
-        MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=distributor");
+        MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=store-gateway");
         assertThat(absent.exitCode()).isEqualTo(1);
-        assertThat(absent.stderr()).contains("distributor", "not installed in this image", "available targets: ingester, overrides-exporter");
+        assertThat(absent.stderr()).contains("store-gateway", "not installed in this image",
+                "available targets: distributor, ingester, overrides-exporter, querier, query-frontend, query-scheduler, read, write");
 
         MimirProcess.Result unknown = MimirProcess.run(dir, Map.of(), "-target=nope");
         assertThat(unknown.exitCode()).isEqualTo(1);
