@@ -127,7 +127,8 @@ class TestPluginLoader {
 
     /** The SPI and what it requires transitively (Micrometer), as a module path. */
     private static String spiLocation() throws Exception {
-        return location(ObjectStoreProvider.class) + java.io.File.pathSeparator + location(io.micrometer.core.instrument.MeterRegistry.class);
+        return location(ObjectStoreProvider.class) + java.io.File.pathSeparator + location(io.micrometer.core.instrument.MeterRegistry.class)
+                + java.io.File.pathSeparator + location(com.google.re2j.Pattern.class);
     }
 
     private static String location(Class<?> type) throws Exception {
