@@ -71,7 +71,7 @@ class TestPromqlConformanceThroughIngester {
         IngesterStorage throughIngester = new IngesterStorage(ingester, storage);
         for (Path file : files) {
             PromqlTestFile test = PromqlTestReader.read(file);
-            Map<String, String> inMemory = runner.run(test, memoryStorage());
+            Map<String, String> inMemory = runner.run(test, PromqlConformanceRunner.inMemory());
             Map<String, String> real = runner.run(test, throughIngester);
             Set<String> floatOnly = floatOnlyEvals(test);
             for (Map.Entry<String, String> outcome : inMemory.entrySet()) {
@@ -112,31 +112,6 @@ class TestPromqlConformanceThroughIngester {
             }
         }
         return evals;
-    }
-
-    private static PromqlConformanceRunner.Storage memoryStorage() {
-        mimir.promql.storage.MemoryStorage memory = new mimir.promql.storage.MemoryStorage();
-        return new PromqlConformanceRunner.Storage() {
-            @Override
-            public void append(Labels labels, long timestamp, double value) {
-                memory.append(labels, timestamp, value);
-            }
-
-            @Override
-            public void appendHistogram(Labels labels, long timestamp) {
-                memory.appendHistogram(labels, timestamp);
-            }
-
-            @Override
-            public void clear() {
-                memory.clear();
-            }
-
-            @Override
-            public Querier querier(long mint, long maxt) {
-                return memory.querier(mint, maxt);
-            }
-        };
     }
 
     @SuppressWarnings("unchecked")

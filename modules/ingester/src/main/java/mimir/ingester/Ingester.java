@@ -40,6 +40,7 @@ import mimir.ingester.shipper.Shipper;
 import mimir.model.InvalidTenantIdException;
 import mimir.model.Matcher;
 import mimir.model.TenantIds;
+import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.spi.Overrides;
 import mimir.spi.limits.Limits;

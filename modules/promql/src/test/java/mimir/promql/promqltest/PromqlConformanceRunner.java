@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import mimir.model.Labels;
+import mimir.model.storage.Querier;
 import mimir.model.storage.Queryable;
 import mimir.promql.engine.Engine;
 import mimir.promql.engine.EngineOptions;
@@ -18,6 +19,7 @@ import mimir.promql.engine.QueryException;
 import mimir.promql.engine.QueryResult;
 import mimir.promql.functions.Almost;
 import mimir.promql.parser.ParseException;
+import mimir.promql.storage.MemoryStorage;
 import mimir.promql.value.Sample;
 import mimir.promql.value.Series;
 import mimir.promql.value.Value;
@@ -42,6 +44,32 @@ public final class PromqlConformanceRunner {
 
         /** The {@code clear} command: forget everything. */
         void clear();
+    }
+
+    /** The engine's in-memory storage ({@link MemoryStorage}) as a runner storage. */
+    public static Storage inMemory() {
+        MemoryStorage memory = new MemoryStorage();
+        return new Storage() {
+            @Override
+            public void append(Labels labels, long timestamp, double value) {
+                memory.append(labels, timestamp, value);
+            }
+
+            @Override
+            public void appendHistogram(Labels labels, long timestamp) {
+                memory.appendHistogram(labels, timestamp);
+            }
+
+            @Override
+            public void clear() {
+                memory.clear();
+            }
+
+            @Override
+            public Querier querier(long mint, long maxt) {
+                return memory.querier(mint, maxt);
+            }
+        };
     }
 
     private static final double EPSILON = 1e-6;

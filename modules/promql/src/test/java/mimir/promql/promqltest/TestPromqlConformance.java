@@ -20,10 +20,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-import mimir.model.Labels;
-import mimir.model.storage.Querier;
 import mimir.promql.parser.TestingSharedFiles;
-import mimir.promql.storage.MemoryStorage;
 
 /**
  * Runs Prometheus's promqltest files from {@code ../shared/promqltest} unchanged against the engine over its
@@ -34,32 +31,6 @@ import mimir.promql.storage.MemoryStorage;
  */
 class TestPromqlConformance {
     private final PromqlConformanceRunner runner = new PromqlConformanceRunner();
-
-    /** The engine's in-memory storage as the runner's. */
-    static PromqlConformanceRunner.Storage memoryStorage() {
-        MemoryStorage memory = new MemoryStorage();
-        return new PromqlConformanceRunner.Storage() {
-            @Override
-            public void append(Labels labels, long timestamp, double value) {
-                memory.append(labels, timestamp, value);
-            }
-
-            @Override
-            public void appendHistogram(Labels labels, long timestamp) {
-                memory.appendHistogram(labels, timestamp);
-            }
-
-            @Override
-            public void clear() {
-                memory.clear();
-            }
-
-            @Override
-            public Querier querier(long mint, long maxt) {
-                return memory.querier(mint, maxt);
-            }
-        };
-    }
 
     @Test
     void conformanceFilesPassOrAreListed() throws IOException {
@@ -80,7 +51,7 @@ class TestPromqlConformance {
         StringBuilder summary = new StringBuilder();
         for (Path file : files) {
             PromqlTestFile test = PromqlTestReader.read(file);
-            Map<String, String> outcomes = runner.run(test, memoryStorage());
+            Map<String, String> outcomes = runner.run(test, PromqlConformanceRunner.inMemory());
             int passed = 0;
             int failed = 0;
             int skipped = 0;

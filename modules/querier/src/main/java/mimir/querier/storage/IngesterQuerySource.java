@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 import mimir.ingester.client.IngesterClient;
+import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.spi.Overrides;
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.model.storage.Queryable;
 import mimir.promql.engine.QueryException;

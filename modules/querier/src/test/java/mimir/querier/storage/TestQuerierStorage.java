@@ -9,6 +9,7 @@ import java.util.Map;
 
 import mimir.model.Labels;
 import mimir.model.Matcher;
+import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;

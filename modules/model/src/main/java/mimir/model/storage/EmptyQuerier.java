@@ -1,15 +1,12 @@
-package mimir.ingester;
+package mimir.model.storage;
 
 import java.util.List;
 
 import mimir.model.Labels;
 import mimir.model.Matcher;
-import mimir.model.storage.Querier;
-import mimir.model.storage.SampleIterator;
-import mimir.model.storage.SeriesSet;
 
-/** The querier of a tenant this ingester has no data for. */
-enum EmptyQuerier implements Querier {
+/** A querier over no series: what a store answers for a tenant or range it holds nothing of. */
+public enum EmptyQuerier implements Querier {
     INSTANCE;
 
     @Override
