@@ -411,11 +411,36 @@ final class FunctionEval {
         }
         double[] values = new double[n];
         boolean any = false;
+        int present = 0;
+        // Window bounds move forward with the steps: advance two cursors instead of searching twice per
+        // step (binary search again if a window ever starts before the previous one).
+        long[] t = s.timestamps;
+        int size = s.size;
+        int from = 0;
+        int to = 0;
+        long previousStart = Long.MIN_VALUE;
+        long previousEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             long end = ends[i];
             long start = end - range;
-            int from = s.after(start);
-            int to = s.after(end);
+            if (start >= previousStart) {
+                while (from < size && t[from] <= start) {
+                    from++;
+                }
+            }
+            else {
+                from = s.after(start);
+            }
+            if (end >= previousEnd) {
+                while (to < size && t[to] <= end) {
+                    to++;
+                }
+            }
+            else {
+                to = s.after(end);
+            }
+            previousStart = start;
+            previousEnd = end;
             values[i] = Evaluator.ABSENT;
             if (code == RangeCode.COUNT || code == RangeCode.PRESENT) {
                 // Native histograms are counted (not otherwise evaluated) like Prometheus does.
@@ -424,6 +449,7 @@ final class FunctionEval {
                     ev.totalSamples += to - from + histograms;
                     values[i] = code == RangeCode.COUNT ? to - from + histograms : 1;
                     any = true;
+                    present++;
                 }
                 continue;
             }
@@ -435,12 +461,13 @@ final class FunctionEval {
             if (!Evaluator.absent(value)) {
                 values[i] = value;
                 any = true;
+                present++;
             }
         }
         if (any) {
             Row row = new Row(s.labels, values, s.dropName || !keepName);
             work.out.add(row);
-            ev.hold(row.count());
+            ev.hold(present);
             if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
                 String metric = s.labels.metricName();
                 if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum") && !metric.endsWith("_count")
