@@ -396,6 +396,8 @@ final class FunctionEval {
     /** Reusable buffers and the output rows of one range-function call. */
     private static final class RangeWork {
         double[] scratch = new double[16];
+        /** For rate and increase: resets[i] = number of samples in [1, i] below their predecessor. */
+        int[] resets = new int[16];
         final double[] regression = new double[2];
         final List<Row> out = new ArrayList<>();
     }
@@ -408,6 +410,22 @@ final class FunctionEval {
         ev.checkInterrupted();
         if (s.size > work.scratch.length) {
             work.scratch = new double[s.size];
+        }
+        int[] resets = null;
+        if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
+            // Counter resets counted once per series, so a window without any skips the reset scan.
+            if (s.size > work.resets.length) {
+                work.resets = new int[s.size];
+            }
+            resets = work.resets;
+            double[] v = s.values;
+            int count = 0;
+            for (int i = 0; i < s.size; i++) {
+                if (i > 0 && v[i] < v[i - 1]) {
+                    count++;
+                }
+                resets[i] = count;
+            }
         }
         double[] values = new double[n];
         boolean any = false;
@@ -457,7 +475,11 @@ final class FunctionEval {
                 continue;
             }
             ev.totalSamples += to - from;
-            double value = compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, work.scratch, work.regression);
+            double value = resets != null
+                    ? (to - from < 2 ? Evaluator.ABSENT
+                            : RangeFunctions.extrapolatedRate(s.timestamps, s.values, from, to, start, end, true, code == RangeCode.RATE,
+                                    resets[to - 1] != resets[from]))
+                    : compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, work.scratch, work.regression);
             if (!Evaluator.absent(value)) {
                 values[i] = value;
                 any = true;
