@@ -55,8 +55,14 @@ final class Selectors {
                 double[] values = new double[n];
                 int present = 0;
                 BitSet histograms = null;
+                // Steps are looked up at ascending times: a cursor moves forward (a search if one goes back).
+                int cursor = -1;
                 for (int i = 0; i < n; i++) {
-                    int index = points.instantIndex(refs[i], ev.lookback);
+                    if (i > 0 && refs[i] < refs[i - 1]) {
+                        cursor = -1;
+                    }
+                    cursor = points.lastAtOrBeforeFrom(cursor, refs[i]);
+                    int index = points.instantIndexAt(cursor, refs[i], ev.lookback);
                     if (index < 0) {
                         values[i] = Evaluator.ABSENT;
                     }

@@ -144,7 +144,24 @@ public final class SeriesPoints {
      * {@code (ts - lookback, ts]}, or -1 if there is none or it is a staleness marker.
      */
     public int instantIndex(long ts, long lookback) {
-        int index = lastAtOrBefore(timestamps, size, ts);
+        return instantIndexAt(lastAtOrBefore(timestamps, size, ts), ts, lookback);
+    }
+
+    /**
+     * The index of the last sample at or before {@code ts}, or -1, found by moving forward from
+     * {@code from}: the same answer as a search when {@code from} is that index for an earlier time
+     * (or -1), in time linear in the distance moved. For lookups at ascending times.
+     */
+    int lastAtOrBeforeFrom(int from, long ts) {
+        int index = from;
+        while (index + 1 < size && timestamps[index + 1] <= ts) {
+            index++;
+        }
+        return index;
+    }
+
+    /** {@link #instantIndex} given {@code index}, the last sample at or before {@code ts} (or -1). */
+    int instantIndexAt(int index, long ts, long lookback) {
         if (index < 0 || timestamps[index] <= ts - lookback || (StaleMarker.is(values[index]) && !isHistogram(index))) {
             return -1;
         }
