@@ -25,6 +25,9 @@ import mimir.promql.parser.AggregateOp;
 final class AggregationEval {
     private AggregationEval() {}
 
+    /** Running-state slots per block of steps in {@link #aggregate} (groups × steps of a block). */
+    private static final int STATE_SLOTS = 16_384;
+
     static Val evaluate(Evaluator ev, AggregateExpr e, Grid grid) {
         AggregateOp op = e.op();
         if (op == AggregateOp.COUNT_VALUES) {
@@ -45,26 +48,72 @@ final class AggregationEval {
         return out;
     }
 
+    /**
+     * The output group of every row, group labels in order of first appearance. With {@code by} the
+     * key is the grouping labels' values (empty for an absent label, as {@link Labels#keep} drops
+     * those), so the group's labels are built once per group, not per row.
+     */
     private static int[] groups(List<Row> rows, AggregateExpr e, List<Labels> groupLabels) {
-        Map<Labels, Integer> ids = new HashMap<>();
-        Map<Labels, Integer> byInput = new HashMap<>();
         int[] out = new int[rows.size()];
-        for (int k = 0; k < out.length; k++) {
-            Labels labels = rows.get(k).labels;
-            Integer cached = byInput.get(labels);
-            if (cached == null) {
-                Labels key = Aggregations.groupLabels(labels, e.grouping(), e.without());
-                cached = ids.get(key);
-                if (cached == null) {
-                    cached = ids.size();
-                    ids.put(key, cached);
+        if (e.without()) {
+            Map<Labels, Integer> ids = new HashMap<>();
+            for (int k = 0; k < out.length; k++) {
+                Labels key = Aggregations.groupLabels(rows.get(k).labels, e.grouping(), true);
+                Integer id = ids.get(key);
+                if (id == null) {
+                    id = ids.size();
+                    ids.put(key, id);
                     groupLabels.add(key);
                 }
-                byInput.put(labels, cached);
+                out[k] = id;
             }
-            out[k] = cached;
+            return out;
+        }
+        String[] names = e.grouping().toArray(String[]::new);
+        if (names.length == 0) {
+            if (!rows.isEmpty()) {
+                groupLabels.add(Labels.empty());
+            }
+            return out;
+        }
+        Map<ValuesKey, Integer> ids = new HashMap<>();
+        String[] values = new String[names.length];
+        for (int k = 0; k < out.length; k++) {
+            Labels labels = rows.get(k).labels;
+            for (int i = 0; i < names.length; i++) {
+                values[i] = labels.get(names[i]);
+            }
+            ValuesKey probe = new ValuesKey(values);
+            Integer id = ids.get(probe);
+            if (id == null) {
+                id = ids.size();
+                ids.put(new ValuesKey(values.clone()), id);
+                groupLabels.add(labels.keep(names));
+            }
+            out[k] = id;
         }
         return out;
+    }
+
+    /** The grouping labels' values of a row, as a hash key (equal arrays, equal groups). */
+    private static final class ValuesKey {
+        private final String[] values;
+        private final int hash;
+
+        ValuesKey(String[] values) {
+            this.values = values;
+            this.hash = Arrays.hashCode(values);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof ValuesKey key && key.hash == hash && Arrays.equals(key.values, values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private static VectorVal aggregate(Evaluator ev, AggregateExpr e, double[] params, VectorVal input, int n) {
@@ -92,139 +141,155 @@ final class AggregationEval {
                 ev.annotations.warn("quantile value should be between 0 and 1, got " + GoFormat.g(min), e.param().position());
             }
         }
-        int[] seen = new int[groups];
+        // Steps are taken in blocks: per block every input row is read once along its steps, and the
+        // running state of group g at step i of the block is slot j = g * block + (i - first). Each
+        // (group, step) still sees the rows in input order, so results are those of a step-by-step loop.
+        // (quantile keeps a buffer of values per slot: one step at a time).
+        int block = op == AggregateOp.QUANTILE ? 1 : Math.max(1, Math.min(n, STATE_SLOTS / Math.max(1, groups)));
+        int slots = groups * block;
+        int[] seen = new int[slots];
         Arrays.fill(seen, -1);
-        double[] value = new double[groups];
-        double[] compensation = new double[groups];
-        double[] count = new double[groups];
-        double[] mean = new double[groups];
-        boolean[] incremental = new boolean[groups];
+        double[] value = new double[slots];
+        double[] compensation = new double[slots];
+        double[] count = new double[slots];
+        double[] mean = new double[slots];
+        boolean[] incremental = new boolean[slots];
         boolean[] dropName = new boolean[groups];
-        double[][] buffers = op == AggregateOp.QUANTILE ? new double[groups][] : null;
-        int[] sizes = op == AggregateOp.QUANTILE ? new int[groups] : null;
-        // The step at which a group last saw a native histogram (sum and avg drop a group that mixes them with floats).
-        int[] histogramSeen = new int[groups];
+        double[][] buffers = op == AggregateOp.QUANTILE ? new double[slots][] : null;
+        int[] sizes = op == AggregateOp.QUANTILE ? new int[slots] : null;
+        // The step at which a slot last saw a native histogram (sum and avg drop a group that mixes them with floats).
+        int[] histogramSeen = new int[slots];
         Arrays.fill(histogramSeen, -1);
         List<Row> out = new ArrayList<>(groups);
         for (int g = 0; g < groups; g++) {
             out.add(Row.empty(groupLabels.get(g), n, false));
         }
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < rows.size(); k++) {
+        int rowCount = rows.size();
+        for (int first = 0; first < n; first += block) {
+            int last = Math.min(n, first + block);
+            for (int k = 0; k < rowCount; k++) {
                 Row row = rows.get(k);
-                double f = row.values[i];
+                double[] rowValues = row.values;
                 int g = groupOf[k];
-                if (Evaluator.absent(f)) {
-                    if (!row.histogramAt(i)) {
+                int base = g * block - first;
+                for (int i = first; i < last; i++) {
+                    double f = rowValues[i];
+                    int j = base + i;
+                    if (Evaluator.absent(f)) {
+                        if (!row.histogramAt(i)) {
+                            continue;
+                        }
+                        // Native histograms are not evaluated: count and group count them like Prometheus, sum and avg
+                        // drop a group that mixes them with floats, the others ignore them with Prometheus's info.
+                        switch (op) {
+                            case COUNT, GROUP -> f = 0;
+                            case SUM, AVG -> {
+                                histogramSeen[j] = i;
+                                continue;
+                            }
+                            default -> {
+                                ev.annotations.info("ignored histogram in " + op.keyword() + " aggregation", e.position());
+                                continue;
+                            }
+                        }
+                    }
+                    if (row.dropName) {
+                        dropName[g] = true;
+                    }
+                    if (seen[j] != i) {
+                        seen[j] = i;
+                        value[j] = f;
+                        mean[j] = f;
+                        count[j] = 1;
+                        compensation[j] = 0;
+                        incremental[j] = false;
+                        switch (op) {
+                            case STDDEV, STDVAR -> value[j] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
+                            case GROUP -> value[j] = 1;
+                            case QUANTILE -> {
+                                if (buffers[j] == null) {
+                                    buffers[j] = new double[8];
+                                }
+                                buffers[j][0] = f;
+                                sizes[j] = 1;
+                            }
+                            default -> {
+                            }
+                        }
                         continue;
                     }
-                    // Native histograms are not evaluated: count and group count them like Prometheus, sum and avg
-                    // drop a group that mixes them with floats, the others ignore them with Prometheus's info.
                     switch (op) {
-                        case COUNT, GROUP -> f = 0;
-                        case SUM, AVG -> {
-                            histogramSeen[g] = i;
-                            continue;
+                        case SUM -> kahanAdd(f, value, compensation, j);
+                        case AVG -> {
+                            count[j]++;
+                            if (!incremental[j]) {
+                                double sum = value[j];
+                                double c = compensation[j];
+                                kahanAdd(f, value, compensation, j);
+                                if (!Double.isInfinite(value[j])) {
+                                    break;
+                                }
+                                value[j] = sum;
+                                compensation[j] = c;
+                                incremental[j] = true;
+                                mean[j] = sum / (count[j] - 1);
+                                compensation[j] /= count[j] - 1;
+                            }
+                            double q = (count[j] - 1) / count[j];
+                            value[j] = q * mean[j];
+                            compensation[j] = q * compensation[j];
+                            kahanAdd(f / count[j], value, compensation, j);
+                            mean[j] = value[j];
                         }
-                        default -> {
-                            ev.annotations.info("ignored histogram in " + op.keyword() + " aggregation", e.position());
-                            continue;
+                        case MAX -> {
+                            if (value[j] < f || Double.isNaN(value[j])) {
+                                value[j] = f;
+                            }
                         }
-                    }
-                }
-                if (row.dropName) {
-                    dropName[g] = true;
-                }
-                if (seen[g] != i) {
-                    seen[g] = i;
-                    value[g] = f;
-                    mean[g] = f;
-                    count[g] = 1;
-                    compensation[g] = 0;
-                    incremental[g] = false;
-                    switch (op) {
-                        case STDDEV, STDVAR -> value[g] = Double.isNaN(f) || Double.isInfinite(f) ? Double.NaN : 0;
-                        case GROUP -> value[g] = 1;
+                        case MIN -> {
+                            if (value[j] > f || Double.isNaN(value[j])) {
+                                value[j] = f;
+                            }
+                        }
+                        case COUNT -> count[j]++;
+                        case STDDEV, STDVAR -> {
+                            count[j]++;
+                            double delta = f - mean[j];
+                            mean[j] += delta / count[j];
+                            value[j] += delta * (f - mean[j]);
+                        }
                         case QUANTILE -> {
-                            if (buffers[g] == null) {
-                                buffers[g] = new double[8];
+                            if (sizes[j] == buffers[j].length) {
+                                buffers[j] = Arrays.copyOf(buffers[j], sizes[j] * 2);
                             }
-                            buffers[g][0] = f;
-                            sizes[g] = 1;
+                            buffers[j][sizes[j]++] = f;
                         }
                         default -> {
                         }
-                    }
-                    continue;
-                }
-                switch (op) {
-                    case SUM -> kahanAdd(f, value, compensation, g);
-                    case AVG -> {
-                        count[g]++;
-                        if (!incremental[g]) {
-                            double sum = value[g];
-                            double c = compensation[g];
-                            kahanAdd(f, value, compensation, g);
-                            if (!Double.isInfinite(value[g])) {
-                                break;
-                            }
-                            value[g] = sum;
-                            compensation[g] = c;
-                            incremental[g] = true;
-                            mean[g] = sum / (count[g] - 1);
-                            compensation[g] /= count[g] - 1;
-                        }
-                        double q = (count[g] - 1) / count[g];
-                        value[g] = q * mean[g];
-                        compensation[g] = q * compensation[g];
-                        kahanAdd(f / count[g], value, compensation, g);
-                        mean[g] = value[g];
-                    }
-                    case MAX -> {
-                        if (value[g] < f || Double.isNaN(value[g])) {
-                            value[g] = f;
-                        }
-                    }
-                    case MIN -> {
-                        if (value[g] > f || Double.isNaN(value[g])) {
-                            value[g] = f;
-                        }
-                    }
-                    case COUNT -> count[g]++;
-                    case STDDEV, STDVAR -> {
-                        count[g]++;
-                        double delta = f - mean[g];
-                        mean[g] += delta / count[g];
-                        value[g] += delta * (f - mean[g]);
-                    }
-                    case QUANTILE -> {
-                        if (sizes[g] == buffers[g].length) {
-                            buffers[g] = Arrays.copyOf(buffers[g], sizes[g] * 2);
-                        }
-                        buffers[g][sizes[g]++] = f;
-                    }
-                    default -> {
                     }
                 }
             }
             for (int g = 0; g < groups; g++) {
-                if (seen[g] != i) {
-                    continue;
+                for (int i = first; i < last; i++) {
+                    int j = g * block + i - first;
+                    if (seen[j] != i) {
+                        continue;
+                    }
+                    if (histogramSeen[j] == i) {
+                        ev.annotations.warn("encountered a mix of histograms and floats for aggregation", e.position());
+                        continue;
+                    }
+                    double result = switch (op) {
+                        case SUM -> Double.isInfinite(value[j]) ? value[j] : value[j] + compensation[j];
+                        case AVG -> incremental[j] ? mean[j] + compensation[j] : value[j] / count[j] + compensation[j] / count[j];
+                        case COUNT -> count[j];
+                        case STDVAR -> value[j] / count[j];
+                        case STDDEV -> Math.sqrt(value[j] / count[j]);
+                        case QUANTILE -> RangeFunctions.quantile(params[i], buffers[j], sizes[j]);
+                        default -> value[j];
+                    };
+                    out.get(g).values[i] = result;
                 }
-                if (histogramSeen[g] == i) {
-                    ev.annotations.warn("encountered a mix of histograms and floats for aggregation", e.position());
-                    continue;
-                }
-                double result = switch (op) {
-                    case SUM -> Double.isInfinite(value[g]) ? value[g] : value[g] + compensation[g];
-                    case AVG -> incremental[g] ? mean[g] + compensation[g] : value[g] / count[g] + compensation[g] / count[g];
-                    case COUNT -> count[g];
-                    case STDVAR -> value[g] / count[g];
-                    case STDDEV -> Math.sqrt(value[g] / count[g]);
-                    case QUANTILE -> RangeFunctions.quantile(params[i], buffers[g], sizes[g]);
-                    default -> value[g];
-                };
-                out.get(g).values[i] = result;
             }
         }
         List<Row> result = new ArrayList<>(groups);

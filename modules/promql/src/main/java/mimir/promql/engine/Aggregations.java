@@ -15,9 +15,19 @@ public final class Aggregations {
     /** The labels of a sample's group. */
     public static Labels groupLabels(Labels labels, List<String> grouping, boolean without) {
         if (without) {
-            Labels.Builder builder = labels.toBuilder().delete(Labels.METRIC_NAME);
-            grouping.forEach(builder::delete);
-            return builder.build();
+            // The remaining pairs stay in sort order: no builder needed.
+            String[] pairs = new String[labels.size() * 2];
+            int p = 0;
+            for (int i = 0; i < labels.size(); i++) {
+                String name = labels.name(i);
+                String value = labels.value(i);
+                if (value.isEmpty() || name.equals(Labels.METRIC_NAME) || grouping.contains(name)) {
+                    continue;
+                }
+                pairs[p++] = name;
+                pairs[p++] = value;
+            }
+            return p == 0 ? Labels.empty() : Labels.ofSorted(p == pairs.length ? pairs : java.util.Arrays.copyOf(pairs, p));
         }
         return labels.keep(grouping.toArray(String[]::new));
     }

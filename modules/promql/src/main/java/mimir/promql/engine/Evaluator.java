@@ -45,7 +45,7 @@ final class Evaluator {
     /** Marks "no sample at this step"; a signalling NaN that arithmetic never produces. */
     static final long ABSENT_BITS = 0x7ff400000000deadL;
     static final double ABSENT = Double.longBitsToDouble(ABSENT_BITS);
-    private static final long[] NO_TIMESTAMPS = new long[0];
+    static final long[] NO_TIMESTAMPS = new long[0];
 
     static final String TOO_MANY_SAMPLES = "query processing would load too many samples into memory in query execution";
 

@@ -396,6 +396,8 @@ final class FunctionEval {
     /** Reusable buffers and the output rows of one range-function call. */
     private static final class RangeWork {
         double[] scratch = new double[16];
+        /** For rate and increase: resets[i] = number of samples in [1, i] below their predecessor. */
+        int[] resets = new int[16];
         final double[] regression = new double[2];
         final List<Row> out = new ArrayList<>();
     }
@@ -409,13 +411,54 @@ final class FunctionEval {
         if (s.size > work.scratch.length) {
             work.scratch = new double[s.size];
         }
+        int[] resets = null;
+        if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
+            // Counter resets counted once per series, so a window without any skips the reset scan.
+            if (s.size > work.resets.length) {
+                work.resets = new int[s.size];
+            }
+            resets = work.resets;
+            double[] v = s.values;
+            int count = 0;
+            for (int i = 0; i < s.size; i++) {
+                if (i > 0 && v[i] < v[i - 1]) {
+                    count++;
+                }
+                resets[i] = count;
+            }
+        }
         double[] values = new double[n];
         boolean any = false;
+        int present = 0;
+        // Window bounds move forward with the steps: advance two cursors instead of searching twice per
+        // step (binary search again if a window ever starts before the previous one).
+        long[] t = s.timestamps;
+        int size = s.size;
+        int from = 0;
+        int to = 0;
+        long previousStart = Long.MIN_VALUE;
+        long previousEnd = Long.MIN_VALUE;
         for (int i = 0; i < n; i++) {
             long end = ends[i];
             long start = end - range;
-            int from = s.after(start);
-            int to = s.after(end);
+            if (start >= previousStart) {
+                while (from < size && t[from] <= start) {
+                    from++;
+                }
+            }
+            else {
+                from = s.after(start);
+            }
+            if (end >= previousEnd) {
+                while (to < size && t[to] <= end) {
+                    to++;
+                }
+            }
+            else {
+                to = s.after(end);
+            }
+            previousStart = start;
+            previousEnd = end;
             values[i] = Evaluator.ABSENT;
             if (code == RangeCode.COUNT || code == RangeCode.PRESENT) {
                 // Native histograms are counted (not otherwise evaluated) like Prometheus does.
@@ -424,6 +467,7 @@ final class FunctionEval {
                     ev.totalSamples += to - from + histograms;
                     values[i] = code == RangeCode.COUNT ? to - from + histograms : 1;
                     any = true;
+                    present++;
                 }
                 continue;
             }
@@ -431,16 +475,21 @@ final class FunctionEval {
                 continue;
             }
             ev.totalSamples += to - from;
-            double value = compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, work.scratch, work.regression);
+            double value = resets != null
+                    ? (to - from < 2 ? Evaluator.ABSENT
+                            : RangeFunctions.extrapolatedRate(s.timestamps, s.values, from, to, start, end, true, code == RangeCode.RATE,
+                                    resets[to - 1] != resets[from]))
+                    : compute(ev, call, code, s, from, to, start, end, grid.ts(i), scalars, i, work.scratch, work.regression);
             if (!Evaluator.absent(value)) {
                 values[i] = value;
                 any = true;
+                present++;
             }
         }
         if (any) {
             Row row = new Row(s.labels, values, s.dropName || !keepName);
             work.out.add(row);
-            ev.hold(row.count());
+            ev.hold(present);
             if (code == RangeCode.RATE || code == RangeCode.INCREASE) {
                 String metric = s.labels.metricName();
                 if (!metric.isEmpty() && !metric.endsWith("_total") && !metric.endsWith("_sum") && !metric.endsWith("_count")

@@ -1,12 +1,14 @@
 package mimir.promql.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 
 import mimir.model.Labels;
 import mimir.model.storage.Querier;
+import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
 import mimir.promql.engine.Evaluator.Grid;
 import mimir.promql.engine.Evaluator.RangeSeries;
@@ -43,16 +45,24 @@ final class Selectors {
         }
         long mint = refs[0] - ev.lookback + 1;
         long maxt = refs[n - 1];
+        // Only the row's values outlive a series: its samples are read into one reused buffer.
+        SeriesPoints.Buffer buffer = new SeriesPoints.Buffer();
         try (Querier querier = ev.queryable.querier(mint, maxt)) {
             SeriesSet set = querier.select(false, selector.matchers());
             while (set.next()) {
                 ev.checkInterrupted();
-                SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
+                SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator(), buffer);
                 double[] values = new double[n];
                 int present = 0;
                 BitSet histograms = null;
+                // Steps are looked up at ascending times: a cursor moves forward (a search if one goes back).
+                int cursor = -1;
                 for (int i = 0; i < n; i++) {
-                    int index = points.instantIndex(refs[i], ev.lookback);
+                    if (i > 0 && refs[i] < refs[i - 1]) {
+                        cursor = -1;
+                    }
+                    cursor = points.lastAtOrBeforeFrom(cursor, refs[i]);
+                    int index = points.instantIndexAt(cursor, refs[i], ev.lookback);
                     if (index < 0) {
                         values[i] = Evaluator.ABSENT;
                     }
@@ -97,27 +107,65 @@ final class Selectors {
     /**
      * Streams a range selector over the windows of {@code windows}: each series is read, held
      * ({@link Evaluator#hold}) and handed to {@code consumer}, which releases it when done with it; so
-     * a range function holds one series' samples at a time rather than all of them.
+     * a range function holds one series' samples at a time rather than all of them. The series' sample
+     * arrays are reused for the next series: the consumer must not keep them (its labels it may keep).
      */
     static void eachRangeSeries(Evaluator ev, MatrixSelector matrix, Windows windows, Consumer<RangeSeries> consumer) {
+        eachRangeSeries(ev, matrix, windows, consumer, true);
+    }
+
+    private static void eachRangeSeries(Evaluator ev, MatrixSelector matrix, Windows windows, Consumer<RangeSeries> consumer,
+            boolean reuse) {
         long[] ends = windows.ends;
         if (ends.length == 0) {
             return;
         }
         long mint = ends[0] - windows.range + 1;
         long maxt = ends[ends.length - 1];
+        long[] timestamps = new long[reuse ? 256 : 16];
+        double[] values = new double[timestamps.length];
         try (Querier querier = ev.queryable.querier(mint, maxt)) {
             SeriesSet set = querier.select(false, matrix.selector().matchers());
             while (set.next()) {
                 ev.checkInterrupted();
-                SeriesPoints points = SeriesPoints.load(set.labels(), set.iterator());
-                int size = points.rangeSize();
-                if (size == 0 && points.histogramTimestamps().length == 0) {
+                // The float samples without staleness markers; native histograms only by timestamp.
+                SampleIterator iterator = set.iterator();
+                int size = 0;
+                long[] histograms = Evaluator.NO_TIMESTAMPS;
+                int histogramCount = 0;
+                while (iterator.next()) {
+                    long t = iterator.timestamp();
+                    if (iterator.histogram()) {
+                        if (histogramCount == histograms.length) {
+                            histograms = Arrays.copyOf(histograms, Math.max(4, histogramCount * 2));
+                        }
+                        histograms[histogramCount++] = t;
+                        continue;
+                    }
+                    double v = iterator.value();
+                    if (StaleMarker.is(v)) {
+                        continue;
+                    }
+                    if (size == timestamps.length) {
+                        timestamps = Arrays.copyOf(timestamps, size * 2);
+                        values = Arrays.copyOf(values, size * 2);
+                    }
+                    timestamps[size] = t;
+                    values[size] = v;
+                    size++;
+                }
+                if (histogramCount != histograms.length) {
+                    histograms = Arrays.copyOf(histograms, histogramCount);
+                }
+                if (size == 0 && histogramCount == 0) {
                     continue;
                 }
                 ev.hold(size);
-                consumer.accept(new RangeSeries(points.labels(), points.rangeTimestamps(), points.rangeValues(), size, false,
-                        points.histogramTimestamps()));
+                consumer.accept(new RangeSeries(set.labels(), timestamps, values, size, false, histograms));
+                if (!reuse) {
+                    timestamps = new long[16];
+                    values = new double[16];
+                }
             }
         }
     }
@@ -125,7 +173,7 @@ final class Selectors {
     /** The windows of a range selector at every step, all series at once. */
     static Windows windows(Evaluator ev, MatrixSelector matrix, Grid grid) {
         Windows windows = emptyWindows(ev, matrix, grid);
-        eachRangeSeries(ev, matrix, windows, windows.series::add);
+        eachRangeSeries(ev, matrix, windows, windows.series::add, false);
         return windows;
     }
 

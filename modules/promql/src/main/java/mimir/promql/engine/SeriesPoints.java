@@ -75,8 +75,27 @@ public final class SeriesPoints {
 
     /** Reads every sample of the iterator. */
     public static SeriesPoints load(Labels labels, SampleIterator iterator) {
-        long[] t = new long[16];
-        double[] v = new double[16];
+        return load(labels, iterator, new long[16], new double[16], null);
+    }
+
+    /**
+     * Reusable sample arrays for {@link #load(Labels, SampleIterator, Buffer)}: one per selector,
+     * grown to the longest series seen.
+     */
+    static final class Buffer {
+        long[] timestamps = new long[256];
+        double[] values = new double[256];
+    }
+
+    /**
+     * Reads every sample of the iterator into {@code buffer}'s arrays (growing them): the points are
+     * valid only until the next load into the same buffer.
+     */
+    static SeriesPoints load(Labels labels, SampleIterator iterator, Buffer buffer) {
+        return load(labels, iterator, buffer.timestamps, buffer.values, buffer);
+    }
+
+    private static SeriesPoints load(Labels labels, SampleIterator iterator, long[] t, double[] v, Buffer buffer) {
         boolean[] h = null;
         int n = 0;
         while (iterator.next()) {
@@ -85,6 +104,10 @@ public final class SeriesPoints {
                 v = Arrays.copyOf(v, n * 2);
                 if (h != null) {
                     h = Arrays.copyOf(h, n * 2);
+                }
+                if (buffer != null) {
+                    buffer.timestamps = t;
+                    buffer.values = v;
                 }
             }
             t[n] = iterator.timestamp();
@@ -121,7 +144,24 @@ public final class SeriesPoints {
      * {@code (ts - lookback, ts]}, or -1 if there is none or it is a staleness marker.
      */
     public int instantIndex(long ts, long lookback) {
-        int index = lastAtOrBefore(timestamps, size, ts);
+        return instantIndexAt(lastAtOrBefore(timestamps, size, ts), ts, lookback);
+    }
+
+    /**
+     * The index of the last sample at or before {@code ts}, or -1, found by moving forward from
+     * {@code from}: the same answer as a search when {@code from} is that index for an earlier time
+     * (or -1), in time linear in the distance moved. For lookups at ascending times.
+     */
+    int lastAtOrBeforeFrom(int from, long ts) {
+        int index = from;
+        while (index + 1 < size && timestamps[index + 1] <= ts) {
+            index++;
+        }
+        return index;
+    }
+
+    /** {@link #instantIndex} given {@code index}, the last sample at or before {@code ts} (or -1). */
+    int instantIndexAt(int index, long ts, long lookback) {
         if (index < 0 || timestamps[index] <= ts - lookback || (StaleMarker.is(values[index]) && !isHistogram(index))) {
             return -1;
         }

@@ -25,6 +25,16 @@ public final class RangeFunctions {
      */
     public static double extrapolatedRate(long[] t, double[] v, int from, int to, long rangeStart, long rangeEnd,
             boolean counter, boolean perSecond) {
+        return extrapolatedRate(t, v, from, to, rangeStart, rangeEnd, counter, perSecond, true);
+    }
+
+    /**
+     * As {@link #extrapolatedRate(long[], double[], int, int, long, long, boolean, boolean)}; with
+     * {@code mayReset} false the caller knows no value in the window is below its predecessor, and the
+     * counter-reset scan (which would add nothing) is skipped.
+     */
+    public static double extrapolatedRate(long[] t, double[] v, int from, int to, long rangeStart, long rangeEnd,
+            boolean counter, boolean perSecond, boolean mayReset) {
         int n = to - from;
         if (n < 2) {
             return Double.NaN;
@@ -32,7 +42,7 @@ public final class RangeFunctions {
         long firstT = t[from];
         long lastT = t[to - 1];
         double result = v[to - 1] - v[from];
-        if (counter) {
+        if (counter && mayReset) {
             double previous = v[from];
             for (int i = from + 1; i < to; i++) {
                 if (v[i] < previous) {

@@ -2,17 +2,25 @@ package mimir.tsdb.chunkenc;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Reads an MSB-first bit stream (as {@link XorEncoder} writes it) from a {@link MemorySegment}, buffering up to 64 bits at a time.
+ * Reads an MSB-first bit stream (as {@link XorEncoder} writes it) from a {@link MemorySegment} or a byte
+ * array, buffering up to 64 bits at a time.
  * Reading past the end does not throw: it returns zeros and sets {@link #exhausted()}, so a decoding
  * loop checks once per sample instead of per field.
  */
 public final class BitReader {
     private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
+    private static final VarHandle LONG_BE_ARRAY = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private MemorySegment data;
+    // Set instead of data by reset(byte[], int): reads the array directly, no segment per chunk.
+    private byte[] array;
+    private long size;
     private long position;
     private long buffer;
     private int valid;
@@ -25,6 +33,19 @@ public final class BitReader {
     /** Starts reading {@code data} at byte {@code offset}. */
     public void reset(MemorySegment data, long offset) {
         this.data = data;
+        this.array = null;
+        this.size = data.byteSize();
+        this.position = offset;
+        this.buffer = 0;
+        this.valid = 0;
+        this.exhausted = false;
+    }
+
+    /** Starts reading {@code data} at byte {@code offset}. */
+    public void reset(byte[] data, int offset) {
+        this.data = null;
+        this.array = data;
+        this.size = data.length;
         this.position = offset;
         this.buffer = 0;
         this.valid = 0;
@@ -73,9 +94,9 @@ public final class BitReader {
     }
 
     private boolean refill() {
-        long remaining = data.byteSize() - position;
+        long remaining = size - position;
         if (remaining >= 8) {
-            buffer = data.get(LONG_BE, position);
+            buffer = array != null ? (long) LONG_BE_ARRAY.get(array, (int) position) : data.get(LONG_BE, position);
             position += 8;
             valid = 64;
             return true;
@@ -85,7 +106,8 @@ public final class BitReader {
         }
         long value = 0;
         for (long i = 0; i < remaining; i++) {
-            value = (value << 8) | (data.get(ValueLayout.JAVA_BYTE, position + i) & 0xff);
+            byte b = array != null ? array[(int) (position + i)] : data.get(ValueLayout.JAVA_BYTE, position + i);
+            value = (value << 8) | (b & 0xff);
         }
         position += remaining;
         buffer = value;

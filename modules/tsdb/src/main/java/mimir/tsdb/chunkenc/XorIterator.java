@@ -32,7 +32,17 @@ public final class XorIterator {
     private CorruptionException failure;
 
     /** Starts iterating the chunk {@code data} (header included). */
-    public XorIterator reset(MemorySegment data) {
+    public XorIterator reset(byte[] data) {
+        clear();
+        if (data.length < 2) {
+            return corrupt(data.length);
+        }
+        total = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+        reader.reset(data, 2);
+        return this;
+    }
+
+    private void clear() {
         read = 0;
         t = Long.MIN_VALUE;
         valueBits = 0;
@@ -40,11 +50,20 @@ public final class XorIterator {
         leading = 0;
         trailing = 0;
         failure = null;
+    }
+
+    private XorIterator corrupt(long length) {
+        total = 0;
+        failure = new CorruptionException("XOR chunk shorter than its 2-byte header: " + length + " bytes");
+        reader.reset(MemorySegment.NULL, 0);
+        return this;
+    }
+
+    /** Starts iterating the chunk {@code data} (header included). */
+    public XorIterator reset(MemorySegment data) {
+        clear();
         if (data.byteSize() < 2) {
-            total = 0;
-            failure = new CorruptionException("XOR chunk shorter than its 2-byte header: " + data.byteSize() + " bytes");
-            reader.reset(MemorySegment.NULL, 0);
-            return this;
+            return corrupt(data.byteSize());
         }
         total = data.get(SHORT_BE, 0) & 0xffff;
         reader.reset(data, 2);

@@ -1,6 +1,5 @@
 package mimir.tsdb.head;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import mimir.model.storage.SampleIterator;
@@ -106,7 +105,7 @@ public final class HeadSampleIterator implements SampleIterator {
             if (chunks.minTime(chunk) > maxTime) {
                 return false;
             }
-            iterator.reset(MemorySegment.ofArray(chunks.data(chunk)));
+            iterator.reset(chunks.data(chunk));
             inChunk = true;
             return true;
         }

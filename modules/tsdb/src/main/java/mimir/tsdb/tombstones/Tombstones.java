@@ -12,6 +12,9 @@ import java.util.function.BiConsumer;
  */
 public final class Tombstones {
     private final TreeMap<Long, List<Interval>> intervals = new TreeMap<>();
+    // Set once the first interval is added (intervals are never removed): lets get() skip the lock and
+    // the boxed lookup on the query path of a head without deletions.
+    private volatile boolean any;
 
     /** Marks {@code [minTime, maxTime]} of series {@code ref} as deleted. */
     public synchronized void add(long ref, Interval interval) {
@@ -41,11 +44,17 @@ public final class Tombstones {
             merged.add(new Interval(minTime, maxTime));
         }
         intervals.put(ref, merged);
+        any = true;
     }
 
     /** Sorted, non-overlapping intervals of a series; empty if none. */
-    public synchronized List<Interval> get(long ref) {
-        return List.copyOf(intervals.getOrDefault(ref, List.of()));
+    public List<Interval> get(long ref) {
+        if (!any) {
+            return List.of();
+        }
+        synchronized (this) {
+            return List.copyOf(intervals.getOrDefault(ref, List.of()));
+        }
     }
 
     /** Calls {@code consumer} for every series ref (ascending) with its intervals. */
