@@ -21,8 +21,11 @@ fi
 # -Xms32m: G1's default initial heap is 1/64 of RAM, and the first young generation sized from it is
 # touched once by start-up garbage before any collection reuses it (idle RSS with the cloud plugins
 # 199 -> 138 MB on a 23 GiB machine). Only the start: the heap still grows to -Xmx (default 1/4 of RAM)
-# under load. JAVA_OPTS comes after, so an -Xms there wins.
-exec "$MIMIR_HOME/runtime/bin/java" $aot -Xms32m $JAVA_OPTS \
+# under load. -XX:G1PeriodicGCInterval=5000 with Min/MaxHeapFreeRatio 5/20: once a burst of pushes or
+# queries is over, an idle process collects and gives the heap it no longer needs back to the OS (G1
+# only runs a periodic collection when none ran in the interval, so a busy process pays nothing).
+# JAVA_OPTS comes after, so settings there win.
+exec "$MIMIR_HOME/runtime/bin/java" $aot -Xms32m -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 $JAVA_OPTS \
   -Dmimir.home="$MIMIR_HOME" \
   --add-modules ALL-SYSTEM,ALL-MODULE-PATH \
   --enable-native-access=mimir.core,io.netty.common,io.grpc.netty.shaded \
