@@ -109,7 +109,7 @@ public final class Querier implements Service {
     public void start(ServiceContext context) {
         ingester = localInstances.find(IngesterClient.class).orElseThrow(() -> new IllegalStateException(
                 "querier: no ingester runs in this process; the querier reads the in-process ingester only (ingesters in other processes "
-                        + "need the ingester gRPC client, not available yet): run the querier together with the ingester, e.g. -target=all"));
+                        + "need the ingester gRPC client, not available yet): run the querier together with the ingester, e.g. -target=ingester,querier (or the whole write and read path)"));
         running = true;
         if (frontendInProcess()) {
             scheduler = localInstances.find(SchedulerForQuerier.class).orElseThrow(() -> new IllegalStateException(
