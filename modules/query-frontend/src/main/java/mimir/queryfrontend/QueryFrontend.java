@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import mimir.promql.api.GoDurations;
 import mimir.promql.api.ApiJson;
 import mimir.promql.api.ErrorType;
 import mimir.queryfrontend.QueryRequests.BadRequestException;
@@ -157,7 +158,7 @@ public final class QueryFrontend implements Service {
         }
         catch (TimeoutException e) {
             return error(ErrorType.TIMEOUT, "the query-frontend gave up waiting for the queriers after "
-                    + QueryRequests.goDuration(config.queryTimeout()) + " (-query-frontend.query-timeout)");
+                    + GoDurations.format(config.queryTimeout().toMillis()) + " (-query-frontend.query-timeout)");
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -186,8 +187,8 @@ public final class QueryFrontend implements Service {
         Duration maxLength = limits.maxTotalQueryLength();
         Duration length = Duration.ofMillis(query.end() - query.start());
         if (maxLength.isPositive() && length.compareTo(maxLength) > 0) {
-            throw new BadRequestException("the total query time range exceeds the limit (query length: " + QueryRequests.goDuration(length)
-                    + ", limit: " + QueryRequests.goDuration(maxLength) + ") (err-mimir-max-total-query-length). To adjust the related per-tenant limit, "
+            throw new BadRequestException("the total query time range exceeds the limit (query length: " + GoDurations.format(length.toMillis())
+                    + ", limit: " + GoDurations.format(maxLength.toMillis()) + ") (err-mimir-max-total-query-length). To adjust the related per-tenant limit, "
                     + "configure -query-frontend.max-total-query-length, or contact your service administrator.");
         }
         if (limits.alignQueriesWithStep()) {
@@ -287,7 +288,7 @@ public final class QueryFrontend implements Service {
         line.append(" path=").append(quote(request.path()));
         line.append(" status_code=").append(status);
         line.append(" status=").append(status >= 200 && status < 300 ? "success" : "failed");
-        line.append(" time_taken=").append(QueryRequests.goDuration(Duration.ofNanos(elapsedNanos)));
+        line.append(" time_taken=").append(GoDurations.format(Duration.ofNanos(elapsedNanos).toMillis()));
         line.append(" response_size_bytes=").append(response == null ? 0 : response.body().length);
         for (String name : List.of("query", "start", "end", "step", "time", "match[]")) {
             request.param(name).ifPresent(value -> line.append(" param_").append(name).append('=').append(quote(value)));

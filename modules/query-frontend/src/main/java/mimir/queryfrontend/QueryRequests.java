@@ -122,37 +122,6 @@ final class QueryRequests {
         }
     }
 
-    /** Formats a duration as Go's {@code time.Duration.String} does ({@code 721h0m0s}), as Mimir's messages print them. */
-    static String goDuration(java.time.Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
-            return "0s";
-        }
-        StringBuilder out = new StringBuilder();
-        if (millis < 0) {
-            out.append('-');
-            millis = -millis;
-        }
-        if (millis < 1000) {
-            return out.append(millis).append("ms").toString();
-        }
-        long hours = millis / 3_600_000;
-        long minutes = millis / 60_000 % 60;
-        long seconds = millis / 1000 % 60;
-        long fraction = millis % 1000;
-        if (hours > 0) {
-            out.append(hours).append('h');
-        }
-        if (hours > 0 || minutes > 0) {
-            out.append(minutes).append('m');
-        }
-        out.append(seconds);
-        if (fraction > 0) {
-            out.append('.').append(String.format("%03d", fraction).replaceAll("0+$", ""));
-        }
-        return out.append('s').toString();
-    }
-
     /** A request the client got wrong: a 400 with Prometheus's {@code bad_data} error JSON. */
     static final class BadRequestException extends RuntimeException {
         private static final long serialVersionUID = 1L;

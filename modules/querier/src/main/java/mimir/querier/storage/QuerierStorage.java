@@ -10,6 +10,7 @@ import java.util.List;
 import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.model.storage.Queryable;
+import mimir.promql.api.GoDurations;
 import mimir.promql.engine.QueryException;
 import mimir.spi.Overrides;
 import mimir.spi.limits.Limits;

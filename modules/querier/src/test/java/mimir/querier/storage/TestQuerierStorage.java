@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import mimir.promql.api.GoDurations;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.EmptyQuerier;

@@ -1,4 +1,4 @@
-package mimir.querier.storage;
+package mimir.promql.api;
 
 /** Durations printed as Go's {@code time.Duration.String()} prints them ({@code 1h0m0s}, {@code 1.5s}, {@code 250ms}), as Mimir's messages show them. */
 public final class GoDurations {
