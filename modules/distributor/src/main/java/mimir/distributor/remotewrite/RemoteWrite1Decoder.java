@@ -123,7 +123,7 @@ public final class RemoteWrite1Decoder {
             switch (tag >>> 3) {
                 case 2 -> {
                     int outer = in.pushLimit(in.length());
-                    sample(batch);
+                    in.sample(batch);
                     in.popLimit(outer);
                 }
                 case 3 -> {
@@ -175,20 +175,6 @@ public final class RemoteWrite1Decoder {
         }
         in.position += length;
         return value;
-    }
-
-    private void sample(WriteBatch batch) throws MalformedRequestException {
-        double value = 0;
-        long timestamp = 0;
-        while (in.hasRemaining()) {
-            int tag = in.tag();
-            switch (tag) {
-                case 1 << 3 | FIXED64 -> value = in.fixed64Double();
-                case 2 << 3 | VARINT -> timestamp = in.varint();
-                default -> in.skip(tag & 7);
-            }
-        }
-        batch.addSample(timestamp, value);
     }
 
     private void exemplar(WriteBatch batch) throws MalformedRequestException {

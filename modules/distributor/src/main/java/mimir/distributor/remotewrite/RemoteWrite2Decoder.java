@@ -166,7 +166,7 @@ public final class RemoteWrite2Decoder {
             switch (tag) {
                 case 2 << 3 | LENGTH_DELIMITED -> {
                     int outer = in.pushLimit(in.length());
-                    sample(batch);
+                    in.sample(batch);
                     in.popLimit(outer);
                 }
                 case 4 << 3 | LENGTH_DELIMITED -> {
@@ -190,20 +190,6 @@ public final class RemoteWrite2Decoder {
             throw in.malformed("symbol reference " + ref + " outside the symbols table of " + symbolCount + " entries");
         }
         return (int) ref;
-    }
-
-    private void sample(WriteBatch batch) throws MalformedRequestException {
-        double value = 0;
-        long timestamp = 0;
-        while (in.hasRemaining()) {
-            int tag = in.tag();
-            switch (tag) {
-                case 1 << 3 | FIXED64 -> value = in.fixed64Double();
-                case 2 << 3 | VARINT -> timestamp = in.varint();
-                default -> in.skip(tag & 7);
-            }
-        }
-        batch.addSample(timestamp, value);
     }
 
     private void exemplar(WriteBatch batch) throws MalformedRequestException {

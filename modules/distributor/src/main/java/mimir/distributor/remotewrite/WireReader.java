@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
+import mimir.ingester.client.WriteBatch;
+
 /**
  * A cursor over protobuf wire bytes: tags, varints, fixed64 and length-delimited fields, each checked
  * against the end of the enclosing message. Nothing is allocated; a nested message is read by
@@ -117,5 +119,24 @@ final class WireReader {
 
     MalformedRequestException malformed(String reason) {
         return new MalformedRequestException("failed to parse the " + message + " protobuf message: " + reason + " at byte " + position);
+    }
+
+    /**
+     * Reads a {@code Sample} message up to the current limit into the batch's last series: value (1,
+     * double) and timestamp (2, int64), the same field numbers in remote write 1.0 and 2.0; an absent
+     * field is 0, unknown fields are skipped.
+     */
+    void sample(WriteBatch batch) throws MalformedRequestException {
+        double value = 0;
+        long timestamp = 0;
+        while (hasRemaining()) {
+            int tag = tag();
+            switch (tag) {
+                case 1 << 3 | FIXED64 -> value = fixed64Double();
+                case 2 << 3 | VARINT -> timestamp = varint();
+                default -> skip(tag & 7);
+            }
+        }
+        batch.addSample(timestamp, value);
     }
 }
