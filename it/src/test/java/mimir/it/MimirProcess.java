@@ -110,8 +110,13 @@ final class MimirProcess implements AutoCloseable {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
+        return send(request.build());
+    }
+
+    /** Sends a request with the tests' shared client; I/O failures become unchecked. */
+    static HttpResponse<String> send(HttpRequest request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +21,6 @@ import mimir.testing.TestingServers;
  * like a user's Prometheus, and its own HTTP API is the oracle our answers are compared with.
  */
 final class PrometheusServer implements AutoCloseable {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     final int port;
     private final Process process;
     private final Path log;
@@ -73,17 +70,7 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return MimirProcess.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(10)).build());
     }
 
     /** {@code /api/v1/query?query=…&time=…} as Prometheus answers it. */

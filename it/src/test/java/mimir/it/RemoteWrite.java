@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import java.util.List;
  * snappy from aircompressor, not from our implementation: what it sends is what any client sends.
  */
 final class RemoteWrite {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
     private RemoteWrite() {}
 
     /** One series: labels as alternating names and values (sent in this order), with samples. */
@@ -121,15 +118,6 @@ final class RemoteWrite {
                 request.header(name, value);
             }
         });
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return MimirProcess.send(request.build());
     }
 }
