@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import mimir.promql.api.GoDurations;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
+import mimir.promql.api.GoDurations;
 import mimir.promql.storage.MemoryStorage;
 import mimir.spi.limits.Limits;
 import mimir.testing.TestingClock;
