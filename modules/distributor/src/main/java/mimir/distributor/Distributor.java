@@ -16,6 +16,8 @@ import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
 import mimir.distributor.remotewrite.RemoteWrite1Decoder;
 import mimir.distributor.remotewrite.RemoteWrite2Decoder;
+import mimir.distributor.remotewrite.SeriesCache;
+import mimir.distributor.remotewrite.SeriesKeys;
 import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.IngesterException;
 import mimir.ingester.client.MetricMetadata;
@@ -84,7 +86,10 @@ public final class Distributor implements Service {
         final RemoteWrite2Decoder remoteWrite2 = new RemoteWrite2Decoder();
         final WriteBatch decoded = new WriteBatch();
         final WriteBatch validated = new WriteBatch();
+        final SeriesKeys keys = new SeriesKeys();
         boolean[] keep = new boolean[64];
+        /** Per validated series: the decoded series it came from if its labels can be cached, else -1. */
+        int[] origin = new int[64];
         private byte[] decompressed = new byte[64 << 10];
 
         /** A buffer of at least {@code length} bytes; kept for the next request up to 4 MiB, larger ones are not. */
@@ -105,6 +110,23 @@ public final class Distributor implements Service {
             }
             keep[series] = value;
         }
+
+        void origin(int series, int decoded) {
+            if (series >= origin.length) {
+                origin = java.util.Arrays.copyOf(origin, Math.max(series + 1, origin.length * 2));
+            }
+            origin[series] = decoded;
+        }
+
+        /** Drops the origins of the series {@link WriteBatch#retainSeries} drops with the same {@code keep}. */
+        void retainOrigins(int count) {
+            int kept = 0;
+            for (int i = 0; i < count; i++) {
+                if (keep[i]) {
+                    origin[kept++] = origin[i];
+                }
+            }
+        }
     }
 
     private final DistributorConfig config;
@@ -118,6 +140,7 @@ public final class Distributor implements Service {
     private final Map<String, TokenBucket> ingestionRates = new ConcurrentHashMap<>();
     private final InstanceIngestionRate instanceIngestionRate = new InstanceIngestionRate();
     private final ConcurrentLinkedQueue<PushContext> contexts = new ConcurrentLinkedQueue<>();
+    private final Map<String, SeriesCache> seriesCaches = new ConcurrentHashMap<>();
     private volatile IngesterClient ingester;
 
     @Inject
@@ -163,7 +186,33 @@ public final class Distributor implements Service {
     void returnContext(PushContext context) {
         context.decoded.clear();
         context.validated.clear();
+        context.keys.clear();
         contexts.offer(context);
+    }
+
+    /**
+     * The tenant's {@link SeriesCache} for remote write 1.0 decoding, or null where a push may change a
+     * series' labels between decoding and the ingester ({@code metric_relabel_configs},
+     * {@code drop_labels}, HA replica deduplication): there the stored labels are not the sent ones, so
+     * the sent bytes cannot name them. A new cache replaces the old one when the tenant's limits change
+     * (its entries were validated under the old ones).
+     */
+    SeriesCache seriesCache(String tenant) {
+        Limits limits = overrides.forTenant(tenant);
+        if (!cacheable(limits)) {
+            seriesCaches.remove(tenant);
+            return null;
+        }
+        SeriesCache cache = seriesCaches.get(tenant);
+        if (cache == null || cache.validatedFor() != limits) {
+            cache = new SeriesCache(limits);
+            seriesCaches.put(tenant, cache);
+        }
+        return cache;
+    }
+
+    private boolean cacheable(Limits limits) {
+        return limits.metricRelabelConfigs().isEmpty() && limits.dropLabels().isEmpty() && !(config.haTrackerEnabled() && limits.acceptHaSamples());
     }
 
     /**
@@ -182,7 +231,7 @@ public final class Distributor implements Service {
         }
         PushContext context = takeContext();
         try {
-            return push(tenant, batch, new Discards(), context);
+            return push(tenant, batch, new Discards(), context, null);
         }
         finally {
             returnContext(context);
@@ -232,9 +281,11 @@ public final class Distributor implements Service {
 
     /**
      * The push proper, after the instance limits: {@code discards} already holds what decoding
-     * dropped; the context's {@code validated} batch receives the checked series.
+     * dropped; the context's {@code validated} batch receives the checked series. With {@code cache}
+     * (the tenant's, from {@link #seriesCache}; {@code context.keys} then describes {@code batch}),
+     * series decoded from the cache skip label validation, and the others that pass it are added to it.
      */
-    PushOutcome push(String tenant, WriteBatch batch, Discards discards, PushContext context) {
+    PushOutcome push(String tenant, WriteBatch batch, Discards discards, PushContext context, SeriesCache cache) {
         WriteBatch validated = context.validated;
         IngesterClient target = ingester;
         if (target == null) {
@@ -275,7 +326,8 @@ public final class Distributor implements Service {
                     }
                 }
             }
-            copyValid(batch, context, limits, removeReplica, clock.millis(), discards);
+            SeriesCache trusted = cache != null && cache.validatedFor() == limits && removeReplica == null && cacheable(limits) ? cache : null;
+            copyValid(batch, context, limits, removeReplica, clock.millis(), discards, trusted);
             int items = validated.sampleCount() + validated.exemplarCount() + validated.metadata().size();
             if (items > 0) {
                 String rateLimited = ingestionRateLimit(tenant, limits, nowNanos, items);
@@ -293,6 +345,9 @@ public final class Distributor implements Service {
                 }
                 catch (IngesterException e) {
                     return PushOutcome.error(e.httpStatus(), e.getMessage());
+                }
+                if (trusted != null) {
+                    remember(trusted, batch, context);
                 }
             }
             if (result.firstError().isPresent()) {
@@ -328,6 +383,25 @@ public final class Distributor implements Service {
         return null;
     }
 
+    /**
+     * Adds to the cache the pushed series it did not give, and those whose labels the ingester replaced
+     * by its own instance (the cache then holds the ingester's copy, not a second one).
+     */
+    private static void remember(SeriesCache cache, WriteBatch decoded, PushContext context) {
+        WriteBatch pushed = context.validated;
+        SeriesKeys keys = context.keys;
+        for (int i = 0; i < pushed.seriesCount(); i++) {
+            int from = context.origin[i];
+            if (from < 0) {
+                continue;
+            }
+            Labels stored = pushed.labels(i);
+            if (!keys.fromCache(from) || stored != decoded.labels(from)) {
+                cache.put(keys.hash(from), stored);
+            }
+        }
+    }
+
     /** Go's {@code %v} of a float64: {@code 10000}, {@code 0.5}. */
     static String goFloat(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e21 ? Long.toString((long) value) : Double.toString(value);
@@ -338,7 +412,8 @@ public final class Distributor implements Service {
      * with their valid samples and exemplars, into {@code context.validated} (cleared first); then the
      * valid metadata. A series left with neither samples nor exemplars is not kept.
      */
-    private void copyValid(WriteBatch batch, PushContext context, Limits limits, String removeReplica, long nowMillis, Discards discards) {
+    private void copyValid(WriteBatch batch, PushContext context, Limits limits, String removeReplica, long nowMillis, Discards discards,
+            SeriesCache trusted) {
         WriteBatch out = context.validated;
         out.clear();
         out.setSource(batch.source());
@@ -364,11 +439,17 @@ public final class Distributor implements Service {
             if (labels.isEmpty()) {
                 continue;
             }
-            labels = DistributorValidation.labels(labels, limits, discards, sampleEnd - sampleStart);
-            if (labels == null) {
+            boolean fromCache = trusted != null && context.keys.fromCache(series);
+            Labels valid = fromCache ? labels : DistributorValidation.labels(labels, limits, discards, sampleEnd - sampleStart);
+            if (valid == null) {
                 continue;
             }
-            int index = out.addSeries(labels);
+            int index = out.addSeries(valid);
+            if (trusted != null) {
+                // Only labels stored exactly as sent can be found again by the sent bytes.
+                context.origin(index, valid == labels ? series : -1);
+            }
+            labels = valid;
             int samplesBefore = out.sampleCount();
             int exemplarsBefore = out.exemplarCount();
             for (int s = sampleStart; s < sampleEnd; s++) {
@@ -393,6 +474,9 @@ public final class Distributor implements Service {
             anyEmpty |= !keep;
         }
         if (anyEmpty) {
+            if (trusted != null) {
+                context.retainOrigins(out.seriesCount());
+            }
             out.retainSeries(context.keep);
         }
         for (MetricMetadata metadata : batch.metadata()) {

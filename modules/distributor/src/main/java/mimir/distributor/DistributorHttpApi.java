@@ -17,6 +17,7 @@ import java.util.random.RandomGenerator;
 import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
 import mimir.distributor.remotewrite.MalformedRequestException;
+import mimir.distributor.remotewrite.SeriesCache;
 import mimir.snappy.Snappy;
 import mimir.snappy.SnappyException;
 import mimir.spi.Overrides;
@@ -97,18 +98,19 @@ public final class DistributorHttpApi {
                 return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
             }
             Discards discards = new Discards();
+            SeriesCache cache = v2 ? null : distributor.seriesCache(tenant);
             try {
                 if (v2) {
                     context.remoteWrite2.decode(raw, 0, length, context.decoded, discards);
                 }
                 else {
-                    context.remoteWrite1.decode(raw, 0, length, context.decoded, discards);
+                    context.remoteWrite1.decode(raw, 0, length, context.decoded, discards, cache, cache == null ? null : context.keys);
                 }
             }
             catch (MalformedRequestException e) {
                 return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
             }
-            return response(request, distributor.push(tenant, context.decoded, discards, context), v2);
+            return response(request, distributor.push(tenant, context.decoded, discards, context, cache), v2);
         }
         finally {
             distributor.returnContext(context);

@@ -57,6 +57,44 @@ class TestDistributor {
     }
 
     @Test
+    void aSeriesSentAgainReachesTheIngesterAsTheIngestersOwnLabelsUntilTheLimitsChange() throws Exception {
+        DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of()).start();
+        fixture.ingester.ownInstances = new java.util.HashMap<>();
+        WriteRequest request = request(series("__name__", "up", "instance", "a:9100", "job", "node"));
+
+        assertThat(fixture.push(request).status()).isEqualTo(200);
+        assertThat(fixture.push(request).status()).isEqualTo(200);
+        assertThat(fixture.push(request).status()).isEqualTo(200);
+
+        List<TestingIngester.StoredSeries> stored = fixture.ingester.series;
+        Labels own = fixture.ingester.ownInstances.values().iterator().next();
+        assertThat(stored.get(0).labels()).isNotSameAs(own);
+        // The second push found the ingester's instance in the series cache, and so did the third.
+        assertThat(stored.get(1).labels()).isSameAs(own);
+        assertThat(stored.get(2).labels()).isSameAs(own);
+
+        // Cached series were validated under the old limits: under stricter ones they are checked again.
+        fixture.core.testingOverrides().set(Map.of(TENANT, mimir.spi.limits.Limits.defaults().withOverrides(Map.of("max_label_names_per_series", "2"))));
+        HttpResponse refused = fixture.push(request);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("err-mimir-max-label-names-per-series");
+        assertThat(stored).hasSize(3);
+    }
+
+    @Test
+    void relabeledSeriesAreNotTakenFromTheSeriesCache() throws Exception {
+        DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of("drop_labels", List.of("instance"))).start();
+        fixture.ingester.ownInstances = new java.util.HashMap<>();
+        WriteRequest request = request(series("__name__", "up", "instance", "a:9100", "job", "node"));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(fixture.push(request).status()).isEqualTo(200);
+        }
+        assertThat(fixture.ingester.storedSeries()).containsOnly("{__name__=\"up\", job=\"node\"}");
+        assertThat(fixture.distributor.seriesCache(TENANT)).isNull();
+    }
+
+    @Test
     void acceptsABodyWithoutContentEncodingOrTypeAsSnappyRemoteWrite1() throws Exception {
         DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of()).start();
         HttpResponse response = fixture.push(snappy(samples("a", 1).toByteArray()));

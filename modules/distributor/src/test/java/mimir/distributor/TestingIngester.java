@@ -26,6 +26,8 @@ final class TestingIngester implements IngesterClient {
     final List<MetricMetadata> metadata = new ArrayList<>();
     IngesterException failure;
     PushResult.PushError refuseFirstSample;
+    /** If set, series' labels are replaced in the batch by the first equal instance seen, as the real ingester does. */
+    java.util.Map<Labels, Labels> ownInstances;
 
     @Override
     public synchronized PushResult push(String tenant, WriteBatch batch) throws IngesterException {
@@ -49,6 +51,10 @@ final class TestingIngester implements IngesterClient {
                 exemplars.add(batch.exemplarLabels(e));
             }
             series.add(new StoredSeries(tenant, batch.labels(s), samples, exemplars));
+            if (ownInstances != null) {
+                Labels own = ownInstances.computeIfAbsent(batch.labels(s), l -> Labels.of(l.toPairs()));
+                batch.setLabels(s, own);
+            }
         }
         metadata.addAll(batch.metadata());
         return new PushResult(accepted, rejected, batch.exemplarCount(), rejected > 0 ? Optional.of(refuseFirstSample) : Optional.empty());

@@ -107,6 +107,11 @@ final class IngesterPush {
                 if (isNew && ref != 0) {
                     tenant.seriesCreated(labels.metricName());
                 }
+                Labels stored = appender.lastLabels();
+                if (stored != labels && stored != null && stored.equals(labels)) {
+                    // The head's instance, for a caller that keeps labels (see IngesterClient#push).
+                    batch.setLabels(series, stored);
+                }
             }
             int lateOutOfOrder = appender.commit();
             accepted -= lateOutOfOrder;

@@ -60,6 +60,33 @@ class TestIngester {
     }
 
     @Test
+    void aPushHandsBackTheHeadsOwnLabelsSoTheNextPushOfTheSeriesIsByIdentity() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            WriteBatch first = batch(Labels.of("__name__", "up", "job", "a"), T0);
+            Labels sent = first.labels(0);
+            testing.ingester.push("t", first);
+            Labels own = first.labels(0);
+            assertThat(own).isEqualTo(sent);
+
+            WriteBatch again = batch(Labels.of("__name__", "up", "job", "a"), T0 + 1000);
+            testing.ingester.push("t", again);
+            assertThat(again.labels(0)).isSameAs(own);
+            WriteBatch byIdentity = batch(own, T0 + 2000);
+            testing.ingester.push("t", byIdentity);
+            assertThat(byIdentity.labels(0)).isSameAs(own);
+            assertThat(read(testing.ingester, "t")).containsExactly(Map.entry(sent, List.of(T0, T0 + 1000, T0 + 2000)));
+
+            // A refused sample still names its series; another tenant's head never hands out its instance.
+            WriteBatch late = batch(Labels.of("__name__", "up", "job", "a"), T0);
+            testing.ingester.push("t", late);
+            assertThat(late.labels(0)).isSameAs(own);
+            WriteBatch otherTenant = batch(Labels.of("__name__", "up", "job", "a"), T0);
+            testing.ingester.push("u", otherTenant);
+            assertThat(otherTenant.labels(0)).isNotSameAs(own);
+        }
+    }
+
+    @Test
     void concurrentFirstPushesOfATenantOpenOneTsdbAndLoseNothing() throws Exception {
         try (TestingIngester testing = ingester(); var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             int threads = 8;

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -100,9 +100,13 @@ public final class Head implements Queryable, Closeable {
     private WalWriter wal;
     private boolean closed;
 
-    /** Series by labels, in the stripe of their labels' hash (by ref they are in {@link #refs}). */
+    /**
+     * Series by labels, in the stripe of their labels' hash (by ref they are in {@link #refs}). Lookups
+     * do not lock (the map is concurrent); creation and removal lock the stripe, so a series is created
+     * once.
+     */
     private static final class Stripe {
-        final HashMap<Labels, MemSeries> byLabels = new HashMap<>();
+        final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     }
 
     private Head(HeadOptions options, Path walDir) {
@@ -153,11 +157,8 @@ public final class Head implements Queryable, Closeable {
 
     /** The ref of the live series with exactly these labels, or 0 if the head has none; never creates one. */
     public long seriesRef(Labels labels) {
-        Stripe stripe = labelsStripe(requireNonNull(labels, "labels is null"));
-        synchronized (stripe) {
-            MemSeries series = stripe.byLabels.get(labels);
-            return series == null ? 0 : series.ref();
-        }
+        MemSeries series = labelsStripe(requireNonNull(labels, "labels is null")).byLabels.get(labels);
+        return series == null ? 0 : series.ref();
     }
 
     /** Number of live series with label {@code name="value"}, e.g. the series of one metric name. */
@@ -211,9 +212,7 @@ public final class Head implements Queryable, Closeable {
     public long memoryEstimateBytes() {
         long bytes = postings.memoryBytes() + refs.memoryBytes();
         for (Stripe stripe : stripes) {
-            synchronized (stripe) {
-                bytes += 48L + stripe.byLabels.size() * 48L;
-            }
+            bytes += 64L + stripe.byLabels.size() * 48L;
         }
         long[] seriesBytes = {0};
         refs.forEach(s -> {
@@ -228,7 +227,7 @@ public final class Head implements Queryable, Closeable {
 
     /**
      * The stripe of a label set, from the <em>high</em> bits of a multiplicative hash: the stripe's
-     * {@code HashMap} indexes by the low bits, and taking the stripe from those too would leave each map
+     * map indexes by the low bits, and taking the stripe from those too would leave each map
      * using 1/256 of its buckets (long collision chains turned into tree bins).
      */
     static int labelsStripeIndex(int hash) {
@@ -254,7 +253,10 @@ public final class Head implements Queryable, Closeable {
             throw new IllegalArgumentException("empty label set");
         }
         Stripe stripe = labelsStripe(labels);
-        MemSeries series;
+        MemSeries series = stripe.byLabels.get(labels);
+        if (series != null) {
+            return series;
+        }
         synchronized (stripe) {
             series = stripe.byLabels.get(labels);
             if (series != null) {

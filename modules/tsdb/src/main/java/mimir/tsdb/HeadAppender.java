@@ -33,6 +33,7 @@ public final class HeadAppender {
     private final boolean logsToWal;
     private long minValidTime;
     private boolean started;
+    private Labels lastLabels;
 
     HeadAppender(Head head) {
         this.head = requireNonNull(head, "head is null");
@@ -97,6 +98,7 @@ public final class HeadAppender {
                     series = head.getOrCreate(series.labels());
                     continue;
                 }
+                lastLabels = series.labels();
                 switch (series.appendable(this, timestamp, bits)) {
                     case MemSeries.APPENDABLE -> {
                         if (logsToWal && !series.walLogged() && !series.pendingFor(this)) {
@@ -124,6 +126,15 @@ public final class HeadAppender {
         }
         sampleSeries[index] = series;
         samples.add(series.ref(), timestamp, value);
+    }
+
+    /**
+     * The head's own label set of the series the last append (accepted or refused) went to, or null
+     * before the first: equal to the labels appended with, and the instance the head keys the series
+     * by, so a caller that keeps labels can keep this one and find the series by identity next time.
+     */
+    public Labels lastLabels() {
+        return lastLabels;
     }
 
     /** Number of samples waiting for {@link #commit()}. */

@@ -4,7 +4,11 @@ import static mimir.distributor.remotewrite.WireReader.FIXED64;
 import static mimir.distributor.remotewrite.WireReader.LENGTH_DELIMITED;
 import static mimir.distributor.remotewrite.WireReader.VARINT;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import mimir.ingester.client.MetricMetadata;
 import mimir.ingester.client.WriteBatch;
@@ -39,10 +43,16 @@ import mimir.model.Labels;
  */
 public final class RemoteWrite1Decoder {
     static final String REASON_HISTOGRAMS_NOT_SUPPORTED = "native_histograms_not_supported";
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HASH_SEED = 0x2545F4914F6CDD1DL;
 
     private final WireReader in = new WireReader();
     private final LabelStringCache strings;
     private final SeriesLabels seriesLabels = new SeriesLabels();
+    /** The current series' label fields: offset and length of each {@code Label} message. */
+    private int[] labelStarts = new int[32];
+    private int[] labelLengths = new int[32];
+    private int labelCount;
 
     public RemoteWrite1Decoder() {
         this(12);
@@ -60,7 +70,20 @@ public final class RemoteWrite1Decoder {
      * @throws MalformedRequestException if the bytes are not a valid {@code WriteRequest}
      */
     public void decode(byte[] body, int offset, int length, WriteBatch batch, Discards discards) throws MalformedRequestException {
+        decode(body, offset, length, batch, discards, null, null);
+    }
+
+    /**
+     * Decodes like {@link #decode(byte[], int, int, WriteBatch, Discards)}, taking the labels of a series
+     * from {@code cache} when the cache holds exactly the series' label bytes (then they are not decoded
+     * again), and recording per series its cache key and whether it was found in {@code keys}.
+     */
+    public void decode(byte[] body, int offset, int length, WriteBatch batch, Discards discards, SeriesCache cache, SeriesKeys keys)
+            throws MalformedRequestException {
         batch.clear();
+        if (keys != null) {
+            keys.clear();
+        }
         in.reset(body, offset, length, "prometheus.WriteRequest");
         while (in.hasRemaining()) {
             int tag = in.tag();
@@ -68,7 +91,7 @@ public final class RemoteWrite1Decoder {
                 case 1 -> {
                     in.expect(tag, LENGTH_DELIMITED);
                     int outer = in.pushLimit(in.length());
-                    series(batch, discards);
+                    series(batch, discards, cache, keys);
                     in.popLimit(outer);
                 }
                 case 3 -> {
@@ -82,9 +105,10 @@ public final class RemoteWrite1Decoder {
         }
     }
 
-    private void series(WriteBatch batch, Discards discards) throws MalformedRequestException {
+    private void series(WriteBatch batch, Discards discards, SeriesCache cache, SeriesKeys keys) throws MalformedRequestException {
         int start = in.position;
-        seriesLabels.clear();
+        labelCount = 0;
+        long hash = HASH_SEED;
         int samples = 0;
         int histograms = 0;
         while (in.hasRemaining()) {
@@ -92,9 +116,12 @@ public final class RemoteWrite1Decoder {
             switch (tag >>> 3) {
                 case 1 -> {
                     in.expect(tag, LENGTH_DELIMITED);
-                    int outer = in.pushLimit(in.length());
-                    label();
-                    in.popLimit(outer);
+                    int length = in.length();
+                    addLabelRange(in.position, length);
+                    if (cache != null) {
+                        hash = hash(hash, in.buffer, in.position, length);
+                    }
+                    in.position += length;
                 }
                 case 2 -> {
                     in.expect(tag, LENGTH_DELIMITED);
@@ -109,14 +136,37 @@ public final class RemoteWrite1Decoder {
                 default -> in.skip(tag & 7);
             }
         }
-        Labels labels = seriesLabels.build(discards, samples + histograms);
+        Labels labels = null;
+        if (cache != null) {
+            hash = finish(hash);
+            for (int way = 0; way < SeriesCache.WAYS && labels == null; way++) {
+                Labels candidate = cache.candidate(hash, way);
+                if (candidate != null && matches(candidate)) {
+                    labels = candidate;
+                }
+            }
+        }
+        boolean fromCache = labels != null;
         if (labels == null) {
-            return;
+            seriesLabels.clear();
+            for (int i = 0; i < labelCount; i++) {
+                in.position = labelStarts[i];
+                int outer = in.pushLimit(labelLengths[i]);
+                label();
+                in.popLimit(outer);
+            }
+            labels = seriesLabels.build(discards, samples + histograms);
+            if (labels == null) {
+                return;
+            }
         }
         if (histograms > 0) {
             discards.samples(REASON_HISTOGRAMS_NOT_SUPPORTED, histograms, histogramsNotSupported(histograms, labels));
         }
         batch.addSeries(labels);
+        if (keys != null) {
+            keys.add(hash, fromCache);
+        }
         in.position = start;
         while (in.hasRemaining()) {
             int tag = in.tag();
@@ -135,6 +185,98 @@ public final class RemoteWrite1Decoder {
                 default -> in.skip(tag & 7);
             }
         }
+    }
+
+    private void addLabelRange(int position, int length) {
+        if (labelCount == labelStarts.length) {
+            labelStarts = Arrays.copyOf(labelStarts, labelCount * 2);
+            labelLengths = Arrays.copyOf(labelLengths, labelCount * 2);
+        }
+        labelStarts[labelCount] = position;
+        labelLengths[labelCount] = length;
+        labelCount++;
+    }
+
+    /**
+     * Folds {@code bytes[offset, offset + length)} into {@code hash}, eight bytes at a time. Not a
+     * cryptographic hash: a collision costs one comparison with the candidate, never a wrong series.
+     */
+    static long hash(long hash, byte[] bytes, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        for (; i + 8 <= end; i += 8) {
+            hash = (hash ^ (long) LONG_LE.get(bytes, i)) * 0x9E3779B97F4A7C15L;
+            hash ^= hash >>> 29;
+        }
+        long tail = length;
+        for (; i < end; i++) {
+            tail = (tail << 8) | (bytes[i] & 0xff);
+        }
+        hash = (hash ^ tail) * 0x9E3779B97F4A7C15L;
+        return hash ^ (hash >>> 29);
+    }
+
+    /** MurmurHash3's 64-bit finalizer, so every input bit reaches the table's slot and tag bits. */
+    static long finish(long hash) {
+        hash = (hash ^ (hash >>> 33)) * 0xff51afd7ed558ccdL;
+        hash = (hash ^ (hash >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return hash ^ (hash >>> 33);
+    }
+
+    /**
+     * True if the label fields just read are exactly {@code candidate}: the same names and values in
+     * the same (sorted) order, each field a name then a value and nothing else. Anything else (an
+     * unsorted or empty label the slow path would fix or drop, a non-ASCII string, an unusual field
+     * layout) answers false, and the series is decoded the slow way.
+     */
+    private boolean matches(Labels candidate) {
+        if (candidate.size() != labelCount) {
+            return false;
+        }
+        byte[] bytes = in.buffer;
+        for (int i = 0; i < labelCount; i++) {
+            int position = labelStarts[i];
+            int end = position + labelLengths[i];
+            if (end - position < 2 || bytes[position] != (1 << 3 | LENGTH_DELIMITED)) {
+                return false;
+            }
+            int nameLength = bytes[position + 1];
+            position += 2;
+            if (nameLength < 0 || nameLength > end - position || !equalsAscii(candidate.name(i), bytes, position, nameLength)) {
+                return false;
+            }
+            position += nameLength;
+            if (end - position < 2 || bytes[position] != (2 << 3 | LENGTH_DELIMITED)) {
+                return false;
+            }
+            int valueLength = bytes[position + 1];
+            position += 2;
+            if (valueLength < 0) {
+                // A two-byte length (128 to 16,383 bytes); longer values take the slow path.
+                if (position >= end || bytes[position] < 0) {
+                    return false;
+                }
+                valueLength = (valueLength & 0x7f) | bytes[position] << 7;
+                position++;
+            }
+            if (valueLength != end - position || !equalsAscii(candidate.value(i), bytes, position, valueLength)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if {@code s} is the ASCII string of these bytes (a byte of 128 or more never matches). */
+    private static boolean equalsAscii(String s, byte[] bytes, int offset, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != bytes[offset + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String histogramsNotSupported(int histograms, Labels labels) {

@@ -20,7 +20,11 @@ public interface IngesterClient {
      *
      * @param batch the batch; the ingester reads it during the call only and keeps no reference to it
      *              or to its arrays (the caller reuses it for its next request), though it may keep the
-     *              {@code Labels} objects, which are immutable
+     *              {@code Labels} objects, which are immutable. An ingester in this process replaces a
+     *              series' labels in the batch by its own equal instance where it holds one, so that a
+     *              caller that keeps label sets (the distributor's series cache) keeps the ingester's
+     *              copy rather than a second one and passes it back next time (then the ingester finds
+     *              the series by identity); a remote ingester leaves the batch as it is
      * @throws IngesterException when nothing of the batch was stored (instance limits, ingester
      *         stopping, storage failure)
      */
