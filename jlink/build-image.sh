@@ -83,4 +83,9 @@ fi
 install -m 0755 "$here/mimir.sh" "$image/bin/mimir"
 install -m 0755 "$here/mimir-aot-train.sh" "$image/bin/mimir-aot-train"
 rm -f "$image/mimir.aot"   # an AOT cache is bound to the exact lib/ and runtime: never keep a stale one
+# Start-up with the cache about halves (empty write and read path to /ready: 2.2 s -> 1.1 s here).
+# MIMIR_AOT=0 skips it; a training failure leaves the image without a cache, never broken.
+if [ "${MIMIR_AOT:-1}" != 0 ]; then
+  "$image/bin/mimir-aot-train" || echo "build-image: AOT training failed; the image starts without an AOT cache" >&2
+fi
 echo "build-image: $(du -sh "$image/runtime" | cut -f1) runtime, $(du -sh "$image/lib" | cut -f1) lib, $(du -sh "$image/plugins" | cut -f1) plugins -> $image"
