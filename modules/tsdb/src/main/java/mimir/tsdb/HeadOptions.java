@@ -12,8 +12,10 @@ import static java.util.Objects.requireNonNull;
  * @param samplesPerChunk      target samples per chunk (120)
  * @param outOfOrderTimeWindow reserved for out-of-order ingestion; must be 0 until it is implemented
  * @param wal                  WAL segment size, compression and fsync policy
+ * @param snapshotOnShutdown   write a snapshot of the series and chunks when the head is closed, which the
+ *                             next open loads instead of replaying the WAL (if the WAL did not change)
  */
-public record HeadOptions(long chunkRange, int samplesPerChunk, long outOfOrderTimeWindow, WalWriter.Options wal) {
+public record HeadOptions(long chunkRange, int samplesPerChunk, long outOfOrderTimeWindow, WalWriter.Options wal, boolean snapshotOnShutdown) {
     /** Prometheus's default block range, 2h. */
     public static final long DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000L;
     public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
@@ -32,14 +34,18 @@ public record HeadOptions(long chunkRange, int samplesPerChunk, long outOfOrderT
     }
 
     public static HeadOptions defaults() {
-        return new HeadOptions(DEFAULT_CHUNK_RANGE, DEFAULT_SAMPLES_PER_CHUNK, 0, WalWriter.Options.defaults());
+        return new HeadOptions(DEFAULT_CHUNK_RANGE, DEFAULT_SAMPLES_PER_CHUNK, 0, WalWriter.Options.defaults(), false);
     }
 
     public HeadOptions withWal(WalWriter.Options options) {
-        return new HeadOptions(chunkRange, samplesPerChunk, outOfOrderTimeWindow, options);
+        return new HeadOptions(chunkRange, samplesPerChunk, outOfOrderTimeWindow, options, snapshotOnShutdown);
     }
 
     public HeadOptions withChunkRange(long range) {
-        return new HeadOptions(range, samplesPerChunk, outOfOrderTimeWindow, wal);
+        return new HeadOptions(range, samplesPerChunk, outOfOrderTimeWindow, wal, snapshotOnShutdown);
+    }
+
+    public HeadOptions withSnapshotOnShutdown(boolean enabled) {
+        return new HeadOptions(chunkRange, samplesPerChunk, outOfOrderTimeWindow, wal, enabled);
     }
 }

@@ -89,6 +89,40 @@ public class XorEncoder {
         this.trailing = trailing;
     }
 
+    /**
+     * Writes the encoder's whole state (bit stream up to the position, sample count, last timestamp,
+     * delta, value and XOR window) for {@link #readEncoderState}: a head snapshot continues the open
+     * chunk exactly where it stopped.
+     */
+    protected final void writeEncoderState(mimir.tsdb.encoding.Encoder out) {
+        int length = encodedLength();
+        out.uvarint(bitPosition).uvarint(numSamples).varint(t).be64(valueBits).varint(timeDelta).u8(leading).u8(trailing);
+        out.bytes(buffer, 0, length);
+    }
+
+    /** Restores what {@link #writeEncoderState} wrote (into an encoder that holds nothing yet). */
+    protected final void readEncoderState(mimir.tsdb.encoding.Decoder in) throws mimir.tsdb.encoding.CorruptionException {
+        long position = in.uvarint();
+        long samples = in.uvarint();
+        long time = in.varint();
+        long bits = in.be64();
+        long delta = in.varint();
+        int lead = in.u8();
+        int trail = in.u8();
+        // A sample takes at most 145 bits.
+        if (samples > XorChunk.MAX_SAMPLES || position < HEADER_BITS || position > HEADER_BITS + 145 * samples || (samples == 0) != (position == HEADER_BITS)
+                || lead > NO_WINDOW || trail > 64) {
+            throw new mimir.tsdb.encoding.CorruptionException("invalid encoder state: " + position + " bits, " + samples + " samples");
+        }
+        int length = (int) ((position + 7) >>> 3);
+        byte[] b = new byte[length + SLACK];
+        java.lang.foreign.MemorySegment.copy(in.slice(length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b, 0, length);
+        buffer = b;
+        bitPosition = (int) position;
+        numSamples = (int) samples;
+        restore(time, bits, delta, lead, trail);
+    }
+
     protected final int encodedSamples() {
         return numSamples;
     }

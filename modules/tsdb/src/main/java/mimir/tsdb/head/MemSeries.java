@@ -306,6 +306,74 @@ public final class MemSeries extends XorEncoder {
         }
     }
 
+    /**
+     * Writes the series' samples for a head snapshot: the closed chunks with their time ranges, the
+     * open chunk with its encoder state and provisional end, and the last value (for duplicate checks).
+     */
+    public void writeSnapshot(mimir.tsdb.encoding.Encoder out) {
+        out.uvarint(closedCount);
+        for (int i = 0; i < closedCount; i++) {
+            byte[] chunk = closedChunks[i];
+            out.varint(closedTimes[i * 2]).varint(closedTimes[i * 2 + 1]).uvarint(chunk.length).bytes(chunk, 0, chunk.length);
+        }
+        boolean open = openMaxTime != Long.MIN_VALUE;
+        out.u8(open ? 1 : 0);
+        if (open) {
+            out.varint(openMinTime).varint(openMaxTime).varint(nextAt);
+            writeEncoderState(out);
+        }
+        out.be64(lastValueBits);
+    }
+
+    /** Restores what {@link #writeSnapshot} wrote into this series, which must hold no samples yet. */
+    public void readSnapshot(mimir.tsdb.encoding.Decoder in) throws mimir.tsdb.encoding.CorruptionException {
+        if (!isEmpty()) {
+            throw new IllegalStateException("series " + ref + " already holds samples");
+        }
+        long count = in.uvarint();
+        if (count > in.remaining()) {
+            throw new mimir.tsdb.encoding.CorruptionException("invalid chunk count " + count + " of series " + ref);
+        }
+        int n = (int) count;
+        byte[][] chunks = n == 0 ? NO_CHUNKS : new byte[n][];
+        long[] times = n == 0 ? NO_TIMES : new long[n * 2];
+        long previousMax = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            long min = in.varint();
+            long max = in.varint();
+            long length = in.uvarint();
+            if (min > max || (i > 0 && min <= previousMax) || length < 2 || length > in.remaining()) {
+                throw new mimir.tsdb.encoding.CorruptionException("invalid chunk " + i + " of series " + ref);
+            }
+            times[i * 2] = min;
+            times[i * 2 + 1] = max;
+            chunks[i] = new byte[(int) length];
+            java.lang.foreign.MemorySegment.copy(in.slice(length), java.lang.foreign.ValueLayout.JAVA_BYTE, 0, chunks[i], 0, (int) length);
+            previousMax = max;
+        }
+        boolean open = in.u8() == 1;
+        long openMin = 0;
+        long openMax = Long.MIN_VALUE;
+        long openNext = Long.MIN_VALUE;
+        if (open) {
+            openMin = in.varint();
+            openMax = in.varint();
+            openNext = in.varint();
+            if (openMin > openMax || openMin <= previousMax) {
+                throw new mimir.tsdb.encoding.CorruptionException("invalid open chunk of series " + ref);
+            }
+            readEncoderState(in);
+        }
+        long last = in.be64();
+        closedChunks = chunks;
+        closedTimes = times;
+        closedCount = n;
+        openMinTime = openMin;
+        openMaxTime = openMax;
+        nextAt = openNext;
+        lastValueBits = last;
+    }
+
     /** Number of chunks, the open one included. */
     public int chunkCount() {
         return closedCount + (openMaxTime != Long.MIN_VALUE ? 1 : 0);
