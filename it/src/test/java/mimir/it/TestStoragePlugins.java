@@ -28,7 +28,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The object-store backends of the full image are drop-in plugin folders: plugins/s3 and plugins/azure load as module
- * layers, plugins/gcs classpath-style, each providing its backend. An image without a backend's folder refuses to use
+ * layers, plugins/gcs classpath-style, each providing its backend, and each only when the configuration names its
+ * backend or one of its settings. An image without a backend's folder refuses to use
  * it, saying where plugins go; after the folder is copied in, the same command round-trips objects through the real
  * emulator ({@code -bucket-validation}: upload, overwrite, exists, list, get, delete).
  */
@@ -39,25 +40,46 @@ class TestStoragePlugins {
     Path dir;
 
     @Test
-    void fullImageLoadsEveryBackendPlugin() throws Exception {
-        MimirProcess.Result json = MimirProcess.run(dir, Map.of(), "-modules.graph=json", "-target=overrides-exporter");
+    void fullImageLoadsTheBackendPluginsTheConfigurationUses() throws Exception {
+        String[] everyBackend = {"-blocks-storage.backend=s3", "-ruler-storage.backend=azure", "-alertmanager-storage.backend=gcs"};
+        MimirProcess.Result json = MimirProcess.run(dir, Map.of(), concat(new String[] {"-modules.graph=json", "-target=overrides-exporter"}, everyBackend));
         assertThat(json.exitCode()).isEqualTo(0);
         assertThat(json.stdout()).contains("\"layer\" : \"plugin:s3\"", "\"module\" : \"mimir.storage.s3\"",
                 "\"layer\" : \"plugin:azure\"", "\"module\" : \"mimir.storage.azure\"", "\"layer\" : \"plugin:gcs\"");
-        MimirProcess.Result text = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=overrides-exporter");
+        MimirProcess.Result text = MimirProcess.run(dir, Map.of(), concat(new String[] {"-modules.graph", "-target=overrides-exporter"}, everyBackend));
         assertThat(text.stdout()).contains("s3  module-layer  loaded: 1 provider(s)", "azure  module-layer  loaded: 1 provider(s)",
                 "gcs  classpath  loaded: 1 provider(s)", "ObjectStoreProvider s3 ", "ObjectStoreProvider azure ", "ObjectStoreProvider gcs ")
-                .doesNotContain("REJECTED");
+                .doesNotContain("REJECTED", "not loaded");
+
+        // The default (filesystem) leaves the cloud plugins unloaded, and says why.
+        MimirProcess.Result defaults = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=overrides-exporter");
+        assertThat(defaults.stdout()).contains("filesystem  module-layer  loaded: 1 provider(s)",
+                "s3  module-layer  not loaded: the configuration names no backend or setting of it",
+                "azure  module-layer  not loaded: ", "gcs  classpath  not loaded: ").doesNotContain("ObjectStoreProvider s3 ", "REJECTED");
+        // A setting of a backend is enough to load its plugin (the flag is then defined), whichever backend is used.
+        MimirProcess.Result s3Setting = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=overrides-exporter",
+                "-blocks-storage.s3.endpoint=127.0.0.1:9000", "-blocks-storage.gcs.bucket-name=b");
+        assertThat(s3Setting.exitCode()).as(s3Setting.stderr()).isEqualTo(0);
+        assertThat(s3Setting.stdout()).contains("s3  module-layer  loaded: 1 provider(s)", "gcs  classpath  loaded: 1 provider(s)",
+                "azure  module-layer  not loaded: ");
+
         MimirProcess.Result help = MimirProcess.run(dir, Map.of(), "-help-all");
         assertThat(help.stdout()).contains("-blocks-storage.s3.bucket-name", "-ruler-storage.azure.container-name",
                 "-alertmanager-storage.gcs.service-account", "-common.storage.s3.sse.kms-key-id", "-blocks-storage.storage-prefix");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
     void imageWithoutTheS3FolderHasNoS3Backend() throws Exception {
         Path plugins = pluginsWithout("s3");
         Map<String, String> env = Map.of("JAVA_OPTS", "-Dmimir.plugins.dir=" + plugins);
-        MimirProcess.Result text = MimirProcess.run(dir, env, "-modules.graph", "-target=overrides-exporter");
+        MimirProcess.Result text = MimirProcess.run(dir, env, "-modules.graph", "-target=overrides-exporter", "-blocks-storage.backend=s3",
+                "-ruler-storage.backend=azure", "-alertmanager-storage.backend=gcs");
         assertThat(text.exitCode()).isEqualTo(0);
         assertThat(text.stdout()).contains("azure  module-layer  loaded", "gcs  classpath  loaded")
                 .doesNotContain("ObjectStoreProvider s3 ", "plugin:s3");

@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 import mimir.core.config.ConfigException;
 import mimir.core.config.ConfigLoader;
@@ -30,6 +32,7 @@ import mimir.core.modules.ServiceManager;
 import mimir.core.objstore.StorageConfig;
 import mimir.core.plugins.PluginLoader;
 import mimir.core.plugins.PluginRegistry;
+import mimir.core.plugins.PluginStatus;
 import mimir.core.plugins.ProviderInfo;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.ServerConfig;
@@ -86,28 +89,68 @@ public final class Launcher {
      *         configuration, an unavailable target or a failed service
      */
     public int run(List<String> args) throws InterruptedException {
-        PluginRegistry plugins = PluginLoader.load(pluginDir);
-        List<ComponentProvider> components = plugins.components().stream().map(p -> (ComponentProvider) p.provider()).toList();
-        StorageConfig storage = new StorageConfig(plugins.objectStores().stream().map(p -> (ObjectStoreProvider) p.provider()).toList(), pluginDir);
-
-        ConfigRegistryImpl registry = new ConfigRegistryImpl();
-        LoadedConfig config;
-        try {
-            LauncherSettings.register(registry);
-            BucketValidation.register(registry);
-            ServerConfig.register(registry);
-            RuntimeConfigManager.registerSettings(registry);
-            LimitsSettings.register(registry);
-            storage.register(registry);
-            for (ComponentProvider component : components) {
-                component.registerConfig(registry);
+        // Storage plugins the configuration does not use are not loaded (their module layers cost start-up
+        // time and memory): the configuration is read with the plugins chosen so far, and read again
+        // with more when it names a backend, or a backend's setting, of a plugin not loaded yet. Plugin
+        // folders of other names (not storage backends) are always loaded; -help and -modules load all.
+        Set<String> wanted = new TreeSet<>(List.of("filesystem"));
+        boolean all = false;
+        PluginRegistry plugins;
+        StorageConfig storage;
+        ConfigRegistryImpl registry;
+        LoadedConfig loadedConfig;
+        while (true) {
+            Set<String> chosen = Set.copyOf(wanted);
+            boolean loadAll = all;
+            plugins = PluginLoader.load(pluginDir, folder -> loadAll || chosen.contains(folder) || !StorageConfig.BACKEND_NAMES.contains(folder),
+                    "the configuration names no backend or setting of it (storage plugins loaded: " + String.join(", ", chosen) + ")");
+            List<ComponentProvider> components = plugins.components().stream().map(p -> (ComponentProvider) p.provider()).toList();
+            storage = new StorageConfig(plugins.objectStores().stream().map(p -> (ObjectStoreProvider) p.provider()).toList(), pluginDir);
+            registry = new ConfigRegistryImpl();
+            try {
+                LauncherSettings.register(registry);
+                BucketValidation.register(registry);
+                ServerConfig.register(registry);
+                RuntimeConfigManager.registerSettings(registry);
+                LimitsSettings.register(registry);
+                storage.register(registry);
+                for (ComponentProvider component : components) {
+                    component.registerConfig(registry);
+                }
+                loadedConfig = ConfigLoader.load(args, registry, env);
             }
-            config = ConfigLoader.load(args, registry, env);
+            catch (ConfigException | IllegalArgumentException e) {
+                Optional<String> backend = storage.unknownSettingBackend(e.getMessage());
+                if (!all && backend.isPresent() && !wanted.contains(backend.get())) {
+                    wanted.add(backend.get());
+                    continue;
+                }
+                err.println("error loading config: " + e.getMessage() + storage.unknownSettingHint(e.getMessage()).map(h -> ": " + h).orElse(""));
+                err.println("Run with -help to get a list of available parameters");
+                return 1;
+            }
+            if (all) {
+                break;
+            }
+            if (loadedConfig.get(LauncherSettings.HELP) || loadedConfig.get(LauncherSettings.HELP_ALL) || loadedConfig.get(LauncherSettings.MODULES)) {
+                all = true;
+                continue;
+            }
+            storage.bind(loadedConfig);
+            Set<String> backends = storage.configuredBackends();
+            if (wanted.containsAll(backends)) {
+                break;
+            }
+            wanted.addAll(backends);
         }
-        catch (ConfigException | IllegalArgumentException e) {
-            err.println("error loading config: " + e.getMessage() + storage.unknownSettingHint(e.getMessage()).map(h -> ": " + h).orElse(""));
-            err.println("Run with -help to get a list of available parameters");
-            return 1;
+        final LoadedConfig config = loadedConfig;
+        for (PluginStatus status : plugins.plugins()) {
+            if (status.loaded()) {
+                LOG.log(Level.INFO, "plugin loaded plugin=" + status.folder() + " style=" + status.style() + " modules=" + status.modules().size());
+            }
+            else if (status.skipped()) {
+                LOG.log(Level.INFO, "plugin not loaded plugin=" + status.folder() + " reason=\"" + status.reason() + "\"");
+            }
         }
         if (config.get(LauncherSettings.HELP) || config.get(LauncherSettings.HELP_ALL)) {
             HelpPrinter.print(out, registry.settings(), config.get(LauncherSettings.HELP_ALL));

@@ -291,13 +291,39 @@ public final class Head implements Queryable, Closeable {
         if (problem != null) {
             LOG.log(System.Logger.Level.WARNING, "ignoring head snapshot, replaying the wal file=" + file + " reason=\"" + problem + "\"");
             if (seriesCount.get() > 0) {
-                throw new IOException("head snapshot " + file + " failed after series were loaded: " + problem);
+                // Deleted above, so the next start replays the WAL.
+                throw new IOException("head snapshot " + file + " failed after series were loaded (" + problem + "); it was deleted: start again to replay the WAL");
             }
             return false;
         }
         LOG.log(System.Logger.Level.INFO, "loaded head snapshot instead of replaying the wal dir=" + walDir + " series=" + seriesCount.get()
                 + " duration=" + (System.nanoTime() - start) / 1_000_000 + "ms");
         return true;
+    }
+
+    private static void putBatch(java.util.concurrent.BlockingQueue<MemSeries[]> batches, MemSeries[] batch, Future<?> indexing)
+            throws InterruptedException, ExecutionException {
+        while (!batches.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (indexing.isDone()) {
+                indexing.get();
+                throw new IllegalStateException("the snapshot indexer stopped");
+            }
+        }
+    }
+
+    /** Indexes a series restored from a snapshot (labels of the snapshot's shared symbols); fails on a duplicate. */
+    private void indexRestored(MemSeries series) {
+        Labels labels = series.labels();
+        Stripe stripe = labelsStripe(labels);
+        synchronized (stripe) {
+            if (stripe.byLabels.putIfAbsent(labels, series) != null || refs.get(series.ref()) != null) {
+                throw new IllegalArgumentException("series " + series.ref() + " " + labels + " is in the snapshot twice");
+            }
+            postings.addShared(series.ref(), labels);
+        }
+        refs.put(series);
+        seriesCount.incrementAndGet();
+        seriesCreated.incrementAndGet();
     }
 
     /** Loads a checked snapshot body; the reason it cannot be used, or null once loaded. */
@@ -328,39 +354,87 @@ public final class Head implements Queryable, Closeable {
         for (int i = 0; i < symbols.length; i++) {
             symbols[i] = in.uvarintString();
         }
+        // This thread decodes series and their chunks; a second one indexes them meanwhile (the index,
+        // postings and lookup maps, is the larger half of the work), a batch at a time.
         long loaded = 0;
-        while (true) {
-            int type = in.u8();
-            if (type == SNAPSHOT_END) {
-                long count = in.uvarint();
-                if (count != loaded || in.remaining() != 0) {
-                    throw new CorruptionException("snapshot ends after " + loaded + " series, expected " + count);
+        java.util.concurrent.BlockingQueue<MemSeries[]> batches = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        MemSeries[] end = new MemSeries[0];
+        Future<?> indexing;
+        try (ExecutorService indexer = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("head-snapshot-index").daemon().factory())) {
+            indexing = indexer.submit(() -> {
+                while (true) {
+                    MemSeries[] batch = batches.take();
+                    if (batch == end) {
+                        return null;
+                    }
+                    for (MemSeries series : batch) {
+                        if (series == null) {
+                            break;
+                        }
+                        indexRestored(series);
+                    }
                 }
-                break;
-            }
-            if (type != SNAPSHOT_SERIES) {
-                throw new CorruptionException("unknown snapshot record type " + type);
-            }
-            long ref = in.uvarint();
-            long labelCount = in.uvarint();
-            if (ref == 0 || labelCount == 0 || labelCount > in.remaining()) {
-                throw new CorruptionException("invalid series record ref=" + ref + " labels=" + labelCount);
-            }
-            String[] pairs = new String[(int) labelCount * 2];
-            for (int i = 0; i < pairs.length; i++) {
-                long symbol = in.uvarint();
-                if (symbol >= symbols.length) {
-                    throw new CorruptionException("series " + ref + " names symbol " + symbol + " of " + symbols.length);
+            });
+            MemSeries[] batch = new MemSeries[1024];
+            int inBatch = 0;
+            boolean ended = false;
+            try {
+                while (true) {
+                    int type = in.u8();
+                    if (type == SNAPSHOT_END) {
+                        long count = in.uvarint();
+                        if (count != loaded || in.remaining() != 0) {
+                            throw new CorruptionException("snapshot ends after " + loaded + " series, expected " + count);
+                        }
+                        break;
+                    }
+                    if (type != SNAPSHOT_SERIES) {
+                        throw new CorruptionException("unknown snapshot record type " + type);
+                    }
+                    long ref = in.uvarint();
+                    long labelCount = in.uvarint();
+                    if (ref == 0 || labelCount == 0 || labelCount > in.remaining()) {
+                        throw new CorruptionException("invalid series record ref=" + ref + " labels=" + labelCount);
+                    }
+                    String[] pairs = new String[(int) labelCount * 2];
+                    for (int i = 0; i < pairs.length; i++) {
+                        long symbol = in.uvarint();
+                        if (symbol >= symbols.length) {
+                            throw new CorruptionException("series " + ref + " names symbol " + symbol + " of " + symbols.length);
+                        }
+                        pairs[i] = symbols[(int) symbol];
+                    }
+                    MemSeries series = new MemSeries(ref, Labels.ofSorted(pairs));
+                    series.walLogged(true);
+                    series.readSnapshot(in);
+                    batch[inBatch++] = series;
+                    loaded++;
+                    if (inBatch == batch.length) {
+                        putBatch(batches, batch, indexing);
+                        batch = new MemSeries[batch.length];
+                        inBatch = 0;
+                    }
                 }
-                pairs[i] = symbols[(int) symbol];
+                putBatch(batches, batch, indexing);
+                putBatch(batches, end, indexing);
+                ended = true;
             }
-            MemSeries series = getOrCreate(Labels.ofSorted(pairs), ref);
-            if (series.ref() != ref) {
-                throw new CorruptionException("series " + ref + " is in the snapshot twice");
+            finally {
+                if (!ended) {
+                    indexing.cancel(true);
+                }
             }
-            series.walLogged(true);
-            series.readSnapshot(in);
-            loaded++;
+            indexing.get();
+        }
+        catch (IllegalArgumentException e) {
+            throw new CorruptionException("invalid series in the snapshot: " + e.getMessage());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CorruptionException("interrupted while loading the snapshot");
+        }
+        catch (ExecutionException e) {
+            throw new CorruptionException("indexing the snapshot's series failed: " + e.getCause());
         }
         lastRef.accumulateAndGet(snapshotLastRef, Math::max);
         if (snapshotMinTime <= snapshotMaxTime) {

@@ -161,7 +161,7 @@ public final class ModuleGraphReport {
         }
         for (PluginStatus status : plugins.plugins()) {
             out.append("  ").append(status.folder()).append("  ").append(status.style()).append("  ")
-                    .append(status.loaded() ? "loaded: " : "REJECTED: ").append(status.reason())
+                    .append(status.loaded() ? "loaded: " : status.skipped() ? "not loaded: " : "REJECTED: ").append(status.reason())
                     .append("  modules=[").append(String.join(", ", status.modules())).append("]\n");
         }
         out.append("\nstorage:\n");
@@ -204,6 +204,7 @@ public final class ModuleGraphReport {
         plugin.put("folder", status.folder());
         plugin.put("style", status.style());
         plugin.put("loaded", status.loaded());
+        plugin.put("skipped", status.skipped());
         plugin.put("reason", status.reason());
         plugin.put("modules", status.modules());
         return plugin;

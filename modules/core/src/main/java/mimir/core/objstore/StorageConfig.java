@@ -127,6 +127,31 @@ public final class StorageConfig implements ObjectStores {
         return "plugins go in " + pluginDir + "/<name>/, e.g. copy the " + backend + " plugin folder there";
     }
 
+    /** Mimir's storage backend names: plugin folders of these names are loaded only when the configuration uses them. */
+    public static final java.util.Set<String> BACKEND_NAMES = java.util.Set.of("s3", "gcs", "azure", "swift", "filesystem");
+
+    /**
+     * The storage backend whose setting a configuration error names as unknown ({@code -blocks-storage.s3.endpoint},
+     * {@code field s3 not found in blocks_storage}), if it is one that is not installed (loaded).
+     */
+    public Optional<String> unknownSettingBackend(String problem) {
+        Matcher m = UNKNOWN_BACKEND_SETTING.matcher(problem);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String backend = m.group(1) != null ? m.group(1) : m.group(2);
+        return providers.containsKey(backend) ? Optional.empty() : Optional.of(backend);
+    }
+
+    /** The backends the bound configuration names in any storage block. */
+    public java.util.Set<String> configuredBackends() {
+        java.util.Set<String> backends = new java.util.TreeSet<>();
+        for (StorageScope scope : SCOPES) {
+            backends.add(backend(scope));
+        }
+        return backends;
+    }
+
     /**
      * Why a flag or YAML key the configuration rejected as unknown is unknown, if it belongs to one of Mimir's
      * storage backends that is not installed: {@code -blocks-storage.s3.endpoint} is only defined once the

@@ -41,7 +41,17 @@ public final class PluginLoader {
 
     /** Loads the boot layer's providers and then every plugin folder under {@code pluginDir} (if it exists). */
     public static PluginRegistry load(Path pluginDir) {
+        return load(pluginDir, folder -> true, "");
+    }
+
+    /**
+     * Loads the boot layer's providers and the plugin folders {@code selected} accepts (by folder name);
+     * the others are listed as not loaded, with {@code skipReason}.
+     */
+    public static PluginRegistry load(Path pluginDir, java.util.function.Predicate<String> selected, String skipReason) {
         requireNonNull(pluginDir, "pluginDir is null");
+        requireNonNull(selected, "selected is null");
+        requireNonNull(skipReason, "skipReason is null");
         List<ProviderInfo> providers = new ArrayList<>();
         List<PluginStatus> plugins = new ArrayList<>();
         collect(ServiceLoader.load(ModuleLayer.boot(), ComponentProvider.class), "boot", providers, p -> true);
@@ -54,7 +64,14 @@ public final class PluginLoader {
         if (Files.isDirectory(pluginDir)) {
             try (Stream<Path> folders = Files.list(pluginDir)) {
                 for (Path folder : folders.filter(Files::isDirectory).sorted().toList()) {
-                    plugins.add(loadFolder(folder, providers));
+                    String name = folder.getFileName().toString();
+                    if (selected.test(name)) {
+                        plugins.add(loadFolder(folder, providers));
+                    }
+                    else {
+                        String style = Files.exists(folder.resolve(CLASSPATH_MARKER)) ? "classpath" : "module-layer";
+                        plugins.add(new PluginStatus(name, style, false, true, skipReason, List.of()));
+                    }
                 }
             }
             catch (IOException e) {
@@ -141,13 +158,12 @@ public final class PluginLoader {
         if (found == 0) {
             return rejected(name, style, "provides no ComponentProvider or ObjectStoreProvider", modules);
         }
-        LOG.log(System.Logger.Level.INFO, "plugin loaded plugin=" + name + " style=" + style + " providers=" + found + " modules=" + modules.size());
-        return new PluginStatus(name, style, true, found + " provider(s)", modules);
+        return new PluginStatus(name, style, true, false, found + " provider(s)", modules);
     }
 
     private static PluginStatus rejected(String name, String style, String reason, List<String> modules) {
         LOG.log(System.Logger.Level.WARNING, "plugin rejected plugin=" + name + " reason=\"" + reason.replace('"', '\'') + "\"");
-        return new PluginStatus(name, style, false, reason, modules);
+        return new PluginStatus(name, style, false, false, reason, modules);
     }
 
     private static <S> void collect(ServiceLoader<S> loader, String layer, List<ProviderInfo> out, java.util.function.Predicate<S> accept) {

@@ -10,10 +10,11 @@ import java.util.List;
  * @param folder  the folder name, e.g. {@code s3}
  * @param style   {@code module-layer} or {@code classpath}
  * @param loaded  true if it was loaded
- * @param reason  why it was rejected, or a summary when loaded
- * @param modules the JPMS modules (or jars, classpath-style) it holds
+ * @param skipped true if it was not loaded because the configuration does not use it (not an error)
+ * @param reason  why it was rejected or skipped, or a summary when loaded
+ * @param modules the JPMS modules (or jars, classpath-style) it holds; empty when skipped (not read)
  */
-public record PluginStatus(String folder, String style, boolean loaded, String reason, List<String> modules) {
+public record PluginStatus(String folder, String style, boolean loaded, boolean skipped, String reason, List<String> modules) {
     public PluginStatus {
         requireNonNull(folder, "folder is null");
         requireNonNull(style, "style is null");

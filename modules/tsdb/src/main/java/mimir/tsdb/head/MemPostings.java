@@ -110,6 +110,35 @@ public final class MemPostings {
         }
     }
 
+    /**
+     * Indexes a series whose labels need no interning (the caller made them of strings it shares, as
+     * a snapshot's symbol table does); equal strings already in the index are kept as they are.
+     */
+    public void addShared(long ref, Labels labels) {
+        lock.writeLock().lock();
+        try {
+            for (int i = 0; i < labels.size(); i++) {
+                String name = labels.name(i);
+                NameEntry entry = names.get(name);
+                if (entry == null) {
+                    entry = new NameEntry(name);
+                    names.put(name, entry);
+                }
+                String value = labels.value(i);
+                RefList list = entry.values.get(value);
+                if (list == null) {
+                    list = new RefList(value);
+                    entry.values.put(value, list);
+                }
+                list.add(ref);
+            }
+            all.add(ref);
+        }
+        finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Indexes a new series and returns its labels rebuilt from interned strings. */
     public Labels add(long ref, Labels labels) {
         String[] pairs = new String[labels.size() * 2];
