@@ -115,33 +115,18 @@ public final class MemPostings {
      * a snapshot's symbol table does); equal strings already in the index are kept as they are.
      */
     public void addShared(long ref, Labels labels) {
-        lock.writeLock().lock();
-        try {
-            for (int i = 0; i < labels.size(); i++) {
-                String name = labels.name(i);
-                NameEntry entry = names.get(name);
-                if (entry == null) {
-                    entry = new NameEntry(name);
-                    names.put(name, entry);
-                }
-                String value = labels.value(i);
-                RefList list = entry.values.get(value);
-                if (list == null) {
-                    list = new RefList(value);
-                    entry.values.put(value, list);
-                }
-                list.add(ref);
-            }
-            all.add(ref);
-        }
-        finally {
-            lock.writeLock().unlock();
-        }
+        index(ref, labels, null);
     }
 
     /** Indexes a new series and returns its labels rebuilt from interned strings. */
     public Labels add(long ref, Labels labels) {
         String[] pairs = new String[labels.size() * 2];
+        index(ref, labels, pairs);
+        return Labels.ofSorted(pairs);
+    }
+
+    /** Adds {@code ref} to the lists of its labels and to all; the interned strings go to {@code interned} if given. */
+    private void index(long ref, Labels labels, String[] interned) {
         lock.writeLock().lock();
         try {
             for (int i = 0; i < labels.size(); i++) {
@@ -158,15 +143,16 @@ public final class MemPostings {
                     entry.values.put(value, list);
                 }
                 list.add(ref);
-                pairs[i * 2] = entry.name;
-                pairs[i * 2 + 1] = list.value;
+                if (interned != null) {
+                    interned[i * 2] = entry.name;
+                    interned[i * 2 + 1] = list.value;
+                }
             }
             all.add(ref);
         }
         finally {
             lock.writeLock().unlock();
         }
-        return Labels.ofSorted(pairs);
     }
 
     /**
