@@ -326,7 +326,9 @@ public final class Distributor implements Service {
                     }
                 }
             }
-            SeriesCache trusted = cache != null && cache.validatedFor() == limits && removeReplica == null && cacheable(limits) ? cache : null;
+            // A cache exists only for limits that leave labels as sent (no relabeling, dropped labels or HA
+            // replica removal), so one validated under these very limits can be trusted.
+            SeriesCache trusted = cache != null && cache.validatedFor() == limits ? cache : null;
             copyValid(batch, context, limits, removeReplica, clock.millis(), discards, trusted);
             int items = validated.sampleCount() + validated.exemplarCount() + validated.metadata().size();
             if (items > 0) {

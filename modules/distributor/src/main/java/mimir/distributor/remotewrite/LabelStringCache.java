@@ -75,10 +75,8 @@ final class LabelStringCache {
                 mixed = (mixed << 8) | (bytes[i] & 0xff);
             }
         }
-        // MurmurHash3's 64-bit finalizer: every input bit reaches the slot bits.
-        mixed = (mixed ^ (mixed >>> 33)) * 0xff51afd7ed558ccdL;
-        mixed = (mixed ^ (mixed >>> 33)) * 0xc4ceb9fe1a85ec53L;
-        return (int) (mixed ^ (mixed >>> 33));
+        // Every input bit reaches the slot bits.
+        return (int) RemoteWrite1Decoder.finish(mixed);
     }
 
     private String create(byte[] bytes, int offset, int length) {
