@@ -178,11 +178,8 @@ public final class Head implements Queryable, Closeable {
                 synchronized (series) {
                     Labels labels = series.labels();
                     for (int i = 0; i < labels.size(); i++) {
-                        for (String symbol : new String[] {labels.name(i), labels.value(i)}) {
-                            if (symbols.putIfAbsent(symbol, symbolList.size()) == null) {
-                                symbolList.add(symbol);
-                            }
-                        }
+                        addSymbol(symbols, symbolList, labels.name(i));
+                        addSymbol(symbols, symbolList, labels.value(i));
                     }
                 }
             });
@@ -203,20 +200,19 @@ public final class Head implements Queryable, Closeable {
                         return;
                     }
                     Labels labels = series.labels();
-                    Integer unknown = null;
-                    for (int i = 0; i < labels.size() && unknown == null; i++) {
-                        if (!symbols.containsKey(labels.name(i)) || !symbols.containsKey(labels.value(i))) {
-                            unknown = i;
+                    int[] ids = new int[labels.size() * 2];
+                    for (int i = 0; i < ids.length; i++) {
+                        Integer id = symbols.get(i % 2 == 0 ? labels.name(i / 2) : labels.value(i / 2));
+                        if (id == null) {
+                            // Created after the symbols were collected (the head is closed, so never): leave it to the WAL.
+                            failure[0] = new IOException("series " + series.ref() + " has labels outside the snapshot's symbols");
+                            return;
                         }
-                    }
-                    if (unknown != null) {
-                        // Created after the symbols were collected (the head is closed, so never): leave it to the WAL.
-                        failure[0] = new IOException("series " + series.ref() + " has labels outside the snapshot's symbols");
-                        return;
+                        ids[i] = id;
                     }
                     out.u8(SNAPSHOT_SERIES).uvarint(series.ref()).uvarint(labels.size());
-                    for (int i = 0; i < labels.size(); i++) {
-                        out.uvarint(symbols.get(labels.name(i))).uvarint(symbols.get(labels.value(i)));
+                    for (int id : ids) {
+                        out.uvarint(id);
                     }
                     series.writeSnapshot(out);
                 }
@@ -242,6 +238,12 @@ public final class Head implements Queryable, Closeable {
         Files.move(temporary, dir.resolve(SNAPSHOT_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         LOG.log(System.Logger.Level.INFO, "wrote head snapshot dir=" + dir + " series=" + seriesWritten[0] + " bytes="
                 + Files.size(dir.resolve(SNAPSHOT_FILE)) + " duration=" + (System.nanoTime() - start) / 1_000_000 + "ms");
+    }
+
+    private static void addSymbol(java.util.Map<String, Integer> symbols, List<String> symbolList, String symbol) {
+        if (symbols.putIfAbsent(symbol, symbolList.size()) == null) {
+            symbolList.add(symbol);
+        }
     }
 
     private static void flushSnapshot(java.nio.channels.FileChannel channel, Encoder out, java.util.zip.CRC32C crc) throws IOException {
