@@ -28,26 +28,8 @@ class TestHeadSnapshot {
     @TempDir
     Path dir;
 
-    private void appendRandom(Head head, long start, int seriesCount, int samples, long seed) throws Exception {
-        SplittableRandom r = new SplittableRandom(seed);
-        long[] next = new long[seriesCount];
-        java.util.Arrays.fill(next, start);
-        HeadAppender appender = head.appender();
-        for (int i = 0; i < samples; i++) {
-            int s = r.nextInt(seriesCount);
-            Labels labels = Labels.of("__name__", "metric_" + (s % 7), "instance", Integer.toString(s), "zone", s % 3 == 0 ? "ü" : "eu");
-            next[s] += 1 + r.nextInt(30_000);
-            double value = switch (r.nextInt(4)) {
-                case 0 -> Double.longBitsToDouble(0x7ff0000000000002L);
-                case 1 -> r.nextInt(100);
-                default -> r.nextDouble() * 1e6;
-            };
-            appender.append(labels, next[s], value);
-            if (r.nextInt(50) == 0) {
-                appender.commit();
-            }
-        }
-        appender.commit();
+    private static void appendRandom(Head head, long start, int seriesCount, int samples, long seed) throws Exception {
+        TestingHeads.appendRandom(head, new SplittableRandom(seed), start, seriesCount, samples);
     }
 
     @Test

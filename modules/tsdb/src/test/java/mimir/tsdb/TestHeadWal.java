@@ -202,24 +202,7 @@ class TestHeadWal {
     }
 
     private void appendRandom(Head head, long start, int seriesCount, int samples) throws Exception {
-        long[] next = new long[seriesCount];
-        java.util.Arrays.fill(next, start);
-        HeadAppender appender = head.appender();
-        for (int i = 0; i < samples; i++) {
-            int s = random.nextInt(seriesCount);
-            Labels labels = Labels.of("__name__", "metric_" + (s % 7), "instance", Integer.toString(s), "zone", s % 3 == 0 ? "ü" : "eu");
-            next[s] += 1 + random.nextInt(30_000);
-            double value = switch (random.nextInt(4)) {
-                case 0 -> Double.longBitsToDouble(0x7ff0000000000002L);
-                case 1 -> random.nextInt(100);
-                default -> random.nextDouble() * 1e6;
-            };
-            appender.append(labels, next[s], value);
-            if (random.nextInt(50) == 0) {
-                appender.commit();
-            }
-        }
-        appender.commit();
+        TestingHeads.appendRandom(head, random, start, seriesCount, samples);
     }
 
 }

@@ -14,6 +14,32 @@ import mimir.tsdb.chunkenc.XorIterator;
 final class TestingHeads {
     private TestingHeads() {}
 
+    /**
+     * Appends {@code samples} random samples to up to {@code seriesCount} series (three metric-name and zone
+     * spellings, one non-ASCII), timestamps increasing per series from {@code start}, values including a
+     * NaN payload, committing at random points.
+     */
+    static void appendRandom(Head head, java.util.SplittableRandom random, long start, int seriesCount, int samples) throws Exception {
+        long[] next = new long[seriesCount];
+        java.util.Arrays.fill(next, start);
+        HeadAppender appender = head.appender();
+        for (int i = 0; i < samples; i++) {
+            int s = random.nextInt(seriesCount);
+            mimir.model.Labels labels = mimir.model.Labels.of("__name__", "metric_" + (s % 7), "instance", Integer.toString(s), "zone", s % 3 == 0 ? "ü" : "eu");
+            next[s] += 1 + random.nextInt(30_000);
+            double value = switch (random.nextInt(4)) {
+                case 0 -> Double.longBitsToDouble(0x7ff0000000000002L);
+                case 1 -> random.nextInt(100);
+                default -> random.nextDouble() * 1e6;
+            };
+            appender.append(labels, next[s], value);
+            if (random.nextInt(50) == 0) {
+                appender.commit();
+            }
+        }
+        appender.commit();
+    }
+
     /** Every sample in {@code [mint, maxt]} as {@code labels t valueBits}, series in label order. */
     static List<String> samples(Head head, long mint, long maxt, Matcher... matchers) {
         List<String> lines = new ArrayList<>();
