@@ -398,8 +398,9 @@ public final class Distributor implements Service {
                 continue;
             }
             Labels stored = pushed.labels(i);
-            if (!keys.fromCache(from) || stored != decoded.labels(from)) {
-                cache.put(keys.hash(from), stored);
+            Object handle = pushed.handle(i);
+            if (!keys.fromCache(from) || stored != decoded.labels(from) || handle != decoded.handle(from)) {
+                cache.put(keys.hash(from), stored, handle);
             }
         }
     }
@@ -446,7 +447,7 @@ public final class Distributor implements Service {
             if (valid == null) {
                 continue;
             }
-            int index = out.addSeries(valid);
+            int index = out.addSeries(valid, fromCache ? batch.handle(series) : null);
             if (trusted != null) {
                 // Only labels stored exactly as sent can be found again by the sent bytes.
                 context.origin(index, valid == labels ? series : -1);

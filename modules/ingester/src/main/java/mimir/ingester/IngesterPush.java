@@ -64,7 +64,7 @@ final class IngesterPush {
                 if (from == to) {
                     continue;
                 }
-                long ref = head.seriesRef(labels);
+                long ref = appender.ref(labels, batch.handle(series));
                 if (ref == 0) {
                     if (maxSeriesPerUser > 0 && head.numSeries() >= maxSeriesPerUser) {
                         perUserLimit += to - from;
@@ -108,9 +108,12 @@ final class IngesterPush {
                     tenant.seriesCreated(labels.metricName());
                 }
                 Labels stored = appender.lastLabels();
-                if (stored != labels && stored != null && stored.equals(labels)) {
-                    // The head's instance, for a caller that keeps labels (see IngesterClient#push).
-                    batch.setLabels(series, stored);
+                if (stored == labels || (stored != null && stored.equals(labels))) {
+                    // The head's instance and handle, for a caller that keeps labels (see IngesterClient#push).
+                    if (stored != labels) {
+                        batch.setLabels(series, stored);
+                    }
+                    batch.setHandle(series, appender.lastHandle());
                 }
             }
             int lateOutOfOrder = appender.commit();

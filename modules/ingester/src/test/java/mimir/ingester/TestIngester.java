@@ -87,6 +87,40 @@ class TestIngester {
     }
 
     @Test
+    void aHandleIsHonouredOnlyForItsOwnLabelsAndTenant() throws Exception {
+        try (TestingIngester testing = ingester()) {
+            Labels upA = Labels.of("__name__", "up", "job", "a");
+            WriteBatch first = batch(upA, T0);
+            testing.ingester.push("t", first);
+            Labels own = first.labels(0);
+            Object handle = first.handle(0);
+            assertThat(handle).isNotNull();
+
+            WriteBatch again = new WriteBatch();
+            again.addSeries(own, handle);
+            again.addSample(T0 + 1000, (T0 + 1000) / 1000.0);
+            testing.ingester.push("t", again);
+            assertThat(again.handle(0)).isSameAs(handle);
+
+            // Tenant t's handle and labels pushed for tenant u: u gets a series of its own, t is untouched.
+            WriteBatch foreign = new WriteBatch();
+            foreign.addSeries(own, handle);
+            foreign.addSample(T0 + 2000, (T0 + 2000) / 1000.0);
+            testing.ingester.push("u", foreign);
+            assertThat(foreign.handle(0)).isNotSameAs(handle);
+            // The handle with other labels names nothing: the labels decide.
+            Labels upB = Labels.of("__name__", "up", "job", "b");
+            WriteBatch mismatched = new WriteBatch();
+            mismatched.addSeries(upB, handle);
+            mismatched.addSample(T0 + 3000, (T0 + 3000) / 1000.0);
+            testing.ingester.push("t", mismatched);
+
+            assertThat(read(testing.ingester, "t")).containsExactly(Map.entry(upA, List.of(T0, T0 + 1000)), Map.entry(upB, List.of(T0 + 3000)));
+            assertThat(read(testing.ingester, "u")).containsExactly(Map.entry(upA, List.of(T0 + 2000)));
+        }
+    }
+
+    @Test
     void concurrentFirstPushesOfATenantOpenOneTsdbAndLoseNothing() throws Exception {
         try (TestingIngester testing = ingester(); var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             int threads = 8;

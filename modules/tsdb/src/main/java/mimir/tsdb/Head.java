@@ -406,7 +406,7 @@ public final class Head implements Queryable, Closeable {
                         }
                         pairs[i] = symbols[(int) symbol];
                     }
-                    MemSeries series = new MemSeries(ref, Labels.ofSorted(pairs));
+                    MemSeries series = new MemSeries(ref, Labels.ofSorted(pairs), this);
                     series.walLogged(true);
                     series.readSnapshot(in);
                     batch[inBatch++] = series;
@@ -466,8 +466,13 @@ public final class Head implements Queryable, Closeable {
 
     /** The ref of the live series with exactly these labels, or 0 if the head has none; never creates one. */
     public long seriesRef(Labels labels) {
-        MemSeries series = labelsStripe(requireNonNull(labels, "labels is null")).byLabels.get(labels);
+        MemSeries series = series(requireNonNull(labels, "labels is null"));
         return series == null ? 0 : series.ref();
+    }
+
+    /** The live series with exactly these labels, or null. */
+    MemSeries series(Labels labels) {
+        return labelsStripe(labels).byLabels.get(labels);
     }
 
     /** Number of live series with label {@code name="value"}, e.g. the series of one metric name. */
@@ -576,7 +581,7 @@ public final class Head implements Queryable, Closeable {
                 lastRef.accumulateAndGet(wantedRef, Math::max);
             }
             Labels interned = postings.add(ref, labels);
-            series = new MemSeries(ref, interned);
+            series = new MemSeries(ref, interned, this);
             stripe.byLabels.put(interned, series);
         }
         refs.put(series);

@@ -33,7 +33,10 @@ public final class HeadAppender {
     private final boolean logsToWal;
     private long minValidTime;
     private boolean started;
-    private Labels lastLabels;
+    /** The series the last append went to, or null. */
+    private MemSeries last;
+    /** The series {@link #ref(Labels, Object)} found last, or null. */
+    private MemSeries found;
 
     HeadAppender(Head head) {
         this.head = requireNonNull(head, "head is null");
@@ -69,9 +72,24 @@ public final class HeadAppender {
         return appendTo(series, timestamp, value);
     }
 
+    /**
+     * The ref of the live series with exactly these labels, or 0 if the head has none; never creates
+     * one. {@code handle} is what {@link #lastHandle()} gave for these labels earlier, or null: if it
+     * is a live series of this head keyed by this very {@code labels} instance, it is the answer without
+     * a lookup; anything else (stale, another head's, other labels, not a handle) is ignored. The series
+     * found is kept for the {@link #append(long, Labels, long, double)} calls that follow with its ref.
+     */
+    public long ref(Labels labels, Object handle) {
+        requireNonNull(labels, "labels is null");
+        MemSeries series = handle instanceof MemSeries s && s.ownedBy(head) && s.labels() == labels && !s.isDeleted() ? s : head.series(labels);
+        found = series;
+        return series == null ? 0 : series.ref();
+    }
+
     /** Adds a sample by ref if the series is still in the head, else by labels. */
     public long append(long ref, Labels labels, long timestamp, double value) throws SampleRejectedException {
-        MemSeries series = head.series(ref);
+        MemSeries candidate = found;
+        MemSeries series = candidate != null && candidate.ref() == ref ? candidate : head.series(ref);
         if (series == null) {
             return append(labels, timestamp, value);
         }
@@ -98,7 +116,7 @@ public final class HeadAppender {
                     series = head.getOrCreate(series.labels());
                     continue;
                 }
-                lastLabels = series.labels();
+                last = series;
                 switch (series.appendable(this, timestamp, bits)) {
                     case MemSeries.APPENDABLE -> {
                         if (logsToWal && !series.walLogged() && !series.pendingFor(this)) {
@@ -131,10 +149,20 @@ public final class HeadAppender {
     /**
      * The head's own label set of the series the last append (accepted or refused) went to, or null
      * before the first: equal to the labels appended with, and the instance the head keys the series
-     * by, so a caller that keeps labels can keep this one and find the series by identity next time.
+     * by, so a caller that keeps labels can keep this one, with {@link #lastHandle()}.
      */
     public Labels lastLabels() {
-        return lastLabels;
+        return last == null ? null : last.labels();
+    }
+
+    /**
+     * An opaque handle of the series the last append went to (null before the first), for
+     * {@link #ref(Labels, Object)} with {@link #lastLabels()}: it finds the series again without a lookup
+     * for as long as the series lives. Holding one keeps only the series' small record, not its chunks,
+     * once the head has dropped the series.
+     */
+    public Object lastHandle() {
+        return last;
     }
 
     /** Number of samples waiting for {@link #commit()}. */

@@ -31,4 +31,27 @@ class TestHeadSeriesLookup {
         assertThat(head.seriesRemovedTotal()).isEqualTo(3);
         assertThat(head.seriesRef(a)).isZero();
     }
+
+    @Test
+    void aHandleFindsItsSeriesOnlyWithItsOwnLabelsInItsOwnHeadWhileTheSeriesLives() throws Exception {
+        Head head = Head.inMemory(HeadOptions.defaults());
+        Head other = Head.inMemory(HeadOptions.defaults());
+        HeadAppender appender = head.appender();
+        long ref = appender.append(Labels.of("__name__", "up", "job", "a"), 1000, 1);
+        appender.commit();
+        Labels own = appender.lastLabels();
+        Object handle = appender.lastHandle();
+        assertThat(handle).isNotNull();
+
+        assertThat(appender.ref(own, handle)).isEqualTo(ref);
+        assertThat(appender.ref(Labels.of("__name__", "up", "job", "a"), handle)).as("equal labels are looked up").isEqualTo(ref);
+        assertThat(appender.ref(Labels.of("__name__", "up", "job", "b"), handle)).as("other labels ignore the handle").isZero();
+        assertThat(appender.ref(own, "not a handle")).isEqualTo(ref);
+        assertThat(other.appender().ref(own, handle)).as("another head ignores the handle").isZero();
+
+        appender.append(ref, own, 2000, 2);
+        appender.commit();
+        head.truncate(HeadOptions.DEFAULT_CHUNK_RANGE);
+        assertThat(appender.ref(own, handle)).as("a removed series' handle is stale").isZero();
+    }
 }

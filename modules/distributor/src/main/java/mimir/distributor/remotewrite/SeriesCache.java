@@ -30,6 +30,8 @@ public final class SeriesCache {
     private static final class Table {
         final int[] tags;
         final Labels[] labels;
+        /** The ingester's handle of each entry's series (see {@code WriteBatch#handle}), or null. */
+        final Object[] handles;
         final int mask;
         final int bits;
         int inserts;
@@ -38,6 +40,7 @@ public final class SeriesCache {
             this.bits = bits;
             this.tags = new int[1 << bits];
             this.labels = new Labels[1 << bits];
+            this.handles = new Object[1 << bits];
             this.mask = (1 << bits) - 1;
         }
     }
@@ -76,19 +79,55 @@ public final class SeriesCache {
         return t.tags[slot] == tag ? t.labels[slot] : null;
     }
 
-    /** Remembers {@code labels} as the series whose label bytes hash to {@code hash}. */
-    public void put(long hash, Labels labels) {
+    /**
+     * The ingester's handle stored with the candidate of {@code hash} in {@code way}, or null. Read apart
+     * from the labels, so it may belong to another entry after a racing write; the ingester ignores a
+     * handle that is not for the labels it comes with.
+     */
+    Object handle(long hash, int way) {
+        Table t = table;
+        return t.handles[slot(tag(hash), way, t.mask)];
+    }
+
+    /**
+     * Remembers {@code labels} as the series whose label bytes hash to {@code hash}, with the ingester's
+     * {@code handle} for it (may be null). Only label sets of ASCII strings are kept (others are
+     * ignored): the decoder compares a candidate's strings with the wire bytes by their low bytes,
+     * which spell the UTF-8 bytes of a string only when it is ASCII.
+     */
+    public void put(long hash, Labels labels, Object handle) {
         requireNonNull(labels, "labels is null");
+        if (!ascii(labels)) {
+            return;
+        }
         Table t = table;
         int tag = tag(hash);
-        insert(t, tag, labels);
+        insert(t, tag, labels, handle);
         if (t.inserts > t.tags.length / 2 && t.bits < MAX_BITS) {
             grow(t);
         }
     }
 
+    private static boolean ascii(Labels labels) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (!ascii(labels.name(i)) || !ascii(labels.value(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Into the way already holding {@code tag}, else the first empty one, else the first way. */
-    private static void insert(Table t, int tag, Labels labels) {
+    private static void insert(Table t, int tag, Labels labels, Object handle) {
         int target = -1;
         for (int way = 0; way < WAYS; way++) {
             int slot = slot(tag, way, t.mask);
@@ -108,6 +147,7 @@ public final class SeriesCache {
             t.inserts++;
         }
         t.labels[target] = labels;
+        t.handles[target] = handle;
         t.tags[target] = tag;
     }
 
@@ -128,6 +168,7 @@ public final class SeriesCache {
                         continue;
                     }
                     t.labels[free] = t.labels[slot];
+                    t.handles[free] = t.handles[slot];
                     t.tags[free] = occupant;
                     // One more slot is taken in all: the caller counts it when it fills the slot left here.
                     t.tags[slot] = 0;
@@ -147,7 +188,7 @@ public final class SeriesCache {
             int tag = full.tags[i];
             Labels labels = full.labels[i];
             if (tag != 0 && labels != null) {
-                insert(bigger, tag, labels);
+                insert(bigger, tag, labels, full.handles[i]);
             }
         }
         table = bigger;

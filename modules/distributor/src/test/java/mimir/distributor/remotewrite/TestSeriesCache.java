@@ -3,6 +3,9 @@ package mimir.distributor.remotewrite;
 import static mimir.distributor.remotewrite.TestRemoteWrite1Decoder.label;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+
+import com.google.protobuf.CodedOutputStream;
 import mimir.ingester.client.WriteBatch;
 import mimir.model.Labels;
 import mimir.proto.prompb.Label;
@@ -40,7 +43,7 @@ public class TestSeriesCache {
     private void remember() {
         for (int i = 0; i < batch.seriesCount(); i++) {
             if (!keys.fromCache(i)) {
-                cache.put(keys.hash(i), batch.labels(i));
+                cache.put(keys.hash(i), batch.labels(i), null);
             }
         }
     }
@@ -92,6 +95,52 @@ public class TestSeriesCache {
             assertThat(keys.fromCache(2)).isFalse();
             // A two-byte length is compared like a one-byte one.
             assertThat(keys.fromCache(3)).isEqualTo(round > 0);
+            remember();
+        }
+    }
+
+    @Test
+    void onlyAsciiLabelSetsAreCachedSoNoOtherStringCanPassForTheirBytes() throws MalformedRequestException {
+        // U+0141 and U+00C3 U+00A9: their low bytes spell "A" and the UTF-8 bytes of U+00E9.
+        decode(series(1_000, label("__name__", "up"), label("v", "\u0141")), series(1_000, label("__name__", "up"), label("v", "\u00c3\u00a9")));
+        Labels lookalike = batch.labels(0);
+        Labels utf8Lookalike = batch.labels(1);
+        // Offered under the hashes of the series they look like, they are not kept.
+        decode(series(1_000, label("__name__", "up"), label("v", "A")), series(1_000, label("__name__", "up"), label("v", "\u00e9")));
+        cache.put(keys.hash(0), lookalike, null);
+        cache.put(keys.hash(1), utf8Lookalike, null);
+        decode(series(2_000, label("__name__", "up"), label("v", "A")), series(2_000, label("__name__", "up"), label("v", "\u00e9")));
+        assertThat(keys.fromCache(0)).isFalse();
+        assertThat(batch.labels(0).get("v")).isEqualTo("A");
+        assertThat(keys.fromCache(1)).isFalse();
+        assertThat(batch.labels(1).get("v")).isEqualTo("\u00e9");
+        // The ASCII one is kept and found.
+        remember();
+        decode(series(3_000, label("__name__", "up"), label("v", "A")), series(3_000, label("__name__", "up"), label("v", "\u00e9")));
+        assertThat(keys.fromCache(0)).isTrue();
+        assertThat(keys.fromCache(1)).isFalse();
+    }
+
+    @Test
+    void labelFieldsWithSamplesBetweenThemAreDecodedTheSlowWayEveryTime() throws Exception {
+        // Field order on the wire is free: label, sample, label. The labels are not one contiguous range,
+        // so the one-go comparison cannot see them and they are decoded from their fields.
+        ByteArrayOutputStream series = new ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(series);
+        out.writeMessage(1, label("__name__", "up"));
+        out.writeMessage(2, Sample.newBuilder().setTimestamp(1_000).setValue(1).build());
+        out.writeMessage(1, label("job", "node"));
+        out.flush();
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        CodedOutputStream requestOut = CodedOutputStream.newInstance(request);
+        requestOut.writeByteArray(1, series.toByteArray());
+        requestOut.flush();
+        byte[] bytes = request.toByteArray();
+        for (int round = 0; round < 3; round++) {
+            decoder.decode(bytes, 0, bytes.length, batch, new Discards(), cache, keys);
+            assertThat(batch.labels(0)).isEqualTo(Labels.of("__name__", "up", "job", "node"));
+            assertThat(keys.fromCache(0)).isFalse();
+            assertThat(batch.timestamp(batch.sampleStart(0))).isEqualTo(1_000);
             remember();
         }
     }

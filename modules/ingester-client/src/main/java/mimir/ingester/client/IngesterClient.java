@@ -23,8 +23,10 @@ public interface IngesterClient {
      *              {@code Labels} objects, which are immutable. An ingester in this process replaces a
      *              series' labels in the batch by its own equal instance where it holds one, so that a
      *              caller that keeps label sets (the distributor's series cache) keeps the ingester's
-     *              copy rather than a second one and passes it back next time (then the ingester finds
-     *              the series by identity); a remote ingester leaves the batch as it is
+     *              copy rather than a second one and passes it back next time, and sets the series'
+     *              {@linkplain WriteBatch#handle(int) handle}, which finds the series again without a
+     *              lookup when passed back with that same label instance; a remote ingester leaves the
+     *              batch as it is
      * @throws IngesterException when nothing of the batch was stored (instance limits, ingester
      *         stopping, storage failure)
      */

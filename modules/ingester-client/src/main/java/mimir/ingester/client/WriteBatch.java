@@ -29,6 +29,8 @@ public final class WriteBatch {
     }
 
     private Labels[] labels = new Labels[64];
+    /** Per series: the ingester's handle (see {@link #handle(int)}), or null. */
+    private Object[] handles = new Object[64];
     /** Per series: the end of its samples (exclusive) and of its exemplars; starts are the previous ends. */
     private int[] sampleEnds = new int[64];
     private int[] exemplarEnds = new int[64];
@@ -49,6 +51,7 @@ public final class WriteBatch {
     /** Empties the batch, keeping its arrays for reuse. */
     public void clear() {
         Arrays.fill(labels, 0, seriesCount, null);
+        Arrays.fill(handles, 0, seriesCount, null);
         Arrays.fill(exemplarLabels, 0, exemplarCount, null);
         seriesCount = 0;
         sampleCount = 0;
@@ -67,14 +70,21 @@ public final class WriteBatch {
 
     /** Starts a new series; the samples and exemplars added next belong to it. Returns its index. */
     public int addSeries(Labels seriesLabels) {
+        return addSeries(seriesLabels, null);
+    }
+
+    /** Starts a new series with the ingester's {@code handle} for it (may be null); see {@link #handle(int)}. */
+    public int addSeries(Labels seriesLabels, Object handle) {
         requireNonNull(seriesLabels, "seriesLabels is null");
         if (seriesCount == labels.length) {
             int capacity = seriesCount * 2;
             labels = Arrays.copyOf(labels, capacity);
+            handles = Arrays.copyOf(handles, capacity);
             sampleEnds = Arrays.copyOf(sampleEnds, capacity);
             exemplarEnds = Arrays.copyOf(exemplarEnds, capacity);
         }
         labels[seriesCount] = seriesLabels;
+        handles[seriesCount] = handle;
         sampleEnds[seriesCount] = sampleCount;
         exemplarEnds[seriesCount] = exemplarCount;
         return seriesCount++;
@@ -140,10 +150,27 @@ public final class WriteBatch {
         return labels[series];
     }
 
-    /** Replaces a series' labels (relabelling, dropped labels) without touching its samples. */
+    /** Replaces a series' labels (relabelling, dropped labels) without touching its samples; drops its handle. */
     public void setLabels(int series, Labels seriesLabels) {
         checkIndex(series);
         labels[series] = requireNonNull(seriesLabels, "seriesLabels is null");
+        handles[series] = null;
+    }
+
+    /**
+     * The handle an ingester in this process gave for the series in an earlier push (see
+     * {@link IngesterClient#push}), or null. Opaque to everyone but that ingester, which checks it before
+     * use: a handle that is stale, of another tenant or for other labels is ignored, never trusted.
+     */
+    public Object handle(int series) {
+        checkIndex(series);
+        return handles[series];
+    }
+
+    /** Sets the handle of a series (by the ingester, for a caller that keeps it with the series' labels). */
+    public void setHandle(int series, Object handle) {
+        checkIndex(series);
+        handles[series] = handle;
     }
 
     public int sampleStart(int series) {
@@ -206,6 +233,7 @@ public final class WriteBatch {
             int exemplarTo = exemplarEnds[i];
             if (keep[i]) {
                 labels[series] = labels[i];
+                handles[series] = handles[i];
                 int n = sampleTo - sampleFrom;
                 System.arraycopy(timestamps, sampleFrom, timestamps, samples, n);
                 System.arraycopy(values, sampleFrom, values, samples, n);
@@ -223,6 +251,7 @@ public final class WriteBatch {
             exemplarFrom = exemplarTo;
         }
         Arrays.fill(labels, series, seriesCount, null);
+        Arrays.fill(handles, series, seriesCount, null);
         Arrays.fill(exemplarLabels, exemplars, exemplarCount, null);
         seriesCount = series;
         sampleCount = samples;

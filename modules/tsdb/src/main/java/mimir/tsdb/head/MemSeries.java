@@ -43,6 +43,8 @@ public final class MemSeries extends XorEncoder {
 
     private final long ref;
     private final Labels labels;
+    /** The head holding the series, compared by identity (see {@link #ownedBy}). */
+    private final Object owner;
 
     private byte[][] closedChunks = NO_CHUNKS;
     /** Pairs of (minTime, maxTime) of the closed chunks. */
@@ -67,10 +69,16 @@ public final class MemSeries extends XorEncoder {
      */
     private volatile boolean walLogged;
 
-    public MemSeries(long ref, Labels labels) {
+    public MemSeries(long ref, Labels labels, Object owner) {
         super();
         this.ref = ref;
         this.labels = requireNonNull(labels, "labels is null");
+        this.owner = requireNonNull(owner, "owner is null");
+    }
+
+    /** True if {@code head} (by identity) is the head this series was created in. */
+    public boolean ownedBy(Object head) {
+        return owner == head;
     }
 
     public long ref() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class TestSeriesRefs {
     private static MemSeries series(long ref) {
-        return new MemSeries(ref, Labels.of("__name__", "s" + ref));
+        return new MemSeries(ref, Labels.of("__name__", "s" + ref), TestSeriesRefs.class);
     }
 
     @Test
