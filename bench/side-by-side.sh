@@ -5,6 +5,8 @@
 #     15 s apart, 2,000 samples per request, SENDERS concurrent senders), phase "new" (first sample of every
 #     series) then "existing" (the other samples);
 #   - server CPU seconds per 1 M samples (utime+stime of /proc/<pid>/stat around each phase) and samples/s;
+#     the existing phase is sent in two halves (samples 1 to SAMPLES/2 - 1, then the rest) and reported
+#     whole and for its second half alone, when a JIT-compiled server has finished compiling its push path;
 #   - VmRSS per active series after the load;
 #   - median of QUERY_RUNS (10) latencies of sum by (job) (rate(http_requests_total[5m])) and
 #     count by (__name__) ({__name__=~".+"}), range queries over the last 30 min of the data at a 30 s step,
@@ -128,9 +130,11 @@ stop() {
   pid=""
 }
 
-# load PHASE URL TENANT START: runs one phase, prints its "phase=... samples=..." line; status 3 = 404.
+# load PHASE URL TENANT START [FROM TO]: runs one phase (existing: samples [FROM, TO)), prints its
+# "phase=... samples=..." line; status 3 = 404.
 load() {
   local args=(--url "$2" --series "$SERIES" --samples "$SAMPLES" --senders "$SENDERS" --phase "$1" --start "$4")
+  [ -n "${5:-}" ] && args+=(--from "$5" --to "$6")
   [ -n "$3" ] && args+=(--tenant "$3")
   timeout 1800 "$JAVA_HOME/bin/java" -Xmx1g --sun-misc-unsafe-memory-access=allow -cp "$classpath" mimir.bench.RemoteWriteLoad "${args[@]}" | grep '^phase='
   return "${PIPESTATUS[0]}"
@@ -168,7 +172,7 @@ run_system() {
     *) log "unknown system $system"; return ;;
   esac
   if [ ! -x "$binary" ]; then
-    rows+=("| $system | skipped: no $binary | | | | | | | |")
+    rows+=("| $system | skipped: no $binary | | | | | | | | |")
     return
   fi
   dir="$work/$system"
@@ -180,7 +184,7 @@ run_system() {
   if ! wait_ready "$(ready_url "$system" "$port")" >/dev/null; then
     log "$system did not become ready; last log lines:"; tail -5 "$dir/server.log" >&2 || true
     stop
-    rows+=("| $system | skipped: not ready | | | | | | | |")
+    rows+=("| $system | skipped: not ready | | | | | | | | |")
     return
   fi
   # The last sample a minute before now, on a 15 s boundary.
@@ -193,26 +197,40 @@ run_system() {
   if [ "$status" -ne 0 ]; then
     stop
     if [ "$status" -eq 3 ]; then
-      rows+=("| $system | skipped: push endpoint answers 404 | | | | | | | |")
+      rows+=("| $system | skipped: push endpoint answers 404 | | | | | | | | |")
     else
-      rows+=("| $system | failed: load exit $status | | | | | | | |")
+      rows+=("| $system | failed: load exit $status | | | | | | | | |")
     fi
     return
   fi
-  local new_cpu new_rate existing_cpu existing_rate
+  local new_cpu new_rate existing_cpu existing_rate steady_cpu
   new_cpu=$(awk -v t=$((after - before)) -v hz="$ticks" -v n="$(echo "$new_line" | field samples)" 'BEGIN {printf "%.2f", t / hz / n * 1e6}')
   new_rate=$(echo "$new_line" | field samples_per_second)
+  local half=$((SAMPLES / 2)) first_line first_ticks second_ticks
+  [ "$half" -lt 2 ] && half=2
   before=$(cpu_ticks "$pid")
-  existing_line=$(load existing "$(push_url "$system" "$port")" "$tenant" "$start_ms") || status=$?
+  first_line=$(load existing "$(push_url "$system" "$port")" "$tenant" "$start_ms" 1 "$half") || status=$?
   after=$(cpu_ticks "$pid")
+  first_ticks=$((after - before))
+  if [ "$status" -eq 0 ]; then
+    before=$(cpu_ticks "$pid")
+    existing_line=$(load existing "$(push_url "$system" "$port")" "$tenant" "$start_ms" "$half" "$SAMPLES") || status=$?
+    after=$(cpu_ticks "$pid")
+  fi
   if [ "$status" -ne 0 ]; then
     stop
-    rows+=("| $system | failed: load exit $status | | | | | | | |")
+    rows+=("| $system | failed: load exit $status | | | | | | | | |")
     return
   fi
-  existing_cpu=$(awk -v t=$((after - before)) -v hz="$ticks" -v n="$(echo "$existing_line" | field samples)" 'BEGIN {printf "%.2f", t / hz / n * 1e6}')
-  existing_rate=$(echo "$existing_line" | field samples_per_second)
+  second_ticks=$((after - before))
+  local first_samples second_samples
+  first_samples=$(echo "$first_line" | field samples)
+  second_samples=$(echo "$existing_line" | field samples)
+  existing_cpu=$(awk -v t=$((first_ticks + second_ticks)) -v hz="$ticks" -v n=$((first_samples + second_samples)) 'BEGIN {printf "%.2f", t / hz / n * 1e6}')
+  steady_cpu=$(awk -v t="$second_ticks" -v hz="$ticks" -v n="$second_samples" 'BEGIN {printf "%.2f", t / hz / n * 1e6}')
+  existing_rate=$(echo "$first_line $existing_line" | awk '{for (i = 1; i <= NF; i++) {split($i, kv, "="); if (kv[1] == "samples") n += kv[2]; if (kv[1] == "seconds") s += kv[2]}} END {printf "%.0f", n / s}')
   log "  $new_line"
+  log "  $first_line"
   log "  $existing_line"
   # Let the JVM's idle periodic GC (bin/mimir: -XX:G1PeriodicGCInterval=5000) return the load's garbage, as a
   # long-running process does; the other systems are measured after the same pause.
@@ -230,7 +248,7 @@ run_system() {
   start "$system" "$dir" "$port" "$grpc"
   restart=$(wait_ready "$(ready_url "$system" "$port")") || restart="fail"
   stop
-  rows+=("| $system | $new_cpu | $existing_cpu | $new_rate | $existing_rate | $((rss / 1024)) MiB, $per_series B | $sum_rate | $count_name | $restart |")
+  rows+=("| $system | $new_cpu | $existing_cpu | $steady_cpu | $new_rate | $existing_rate | $((rss / 1024)) MiB, $per_series B | $sum_rate | $count_name | $restart |")
   rm -rf "$dir"
 }
 
@@ -244,6 +262,6 @@ done
 echo
 echo "$SERIES series x $SAMPLES samples (15 s apart), $SENDERS senders, 2,000 samples per request, $(nproc) CPUs; queries: median of $QUERY_RUNS, 30 min at 30 s step"
 echo
-echo "| system | CPU s / 1M samples (new series) | CPU s / 1M samples (existing) | samples/s (new) | samples/s (existing) | RSS after load (total, per series) | sum by (job) (rate(...[5m])) ms | count by (__name__) ms | restart to ready s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| system | CPU s / 1M samples (new series) | CPU s / 1M samples (existing) | (existing, 2nd half) | samples/s (new) | samples/s (existing) | RSS after load (total, per series) | sum by (job) (rate(...[5m])) ms | count by (__name__) ms | restart to ready s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"

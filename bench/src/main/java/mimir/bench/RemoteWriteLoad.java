@@ -29,14 +29,15 @@ import mimir.model.Labels;
  * {@code i % 1000 + s * (1 + i % 7)}.
  * <p>
  * Two phases: {@code new} sends sample 0 of every series (each request creates {@code batch} series),
- * {@code existing} samples 1 to {@code samples - 1}. Sender {@code k} owns the series {@code i} with
+ * {@code existing} samples 1 to {@code samples - 1} (or {@code --from} to {@code --to - 1}, so one
+ * phase can be measured in parts). Sender {@code k} owns the series {@code i} with
  * {@code i % senders == k} and sends them time-major, so every series' samples arrive in order.
  * Prints one line per phase: {@code phase=new samples=... seconds=... samples_per_second=... errors=...}.
  * Exits with 3 if the endpoint answers 404 (no push endpoint), 2 on any other failed request.
  * <pre>
  * java -cp ... mimir.bench.RemoteWriteLoad --url http://127.0.0.1:9009/api/v1/push [--tenant t]
  *     [--series 100000] [--samples 120] [--senders 4] [--batch 2000] [--phase both|new|existing]
- *     [--start millis]
+ *     [--start millis] [--from 1] [--to samples]
  * </pre>
  */
 public final class RemoteWriteLoad {
@@ -77,6 +78,8 @@ public final class RemoteWriteLoad {
         int batch = 2000;
         String phase = "both";
         long start = -1;
+        int from = 1;
+        int to = -1;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -88,6 +91,8 @@ public final class RemoteWriteLoad {
                 case "--batch" -> batch = Integer.parseInt(value);
                 case "--phase" -> phase = value;
                 case "--start" -> start = Long.parseLong(value);
+                case "--from" -> from = Integer.parseInt(value);
+                case "--to" -> to = Integer.parseInt(value);
                 default -> usage("unknown option " + args[i]);
             }
             i++;
@@ -97,6 +102,12 @@ public final class RemoteWriteLoad {
         }
         if (series < 1 || samples < 1 || senders < 1 || batch < 1 || !List.of("both", "new", "existing").contains(phase)) {
             usage("bad option value");
+        }
+        if (to < 0) {
+            to = samples;
+        }
+        if (from < 1 || to > samples || from > to) {
+            usage("--from and --to must satisfy 1 <= from <= to <= samples");
         }
         if (start < 0) {
             // The last sample a minute before now, on a 15 s boundary.
@@ -109,15 +120,15 @@ public final class RemoteWriteLoad {
         if (!phase.equals("existing")) {
             load.run("new", 0, 1);
         }
-        if (!phase.equals("new") && samples > 1) {
-            load.run("existing", 1, samples);
+        if (!phase.equals("new") && from < to) {
+            load.run("existing", from, to);
         }
         System.exit(0);
     }
 
     private static void usage(String problem) {
         System.err.println(problem + "\nusage: RemoteWriteLoad --url URL [--tenant ID] [--series N] [--samples N] [--senders N]"
-                + " [--batch N] [--phase both|new|existing] [--start MILLIS]");
+                + " [--batch N] [--phase both|new|existing] [--start MILLIS] [--from N] [--to N]");
         System.exit(1);
     }
 
