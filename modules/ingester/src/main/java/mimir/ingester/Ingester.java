@@ -94,6 +94,7 @@ public final class Ingester implements Service, IngesterClient {
     private volatile boolean accepting;
     private volatile boolean flushOnShutdown;
     private volatile boolean started;
+    private volatile boolean prepared;
 
     /**
      * @param store the blocks storage (closed by {@link #stop()}), or empty to run without shipping
@@ -117,9 +118,16 @@ public final class Ingester implements Service, IngesterClient {
 
     // ---- lifecycle
 
-    /** Opens every tenant directory (WAL replay, in parallel) and only then accepts pushes. */
+    /**
+     * Opens every tenant directory on disk (head snapshot loaded or WAL replayed, tenants in parallel);
+     * the service manager runs it while the servers start. Pushes are accepted only from {@link #start}.
+     */
     @Override
-    public void start(ServiceContext context) throws IOException {
+    public void prepare() throws IOException {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
         Files.createDirectories(config.tsdbDir());
         List<String> existing = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.tsdbDir())) {
@@ -141,6 +149,12 @@ public final class Ingester implements Service, IngesterClient {
             }
         });
         LOG.log(Level.INFO, "opened existing TSDBs tenants=" + existing.size() + " duration=" + (System.nanoTime() - begin) / 1_000_000 + "ms");
+    }
+
+    /** Opens the tenants on disk unless {@link #prepare} did, then accepts pushes and runs the background jobs. */
+    @Override
+    public void start(ServiceContext context) throws IOException {
+        prepare();
         accepting = true;
         started = true;
         background = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("ingester-background").daemon().factory());

@@ -22,8 +22,9 @@ import mimir.spi.service.ServiceState;
 /**
  * Starts services in dependency order and stops them in reverse, tracking each one's state.
  *
- * <p>Services are started one after another in the order given (modules already sorted so that
- * dependencies come first). If one fails to start, or reports a failure while running, every service
+ * <p>Every service's {@link Service#prepare} runs at once, each on its own thread; services are then
+ * started one after another in the order given (modules already sorted so that dependencies come first),
+ * each once its own preparation has finished. If one fails to start, or reports a failure while running, every service
  * that started is stopped in reverse order and {@link #awaitTermination} returns the failure. A stop
  * request (SIGTERM) stops everything in reverse order, each service within the graceful shutdown
  * timeout.
@@ -44,6 +45,7 @@ public final class ServiceManager {
         private final Service service;
         private volatile ServiceState state = ServiceState.NEW;
         private volatile Throwable failureCause;
+        private volatile CompletableFuture<Void> prepared;
 
         Managed(String module, Service service) {
             this.module = requireNonNull(module, "module is null");
@@ -103,6 +105,24 @@ public final class ServiceManager {
      * @throws ServiceFailedException if one fails to start; everything started before it has been stopped
      */
     public void startAll() {
+        synchronized (lifecycle) {
+            if (stopping) {
+                return;
+            }
+            for (Managed managed : services) {
+                if (!overridesPrepare(managed.service)) {
+                    continue;
+                }
+                managed.prepared = CompletableFuture.runAsync(() -> {
+                    try {
+                        managed.service.prepare();
+                    }
+                    catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, runnable -> Thread.ofPlatform().name("prepare-" + managed.name()).daemon().start(runnable));
+            }
+        }
         for (Managed managed : services) {
             synchronized (lifecycle) {
                 if (stopping) {
@@ -112,6 +132,7 @@ public final class ServiceManager {
             }
             LOG.log(Level.DEBUG, "starting service module=" + managed.module + " service=" + managed.name());
             try {
+                awaitPrepared(managed);
                 managed.service.start(new Context(managed));
             }
             catch (Exception | LinkageError e) {
@@ -131,6 +152,36 @@ public final class ServiceManager {
         }
     }
 
+    /** Only a service that prepares something gets a thread for it (and a stop when never started). */
+    private static boolean overridesPrepare(Service service) {
+        try {
+            return service.getClass().getMethod("prepare").getDeclaringClass() != Service.class;
+        }
+        catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits for the service's {@link Service#prepare}, if it has one; rethrows what it threw. */
+    private static void awaitPrepared(Managed managed) throws Exception {
+        if (managed.prepared == null) {
+            return;
+        }
+        try {
+            managed.prepared.get();
+        }
+        catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof Exception exception) {
+                throw exception;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
     /** Stops every started service in reverse order; safe to call more than once and from any thread. */
     public void stopAll() {
         synchronized (lifecycle) {
@@ -144,8 +195,22 @@ public final class ServiceManager {
                 Managed managed = services.get(i);
                 ServiceState state = managed.state;
                 if (state == ServiceState.NEW) {
-                    managed.state = ServiceState.TERMINATED;
-                    continue;
+                    CompletableFuture<Void> prepared = managed.prepared;
+                    if (prepared == null) {
+                        managed.state = ServiceState.TERMINATED;
+                        continue;
+                    }
+                    // Prepared (or preparing) but never started: stop releases what prepare acquired.
+                    try {
+                        prepared.get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                    catch (ExecutionException | TimeoutException e) {
+                        // A failed preparation may still hold part of what it opened; stop releases it.
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    managed.state = ServiceState.STOPPING;
                 }
                 if (state == ServiceState.TERMINATED) {
                     continue;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class TestServiceManager {
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-    private final class Recording implements Service {
+    private class Recording implements Service {
         private final String name;
         private final boolean failStart;
         final AtomicReference<ServiceContext> context = new AtomicReference<>();
@@ -41,6 +41,46 @@ class TestServiceManager {
             if (failStart) {
                 throw new IllegalStateException(name + " cannot start");
             }
+        }
+
+        @Override
+        public void stop() {
+            events.add("stop " + name);
+        }
+    }
+
+    /** Prepares (records it, and fails if told to) on its own thread, blocking until released. */
+    private final class Preparing implements Service {
+        private final String name;
+        private final boolean failPrepare;
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        volatile String prepareThread;
+
+        Preparing(String name, boolean failPrepare) {
+            this.name = name;
+            this.failPrepare = failPrepare;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public void prepare() throws Exception {
+            prepareThread = Thread.currentThread().getName();
+            entered.countDown();
+            release.await();
+            events.add("prepared " + name);
+            if (failPrepare) {
+                throw new java.io.IOException(name + " cannot open its data");
+            }
+        }
+
+        @Override
+        public void start(ServiceContext context) {
+            events.add("start " + name);
         }
 
         @Override
@@ -91,5 +131,46 @@ class TestServiceManager {
         assertThat(events).contains("stop b", "stop a");
         assertThat(manager.services().getFirst().state()).isEqualTo(ServiceState.FAILED);
         assertThat(manager.stateCounts()).containsEntry(ServiceState.FAILED, 1).containsEntry(ServiceState.TERMINATED, 1);
+    }
+
+    @Test
+    void preparationOverlapsTheStartOfEarlierServicesAndStartWaitsForIt() throws Exception {
+        Preparing c = new Preparing("c", false);
+        Recording a = new Recording("a", false) {
+            @Override
+            public void start(ServiceContext context) {
+                super.start(context);
+                // a starts while c is still preparing on its own thread; c's start must wait for it.
+                try {
+                    assertThat(c.entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                }
+                catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertThat(c.prepareThread).isEqualTo("prepare-c");
+                c.release.countDown();
+            }
+        };
+        ServiceManager manager = new ServiceManager(modules(a, c), Duration.ofSeconds(5));
+        manager.startAll();
+        assertThat(manager.allRunning()).isTrue();
+        manager.stopAll();
+        assertThat(events).containsExactly("start a", "prepared c", "start c", "stop c", "stop a");
+    }
+
+    @Test
+    void aFailedPreparationFailsTheServiceAndAPreparedServiceThatNeverStartedIsStopped() throws Exception {
+        Preparing b = new Preparing("b", true);
+        Preparing c = new Preparing("c", false);
+        b.release.countDown();
+        c.release.countDown();
+        ServiceManager manager = new ServiceManager(modules(new Recording("a", false), b, c, new Recording("d", false)), Duration.ofSeconds(5));
+        assertThatThrownBy(manager::startAll).hasMessageContaining("service b failed: b cannot open its data");
+        // c prepared but never started: stopped all the same; d never prepared nor started: not stopped.
+        assertThat(events).contains("prepared b", "prepared c").containsSubsequence("start a", "stop c", "stop b", "stop a")
+                .doesNotContain("start b", "start c", "start d", "stop d");
+        assertThat(manager.services().get(1).state()).isEqualTo(ServiceState.FAILED);
+        assertThat(manager.services().get(2).state()).isEqualTo(ServiceState.TERMINATED);
+        assertThat(manager.awaitTermination()).hasMessageContaining("b cannot open its data");
     }
 }
