@@ -1,6 +1,6 @@
 /**
  * The {@code querier} component: evaluates PromQL with {@code mimir.promql}'s engine over the tenant's
- * data sources (the in-process ingester today; the store-gateway is a second source to add), enforces
+ * data sources (the in-process ingester for recent data, the in-process store-gateway for blocks in object storage), enforces
  * Mimir's per-query limits, and serves the Prometheus HTTP API, remote read, Mimir's cardinality API
  * and {@code /api/v1/user_stats}. When the query-frontend runs in the same process, the querier leaves
  * the Prometheus API routes to it and instead runs querier workers that take requests from the
@@ -17,6 +17,7 @@ module mimir.querier {
     requires mimir.queryscheduler.client;
     requires mimir.snappy;
     requires mimir.spi;
+    requires mimir.storegateway.client;
     requires mimir.tsdb;
 
     provides mimir.spi.ComponentProvider with mimir.querier.QuerierProvider;

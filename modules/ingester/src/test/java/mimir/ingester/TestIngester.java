@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import mimir.testing.MemoryObjectStore;
 import mimir.ingester.client.IngesterException;
 import mimir.ingester.client.PushResult;
 import mimir.ingester.client.UserStats;
@@ -36,7 +37,7 @@ class TestIngester {
     Path dir;
 
     private TestingIngester ingester() throws Exception {
-        return new TestingIngester(dir, new TestingMemoryObjectStore(), values -> values);
+        return new TestingIngester(dir, new MemoryObjectStore(), values -> values);
     }
 
     @Test
@@ -255,7 +256,7 @@ class TestIngester {
 
     @Test
     void instanceLimitsRefuseTheWholeRequest() throws Exception {
-        try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(),
+        try (TestingIngester testing = new TestingIngester(dir, new MemoryObjectStore(),
                 values -> values.with(IngesterConfig.MAX_TENANTS, 1).with(IngesterConfig.MAX_SERIES, 2L))) {
             Ingester ingester = testing.ingester;
             ingester.push("a", batch(UP_A, T0));
@@ -279,7 +280,7 @@ class TestIngester {
     @Test
     void theInstanceIngestionRateLimitRefusesPushesOnceTheAverageReachesIt() throws Exception {
         // The test's rate-update period is 1h: 10 samples in one period make 10/3600 samples/s.
-        try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(),
+        try (TestingIngester testing = new TestingIngester(dir, new MemoryObjectStore(),
                 values -> values.with(IngesterConfig.MAX_INGESTION_RATE, 10 / 3600.0))) {
             Ingester ingester = testing.ingester;
             ingester.push("a", batch(UP_A, T0, T0 + 1, T0 + 2, T0 + 3, T0 + 4, T0 + 5, T0 + 6, T0 + 7, T0 + 8));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import mimir.testing.MemoryObjectStore;
 import mimir.ingester.client.ExemplarSeries;
 import mimir.ingester.client.MetricMetadata;
 import mimir.ingester.client.PushResult;
@@ -38,7 +39,7 @@ class TestIngesterExemplarsAndMetadata {
 
     @Test
     void exemplarsAreOffByDefaultAndKeptUpToTheTenantsLimit() throws Exception {
-        try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(), values -> values)) {
+        try (TestingIngester testing = new TestingIngester(dir, new MemoryObjectStore(), values -> values)) {
             Ingester ingester = testing.ingester;
             assertThat(ingester.push("t", withExemplars(2, T0)).acceptedExemplars()).as("max_global_exemplars_per_user 0 disables").isZero();
             assertThat(ingester.queryExemplars("t", 0, Long.MAX_VALUE, ALL)).isEmpty();
@@ -68,7 +69,7 @@ class TestIngesterExemplarsAndMetadata {
 
     @Test
     void metadataIsKeptWithinLimitsServedAndPurgedAfterTheRetainPeriod() throws Exception {
-        try (TestingIngester testing = new TestingIngester(dir, new TestingMemoryObjectStore(), values -> values)) {
+        try (TestingIngester testing = new TestingIngester(dir, new MemoryObjectStore(), values -> values)) {
             Ingester ingester = testing.ingester;
             testing.overrides("t", Map.of("max_global_metadata_per_user", "2", "max_global_metadata_per_metric", "1"));
             WriteBatch batch = new WriteBatch();

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.List;
 
+import mimir.testing.MemoryObjectStore;
 import mimir.ingester.client.IngesterException;
 import mimir.model.Labels;
 import mimir.spi.http.HttpResponse;
@@ -26,13 +27,13 @@ class TestIngesterHttpApi {
     @TempDir
     Path dir;
 
-    private final TestingMemoryObjectStore store = new TestingMemoryObjectStore();
+    private final MemoryObjectStore store = new MemoryObjectStore();
 
     private TestingIngester ingester() throws Exception {
         return new TestingIngester(dir, store, values -> values);
     }
 
-    private static long metaJsons(TestingMemoryObjectStore store, String tenant) {
+    private static long metaJsons(MemoryObjectStore store, String tenant) {
         return store.keys().stream().filter(key -> key.startsWith(tenant + "/") && key.endsWith("/meta.json")).count();
     }
 

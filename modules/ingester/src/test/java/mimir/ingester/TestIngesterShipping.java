@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import mimir.testing.MemoryObjectStore;
 import mimir.ingester.shipper.Shipper;
 import mimir.model.Labels;
 import mimir.tsdb.Block;
@@ -29,7 +30,7 @@ class TestIngesterShipping {
     @TempDir
     Path dir;
 
-    private final TestingMemoryObjectStore store = new TestingMemoryObjectStore();
+    private final MemoryObjectStore store = new MemoryObjectStore();
 
     private TestingIngester ingester() throws Exception {
         return new TestingIngester(dir, store, values -> values);

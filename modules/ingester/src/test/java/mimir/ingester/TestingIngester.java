@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
+import mimir.testing.MemoryObjectStore;
 import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.WriteBatch;
 import mimir.model.Labels;
@@ -37,11 +38,11 @@ final class TestingIngester implements AutoCloseable {
     final Ingester ingester;
     private boolean stopped;
 
-    TestingIngester(Path tsdbDir, TestingMemoryObjectStore store, UnaryOperator<TestingConfigValues> settings) throws Exception {
+    TestingIngester(Path tsdbDir, MemoryObjectStore store, UnaryOperator<TestingConfigValues> settings) throws Exception {
         this(tsdbDir, store, settings, NOW);
     }
 
-    TestingIngester(Path tsdbDir, TestingMemoryObjectStore store, UnaryOperator<TestingConfigValues> settings, Instant now) throws Exception {
+    TestingIngester(Path tsdbDir, MemoryObjectStore store, UnaryOperator<TestingConfigValues> settings, Instant now) throws Exception {
         IngesterProvider provider = new IngesterProvider();
         // Background periods longer than any test, so only the test drives compaction, shipping and rates.
         TestingConfigValues values = settings.apply(TestingConfigValues.defaults(IngesterConfig.SETTINGS)

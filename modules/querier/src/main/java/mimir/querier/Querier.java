@@ -19,6 +19,10 @@ import mimir.querier.api.PrometheusApi;
 import mimir.querier.api.QueryContext;
 import mimir.querier.api.RemoteReadApi;
 import mimir.querier.storage.IngesterQuerySource;
+import mimir.querier.storage.StoreGatewayQuerySource;
+import mimir.spi.objstore.ObjectStore;
+import mimir.storegateway.client.BucketBlocks;
+import mimir.storegateway.client.StoreGatewayClient;
 import mimir.querier.storage.QuerierStorage;
 import mimir.querier.storage.QuerySource;
 import mimir.queryscheduler.client.ScheduledRequest;
@@ -51,17 +55,23 @@ public final class Querier implements Service {
     private final QuerierHttpApi api;
     private final String querierId;
     private final List<Thread> workers = new ArrayList<>();
+    private final Optional<ObjectStore> blocksStore;
     private volatile IngesterClient ingester;
     private volatile SchedulerForQuerier scheduler;
     private volatile boolean running;
 
     @Inject
-    public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics) {
+    public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
+            Optional<ObjectStore> blocksStore) {
         this.config = requireNonNull(config, "config is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.routes = requireNonNull(routes, "routes is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        List<QuerySource> sources = List.of(new IngesterQuerySource(this::ingester, overrides, clock));
+        this.blocksStore = requireNonNull(blocksStore, "blocksStore is null");
+        List<QuerySource> sources = new ArrayList<>();
+        sources.add(new IngesterQuerySource(this::ingester, overrides, clock));
+        blocksStore.ifPresent(store -> sources.add(new StoreGatewayQuerySource(() -> localInstances.find(StoreGatewayClient.class),
+                new BucketBlocks(store), config.bucketStore(), config.queryStoreAfter(), clock)));
         QuerierStorage storage = new QuerierStorage(sources, overrides, clock);
         PrometheusApi prometheus = new PrometheusApi(storage, this::ingester, overrides, clock, config.engineOptions(),
                 new Semaphore(config.maxConcurrent(), true), metrics::rejected);
@@ -164,7 +174,7 @@ public final class Querier implements Service {
     }
 
     @Override
-    public void stop() throws InterruptedException {
+    public void stop() throws InterruptedException, java.io.IOException {
         running = false;
         SchedulerForQuerier current = scheduler;
         if (current != null) {
@@ -178,6 +188,9 @@ public final class Querier implements Service {
             }
         }
         workers.clear();
+        if (blocksStore.isPresent()) {
+            blocksStore.get().close();
+        }
     }
 
     /** The handler, for tests that call it the way a worker does. */

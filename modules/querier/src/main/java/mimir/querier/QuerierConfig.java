@@ -9,6 +9,7 @@ import mimir.spi.config.ConfigValues;
 import mimir.spi.config.Setting;
 import mimir.spi.config.SharedSettings;
 import mimir.spi.config.ValueTypes;
+import mimir.storegateway.client.BucketStoreSettings;
 
 /**
  * The {@code querier} block, and the shared settings the querier reads.
@@ -24,7 +25,7 @@ import mimir.spi.config.ValueTypes;
  * @param maxTenants                {@code -tenant-federation.max-tenants}: 0 for no limit
  */
 public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples, Duration lookbackDelta, Duration defaultEvaluationInterval,
-        String querierId, String prometheusPrefix, boolean federationEnabled, int maxTenants) {
+        String querierId, String prometheusPrefix, boolean federationEnabled, int maxTenants, Duration queryStoreAfter, BucketStoreSettings bucketStore) {
     static final Setting<Integer> MAX_CONCURRENT = Setting.basic("querier.max-concurrent", "querier.max_concurrent", ValueTypes.INT, 20,
             "The number of workers running in each querier process. This setting limits the maximum number of concurrent queries in each querier. "
                     + "The minimum value is four; lower values are ignored and set to the minimum");
@@ -46,6 +47,11 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
     static final Setting<Integer> MAX_TENANTS = Setting.advanced("tenant-federation.max-tenants", "tenant_federation.max_tenants", ValueTypes.INT, 0,
             "The max number of tenant IDs that may be supplied for a federated query if enabled. 0 to disable the limit.");
 
+    static final Setting<Duration> QUERY_STORE_AFTER = Setting.advanced("querier.query-store-after", "querier.query_store_after", ValueTypes.DURATION,
+            Duration.ofHours(12), "The time after which a metric should be queried from storage and not just ingesters. 0 means all queries are sent to "
+                    + "store. If this option is enabled, the time range of the query sent to the store-gateway will be manipulated to ensure the query "
+                    + "end is not more recent than 'now - query-store-after'.");
+
     /** Mimir's smallest {@code -querier.max-concurrent}. */
     static final int MIN_CONCURRENT = 4;
 
@@ -56,27 +62,34 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
         if (maxTenants < 0) {
             throw new IllegalArgumentException("-tenant-federation.max-tenants must not be negative");
         }
+        if (queryStoreAfter.isNegative()) {
+            throw new IllegalArgumentException("-querier.query-store-after must not be negative");
+        }
+        java.util.Objects.requireNonNull(bucketStore, "bucketStore is null");
     }
 
     /** The defaults, for tests. */
     public static QuerierConfig defaults() {
-        return new QuerierConfig(20, Duration.ofMinutes(2), 50_000_000, Duration.ofMinutes(5), Duration.ofMinutes(1), "", "/prometheus", false, 0);
+        return new QuerierConfig(20, Duration.ofMinutes(2), 50_000_000, Duration.ofMinutes(5), Duration.ofMinutes(1), "", "/prometheus", false, 0, Duration.ofHours(12),
+                BucketStoreSettings.defaults());
     }
 
     static List<Setting<?>> settings() {
-        return List.of(MAX_CONCURRENT, TIMEOUT, MAX_SAMPLES, LOOKBACK_DELTA, DEFAULT_EVALUATION_INTERVAL, QUERIER_ID, MAX_TENANTS);
+        return List.of(MAX_CONCURRENT, TIMEOUT, MAX_SAMPLES, LOOKBACK_DELTA, DEFAULT_EVALUATION_INTERVAL, QUERIER_ID, MAX_TENANTS, QUERY_STORE_AFTER);
     }
 
     static void register(ConfigRegistry registry) {
         for (Setting<?> setting : settings()) {
             registry.register(setting);
         }
+        BucketStoreSettings.register(registry);
     }
 
     static QuerierConfig from(ConfigValues values) {
         return new QuerierConfig(values.get(MAX_CONCURRENT), values.get(TIMEOUT), values.get(MAX_SAMPLES), values.get(LOOKBACK_DELTA),
                 values.get(DEFAULT_EVALUATION_INTERVAL), values.get(QUERIER_ID), values.get(SharedSettings.PROMETHEUS_HTTP_PREFIX),
-                values.get(SharedSettings.TENANT_FEDERATION_ENABLED), values.get(MAX_TENANTS));
+                values.get(SharedSettings.TENANT_FEDERATION_ENABLED), values.get(MAX_TENANTS), values.get(QUERY_STORE_AFTER),
+                BucketStoreSettings.from(values));
     }
 
     /** The engine's options from the flags. */
@@ -86,16 +99,21 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
 
     public QuerierConfig withFederation(boolean enabled, int maxTenants) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix, enabled,
-                maxTenants);
+                maxTenants, queryStoreAfter, bucketStore);
     }
 
     public QuerierConfig withMaxConcurrent(int maxConcurrent) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
-                federationEnabled, maxTenants);
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
+    }
+
+    public QuerierConfig withStore(Duration queryStoreAfter, BucketStoreSettings bucketStore) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
     }
 
     public QuerierConfig withEngine(Duration timeout, long maxSamples) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
-                federationEnabled, maxTenants);
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
     }
 }

@@ -4,7 +4,10 @@ import dagger.BindsInstance;
 import dagger.Component;
 import jakarta.inject.Singleton;
 
+import java.util.Optional;
+
 import mimir.spi.CoreServices;
+import mimir.spi.objstore.ObjectStore;
 
 /**
  * The component's Dagger graph. {@link CoreServices} is a component dependency: its provision
@@ -18,6 +21,6 @@ interface QuerierGraph {
 
     @Component.Factory
     interface Factory {
-        QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config);
+        QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config, @BindsInstance Optional<ObjectStore> blocksStore);
     }
 }

@@ -1,9 +1,12 @@
 package mimir.querier;
 
 import java.util.List;
+import java.util.Optional;
 
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
+import mimir.spi.objstore.ObjectStore;
+import mimir.spi.objstore.StorageScope;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
 import mimir.spi.service.Service;
@@ -21,18 +24,30 @@ public final class QuerierProvider implements ComponentProvider {
     }
 
     @Override
+    public List<StorageScope> storageScopes() {
+        return List.of(StorageScope.BLOCKS);
+    }
+
+    @Override
     public void registerConfig(ConfigRegistry registry) {
         QuerierConfig.register(registry);
     }
 
     @Override
-    public List<Service> create(CoreServices core, ConfigValues config) {
-        return List.of(create(core, QuerierConfig.from(config)));
+    public List<Service> create(CoreServices core, ConfigValues config) throws java.io.IOException {
+        QuerierConfig querierConfig = QuerierConfig.from(config);
+        ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "querier");
+        return List.of(create(core, querierConfig, Optional.of(store)));
     }
 
-    /** Builds the querier from a config record and registers its routes. */
+    /** Builds a querier that reads the ingesters only, for tests. */
     static Querier create(CoreServices core, QuerierConfig config) {
-        Querier querier = DaggerQuerierGraph.factory().create(core, config).querier();
+        return create(core, config, Optional.empty());
+    }
+
+    /** Builds the querier from a config record (and the blocks storage, if it reads blocks) and registers its routes. */
+    static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore) {
+        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore).querier();
         querier.registerRoutes();
         return querier;
     }

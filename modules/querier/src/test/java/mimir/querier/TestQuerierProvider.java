@@ -34,7 +34,9 @@ class TestQuerierProvider {
     void registersMimirsFlagsWithTheirDefaults() {
         List<Setting<?>> settings = registered();
         assertThat(settings).extracting(Setting::flag).containsExactly("querier.max-concurrent", "querier.timeout", "querier.max-samples",
-                "querier.lookback-delta", "querier.default-evaluation-interval", "querier.id", "tenant-federation.max-tenants");
+                "querier.lookback-delta", "querier.default-evaluation-interval", "querier.id", "tenant-federation.max-tenants", "querier.query-store-after",
+                "blocks-storage.bucket-store.sync-interval", "blocks-storage.bucket-store.ignore-blocks-within",
+                "blocks-storage.bucket-store.ignore-deletion-marks-delay", "blocks-storage.bucket-store.bucket-index.max-stale-period");
         List<Setting<?>> all = new ArrayList<>(settings);
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
@@ -55,11 +57,12 @@ class TestQuerierProvider {
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
         TestingConfigValues values = TestingConfigValues.defaults(all).with(SharedSettings.PROMETHEUS_HTTP_PREFIX, "/api/prom");
-        TestingCoreServices core = new TestingCoreServices(values, null, Limits.defaults(), Instant.EPOCH, Set.of("querier"));
+        TestingCoreServices core = new TestingCoreServices(values, new mimir.testing.MemoryObjectStore(), Limits.defaults(), Instant.EPOCH, Set.of("querier"));
         QuerierProvider provider = new QuerierProvider();
         List<Service> services = provider.create(core, values);
         assertThat(services).extracting(Service::name).containsExactly("querier");
         assertThat(provider.dependencies()).containsExactly("api", "overrides", "runtime-config", "vault");
+        assertThat(provider.storageScopes()).containsExactly(mimir.spi.objstore.StorageScope.BLOCKS);
         assertThat(core.routes().has("/api/prom/api/v1/query")).isTrue();
         assertThat(core.routes().has("/api/prom/api/v1/read")).isTrue();
         assertThat(core.routes().has("/api/prom/api/v1/cardinality/label_names")).isTrue();

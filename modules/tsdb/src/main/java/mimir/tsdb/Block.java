@@ -66,6 +66,16 @@ public final class Block implements Queryable, Closeable {
         }
     }
 
+    /**
+     * A block read through readers the caller opened, e.g. over ranged reads of an object store; the
+     * block owns them from now on. It has no directory, so {@link #delete} is refused.
+     */
+    public static Block of(BlockMeta meta, IndexReader index, ChunkReader chunks, Tombstones tombstones) {
+        return new Block(null, requireNonNull(meta, "meta is null"), requireNonNull(index, "index is null"),
+                requireNonNull(chunks, "chunks is null"), requireNonNull(tombstones, "tombstones is null"));
+    }
+
+    /** The block's directory; null for a block opened with {@link #of}. */
     public Path dir() {
         return dir;
     }
@@ -113,6 +123,9 @@ public final class Block implements Queryable, Closeable {
     public void delete(long mint, long maxt, List<Matcher> matchers) throws IOException {
         if (maxt < mint) {
             throw new IllegalArgumentException("delete range [" + mint + ", " + maxt + "] is empty");
+        }
+        if (dir == null) {
+            throw new IllegalStateException("block " + meta.ulid() + " has no local directory to write tombstones to");
         }
         synchronized (deleteLock) {
             deleteLocked(mint, maxt, matchers);

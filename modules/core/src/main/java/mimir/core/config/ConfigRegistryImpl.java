@@ -34,6 +34,11 @@ public final class ConfigRegistryImpl implements ConfigRegistry {
     @Override
     public synchronized <T> Setting<T> register(Setting<T> setting) {
         requireNonNull(setting, "setting is null");
+        if (setting.hasFlag() && byFlag.get(setting.flag()) == setting) {
+            // The same setting from two modules that share it through a common client module
+            // (the querier and the store-gateway both read -blocks-storage.bucket-store.*).
+            return setting;
+        }
         if (setting.hasFlag() && byFlag.containsKey(setting.flag())) {
             throw new IllegalArgumentException("flag -" + setting.flag() + " is registered twice");
         }

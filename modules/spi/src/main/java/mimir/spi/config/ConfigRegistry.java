@@ -8,7 +8,8 @@ package mimir.spi.config;
  */
 public interface ConfigRegistry {
     /**
-     * Registers a setting and returns it.
+     * Registers a setting and returns it. Registering the same instance again is a no-op: two modules
+     * may share a setting through a module both depend on (a client module's settings).
      *
      * @throws IllegalArgumentException if another setting already uses the same flag or YAML path
      */

@@ -1,4 +1,4 @@
-package mimir.ingester;
+package mimir.testing;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,25 +14,29 @@ import mimir.spi.objstore.NoSuchObjectException;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectStore;
 
-/** An object store in memory that records the order of puts and can be told to fail every operation. */
-final class TestingMemoryObjectStore implements ObjectStore {
+/**
+ * An object store in memory for component tests: records the order of puts, counts ranged reads, and
+ * can be told to fail every operation. Listing honours {@link ListMode#DELIMITED} like the real backends.
+ */
+public final class MemoryObjectStore implements ObjectStore {
     private final TreeMap<String, byte[]> objects = new TreeMap<>();
     private final List<String> puts = new ArrayList<>();
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicLong rangeReads = new java.util.concurrent.atomic.AtomicLong();
 
-    void setFailing(boolean failing) {
+    public void setFailing(boolean failing) {
         this.failing = failing;
     }
 
-    synchronized List<String> puts() {
+    public synchronized List<String> puts() {
         return List.copyOf(puts);
     }
 
-    synchronized List<String> keys() {
+    public synchronized List<String> keys() {
         return List.copyOf(objects.keySet());
     }
 
-    synchronized byte[] object(String key) {
+    public synchronized byte[] object(String key) {
         return objects.get(key);
     }
 
@@ -57,8 +61,14 @@ final class TestingMemoryObjectStore implements ObjectStore {
         return new ByteArrayInputStream(data);
     }
 
+    /** Ranged reads so far. */
+    public long rangeReads() {
+        return rangeReads.get();
+    }
+
     @Override
     public InputStream getRange(String key, long offset, long length) throws IOException {
+        rangeReads.incrementAndGet();
         byte[] data = get(key).readAllBytes();
         int from = (int) Math.min(offset, data.length);
         int to = length < 0 ? data.length : (int) Math.min(data.length, offset + length);
@@ -91,9 +101,19 @@ final class TestingMemoryObjectStore implements ObjectStore {
     @Override
     public synchronized void list(String prefix, ListMode mode, Consumer<String> consumer) throws IOException {
         check();
+        String lastDirectory = null;
         for (String key : objects.tailMap(prefix).keySet()) {
             if (!key.startsWith(prefix)) {
                 break;
+            }
+            int slash = key.indexOf('/', prefix.length());
+            if (mode == ListMode.DELIMITED && slash >= 0) {
+                String directory = key.substring(0, slash + 1);
+                if (!directory.equals(lastDirectory)) {
+                    consumer.accept(directory);
+                    lastDirectory = directory;
+                }
+                continue;
             }
             consumer.accept(key);
         }

@@ -1,0 +1,139 @@
+package mimir.querier.storage;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import mimir.model.storage.EmptyQuerier;
+import mimir.model.storage.Querier;
+import mimir.promql.api.GoDurations;
+import mimir.promql.engine.QueryException;
+import mimir.storegateway.client.BucketBlocks;
+import mimir.storegateway.client.BucketStoreSettings;
+import mimir.storegateway.client.StoreGatewayClient;
+import mimir.tsdb.MergeQuerier;
+import mimir.tsdb.block.BucketIndex;
+import mimir.tsdb.block.Ulid;
+
+/**
+ * The blocks in object storage as a source, through the store-gateway. Asked only for the part of a
+ * query older than {@code -querier.query-store-after} (0: always). The querier decides which blocks the
+ * range needs from the tenant's bucket index (or a listing when it has none; re-read every
+ * {@code -blocks-storage.bucket-store.sync-interval}) and checks that the store-gateway queried every
+ * one: a block reported missing makes it re-read the bucket and ask again once (it may have been
+ * compacted into another), and a block still missing fails the query with Mimir's consistency-check
+ * error instead of a silent partial answer.
+ */
+public final class StoreGatewayQuerySource implements QuerySource {
+    private final Supplier<Optional<StoreGatewayClient>> client;
+    private final BucketBlocks discovery;
+    private final BucketStoreSettings settings;
+    private final Duration queryStoreAfter;
+    private final Clock clock;
+    private final ConcurrentMap<String, Cached> indexes = new ConcurrentHashMap<>();
+
+    private record Cached(BucketBlocks.Discovered discovered, long readAtMillis) {}
+
+    /**
+     * @param client          the store-gateway client of this process, if it runs one (looked up per query)
+     * @param queryStoreAfter {@code -querier.query-store-after}
+     */
+    public StoreGatewayQuerySource(Supplier<Optional<StoreGatewayClient>> client, BucketBlocks discovery, BucketStoreSettings settings,
+            Duration queryStoreAfter, Clock clock) {
+        this.client = requireNonNull(client, "client is null");
+        this.discovery = requireNonNull(discovery, "discovery is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.queryStoreAfter = requireNonNull(queryStoreAfter, "queryStoreAfter is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    @Override
+    public String name() {
+        return "store-gateway";
+    }
+
+    @Override
+    public Querier querier(String tenant, long mint, long maxt) {
+        long now = clock.millis();
+        if (queryStoreAfter.toMillis() > 0) {
+            maxt = Math.min(maxt, now - queryStoreAfter.toMillis());
+        }
+        if (maxt < mint) {
+            return EmptyQuerier.INSTANCE;
+        }
+        Set<Ulid> wanted = blocks(index(tenant, now, false), now, mint, maxt);
+        if (wanted.isEmpty()) {
+            return EmptyQuerier.INSTANCE;
+        }
+        StoreGatewayClient gateway = client.get().orElseThrow(() -> QueryException.execution("the query needs " + wanted.size()
+                + " blocks from the object storage, but no store-gateway runs in this process (run -target=store-gateway with the querier; "
+                + "store-gateways in other processes are not reachable yet)"));
+        StoreGatewayClient.BlocksQuery first = gateway.query(tenant, wanted, mint, maxt);
+        if (first.missing().isEmpty()) {
+            return first.querier();
+        }
+        // Re-read the bucket: a missing block may have been compacted (its replacement is then wanted) or deleted.
+        Set<Ulid> again = blocks(index(tenant, now, true), now, mint, maxt);
+        Set<Ulid> retry = new LinkedHashSet<>();
+        for (Ulid id : again) {
+            if (!wanted.contains(id) || first.missing().contains(id)) {
+                retry.add(id);
+            }
+        }
+        if (retry.isEmpty()) {
+            return first.querier();
+        }
+        StoreGatewayClient.BlocksQuery second = gateway.query(tenant, retry, mint, maxt);
+        if (!second.missing().isEmpty()) {
+            first.querier().close();
+            second.querier().close();
+            throw QueryException.execution("failed to fetch series from the object storage: consistency check failed because some blocks were not queried: "
+                    + second.missing().stream().map(Ulid::toString).sorted().collect(Collectors.joining(", "))
+                    + " (err-mimir-store-consistency-check-failed)");
+        }
+        return new MergeQuerier(List.of(first.querier(), second.querier()));
+    }
+
+    private Set<Ulid> blocks(BucketBlocks.Discovered discovered, long now, long mint, long maxt) {
+        Set<Ulid> ids = new LinkedHashSet<>();
+        for (BucketIndex.Entry entry : BucketBlocks.queryable(discovered.index(), now, settings)) {
+            if (entry.overlapsClosed(mint, maxt)) {
+                ids.add(entry.id());
+            }
+        }
+        return ids;
+    }
+
+    /** The tenant's blocks, re-read when older than the sync interval or when {@code refresh}; fails on a stale bucket index. */
+    private BucketBlocks.Discovered index(String tenant, long now, boolean refresh) {
+        Cached cached = indexes.get(tenant);
+        if (refresh || cached == null || now - cached.readAtMillis() >= settings.syncInterval().toMillis()) {
+            try {
+                cached = new Cached(discovery.discover(tenant, now), now);
+            }
+            catch (IOException | UncheckedIOException e) {
+                throw QueryException.execution("failed to read the blocks of tenant " + tenant + " from the object storage: " + e.getMessage());
+            }
+            indexes.put(tenant, cached);
+        }
+        BucketBlocks.Discovered discovered = cached.discovered();
+        long maxStale = settings.maxStalePeriod().toMillis();
+        if (discovered.fromBucketIndex() && maxStale > 0 && discovered.index().updatedAt() * 1000 < now - maxStale) {
+            throw QueryException.execution("the bucket index is too old. It was last updated at " + Instant.ofEpochSecond(discovered.index().updatedAt())
+                    + ", which exceeds the maximum allowed staleness period of " + GoDurations.format(maxStale) + " (err-mimir-bucket-index-too-old)");
+        }
+        return discovered;
+    }
+}

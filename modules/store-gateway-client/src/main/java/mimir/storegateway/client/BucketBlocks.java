@@ -1,0 +1,214 @@
+package mimir.storegateway.client;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import mimir.model.InvalidTenantIdException;
+import mimir.model.TenantIds;
+import mimir.spi.objstore.NoSuchObjectException;
+import mimir.spi.objstore.ObjectStore;
+import mimir.tsdb.block.BlockMeta;
+import mimir.tsdb.block.BucketIndex;
+import mimir.tsdb.block.Ulid;
+
+/**
+ * How a tenant's blocks are found in the bucket, for the querier and the store-gateway alike: the
+ * tenant's {@code bucket-index.json.gz} when the compactor has written one, otherwise a listing of
+ * {@code <tenant>/} (complete blocks only: those with a {@code meta.json}) and of its
+ * {@code markers/} (deletion marks). A listed block's meta.json is read once and remembered, since a
+ * block never changes.
+ */
+public final class BucketBlocks {
+    private static final String MARKERS = "markers/";
+    private static final String DELETION_MARK_SUFFIX = "-deletion-mark.json";
+    private static final Pattern DELETION_TIME = Pattern.compile("\"deletion_time\"\\s*:\\s*(-?[0-9]+)");
+
+    private final ObjectStore store;
+    /** Entries of listed blocks, by tenant and block: meta.json is immutable. */
+    private final Map<String, Map<Ulid, BucketIndex.Entry>> listed = new ConcurrentHashMap<>();
+
+    public BucketBlocks(ObjectStore store) {
+        this.store = requireNonNull(store, "store is null");
+    }
+
+    /** {@code <tenant>/bucket-index.json.gz}. */
+    public static String indexKey(String tenant) {
+        return tenant + "/" + BucketIndex.FILE_NAME;
+    }
+
+    /** The tenants with anything in the bucket (valid tenant IDs only; Mimir's reserved prefix left out), sorted. */
+    public List<String> tenants() throws IOException {
+        List<String> tenants = new ArrayList<>();
+        store.list("", ObjectStore.ListMode.DELIMITED, key -> {
+            if (!key.endsWith("/")) {
+                return;
+            }
+            String tenant = key.substring(0, key.length() - 1);
+            try {
+                TenantIds.validate(tenant);
+                if (!tenant.equals(TenantIds.RESERVED)) {
+                    tenants.add(tenant);
+                }
+            }
+            catch (InvalidTenantIdException e) {
+                // Not a tenant (another tool's prefix in the same bucket).
+            }
+        });
+        tenants.sort(null);
+        return tenants;
+    }
+
+    /** The tenant's bucket index, or empty if it has none. */
+    public Optional<BucketIndex> readIndex(String tenant) throws IOException {
+        try (InputStream in = store.get(indexKey(tenant))) {
+            return Optional.of(BucketIndex.readGzip(in));
+        }
+        catch (NoSuchObjectException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The tenant's bucket index, or one built now by listing the bucket if the tenant has none. */
+    public Discovered discover(String tenant, long nowMillis) throws IOException {
+        Optional<BucketIndex> index = readIndex(tenant);
+        return index.map(value -> new Discovered(value, true)).orElseGet(() -> {
+            try {
+                return new Discovered(list(tenant, nowMillis), false);
+            }
+            catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** A tenant's blocks and whether they came from its bucket index ({@code false}: listed). */
+    public record Discovered(BucketIndex index, boolean fromBucketIndex) {
+        public Discovered {
+            requireNonNull(index, "index is null");
+        }
+    }
+
+    /** Builds the tenant's bucket index by listing: complete blocks and deletion marks. */
+    public BucketIndex list(String tenant, long nowMillis) throws IOException {
+        List<Ulid> blockIds = new ArrayList<>();
+        store.list(tenant + "/", ObjectStore.ListMode.DELIMITED, key -> {
+            if (key.endsWith("/")) {
+                String name = key.substring(tenant.length() + 1, key.length() - 1);
+                parseUlid(name).ifPresent(blockIds::add);
+            }
+        });
+        Map<Ulid, BucketIndex.Entry> known = listed.getOrDefault(tenant, Map.of());
+        Map<Ulid, BucketIndex.Entry> current = new HashMap<>();
+        List<BucketIndex.Entry> blocks = new ArrayList<>();
+        for (Ulid id : blockIds) {
+            BucketIndex.Entry entry = known.get(id);
+            if (entry == null) {
+                Optional<BucketIndex.Entry> read = readEntry(tenant, id);
+                if (read.isEmpty()) {
+                    continue; // partial: meta.json not (yet) uploaded
+                }
+                entry = read.get();
+            }
+            current.put(id, entry);
+            blocks.add(entry);
+        }
+        listed.put(tenant, current);
+        List<BucketIndex.DeletionMark> marks = new ArrayList<>();
+        List<String> markKeys = new ArrayList<>();
+        store.list(tenant + "/" + MARKERS, ObjectStore.ListMode.DELIMITED, key -> {
+            if (key.endsWith(DELETION_MARK_SUFFIX)) {
+                markKeys.add(key);
+            }
+        });
+        for (String key : markKeys) {
+            String name = key.substring(key.lastIndexOf('/') + 1, key.length() - DELETION_MARK_SUFFIX.length());
+            Optional<Ulid> id = parseUlid(name);
+            if (id.isEmpty()) {
+                continue;
+            }
+            marks.add(new BucketIndex.DeletionMark(id.get(), readDeletionTime(key)));
+        }
+        return new BucketIndex(blocks, marks, nowMillis / 1000);
+    }
+
+    private Optional<BucketIndex.Entry> readEntry(String tenant, Ulid id) throws IOException {
+        String text;
+        try (InputStream in = store.get(tenant + "/" + id + "/" + BlockMeta.FILE_NAME)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (NoSuchObjectException e) {
+            return Optional.empty();
+        }
+        BlockMeta meta;
+        try {
+            meta = BlockMeta.parse(text);
+        }
+        catch (RuntimeException e) {
+            throw new IOException("block " + tenant + "/" + id + ": invalid meta.json: " + e.getMessage(), e);
+        }
+        if (!meta.ulid().equals(id)) {
+            throw new IOException("block " + tenant + "/" + id + ": meta.json names block " + meta.ulid());
+        }
+        return Optional.of(new BucketIndex.Entry(id, meta.minTime(), meta.maxTime(), "", 0, 0, "", "", meta.compaction().level()));
+    }
+
+    private long readDeletionTime(String key) throws IOException {
+        try (InputStream in = store.get(key)) {
+            Matcher matcher = DELETION_TIME.matcher(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
+            return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+        }
+        catch (NoSuchObjectException e) {
+            return 0;
+        }
+    }
+
+    private static Optional<Ulid> parseUlid(String text) {
+        if (text.length() != 26) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Ulid.parse(text));
+        }
+        catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The blocks of {@code index} a query or a store-gateway may read at {@code nowMillis}: not marked
+     * for deletion longer ago than {@code ignoreDeletionMarksDelay}, and (if {@code ignoreBlocksWithin}
+     * is positive) with a minimum time older than that.
+     */
+    public static List<BucketIndex.Entry> queryable(BucketIndex index, long nowMillis, BucketStoreSettings settings) {
+        Map<Ulid, Long> marks = new HashMap<>();
+        for (BucketIndex.DeletionMark mark : index.deletionMarks()) {
+            marks.put(mark.id(), mark.deletionTime());
+        }
+        Duration within = settings.ignoreBlocksWithin();
+        long deletionCutoffSeconds = (nowMillis - settings.ignoreDeletionMarksDelay().toMillis()) / 1000;
+        List<BucketIndex.Entry> result = new ArrayList<>();
+        for (BucketIndex.Entry block : index.blocks()) {
+            Long deletedAt = marks.get(block.id());
+            if (deletedAt != null && deletedAt <= deletionCutoffSeconds) {
+                continue;
+            }
+            if (!within.isZero() && !within.isNegative() && block.minTime() > nowMillis - within.toMillis()) {
+                continue;
+            }
+            result.add(block);
+        }
+        return result;
+    }
+}
