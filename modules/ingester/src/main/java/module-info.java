@@ -9,6 +9,7 @@ module mimir.ingester {
     requires dagger;
     requires jakarta.inject;
     requires javax.inject;
+    requires mimir.bucket;
     requires mimir.ingester.client;
     requires mimir.spi;
     requires mimir.tsdb;

@@ -10,6 +10,7 @@ module mimir.querier {
     requires dagger;
     requires jakarta.inject;
     requires javax.inject;
+    requires mimir.bucket;
     requires mimir.ingester.client;
     requires mimir.model;
     requires mimir.promql;

@@ -10,8 +10,9 @@ module mimir.storegateway {
     requires dagger;
     requires jakarta.inject;
     requires javax.inject;
-    requires mimir.storegateway.client;
+    requires mimir.bucket;
     requires mimir.spi;
+    requires mimir.storegateway.client;
     requires mimir.tsdb;
 
     provides mimir.spi.ComponentProvider with mimir.storegateway.StoreGatewayProvider;

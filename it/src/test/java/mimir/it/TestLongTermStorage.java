@@ -101,6 +101,11 @@ class TestLongTermStorage {
         try (MimirProcess second = MimirProcess.start(dir, args, Map.of())) {
             second.awaitReady(Duration.ofSeconds(90));
             assertThat(answers(second, "lts")).isEqualTo(before);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // The compactor's first cleanup runs at start and writes the bucket index; wait for it (bounded).
+            while (!bucketIndexWritten(second) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
             String blocks = second.get("/store-gateway/tenant/lts/blocks", "Accept", "text/plain").body();
             assertThat(blocks.lines()).as("blocks served from the bucket").hasSizeGreaterThanOrEqualTo(2).allMatch(line -> line.endsWith(" loaded"));
             assertThat(second.get("/store-gateway/tenants", "Accept", "text/plain").body()).isEqualTo("lts\n");
@@ -115,6 +120,8 @@ class TestLongTermStorage {
     @Test
     void queriesAnswerFromTheBucketAfterARestartWithEmptyLocalDirectories() throws Exception {
         roundTrip(args());
+        // The compactor of the restarted process wrote the tenant's bucket index at its first cleanup (right after start).
+        assertThat(dir.resolve("bucket/lts/bucket-index.json.gz")).exists();
     }
 
     @Test
@@ -132,6 +139,12 @@ class TestLongTermStorage {
             assertThat(admin.listObjectsV2(b -> b.bucket("blocks").prefix("lts/")).contents()).extracting(o -> o.key())
                     .anyMatch(key -> key.endsWith("/meta.json")).anyMatch(key -> key.endsWith("/index"));
         }
+    }
+
+    /** Whether the compactor's cleanup has run since start: its last-successful-run gauge is set. */
+    private static boolean bucketIndexWritten(MimirProcess mimir) {
+        return mimir.get("/metrics").body().lines().anyMatch(line -> line.startsWith("cortex_compactor_block_cleanup_last_successful_run_timestamp_seconds ")
+                && !line.endsWith(" 0.0"));
     }
 
     private static void deleteRecursively(Path path) throws Exception {

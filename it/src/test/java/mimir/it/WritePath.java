@@ -6,16 +6,17 @@ import java.util.List;
 
 /** The flags of a process that runs the whole write and read path on the embedded filesystem backend. */
 final class WritePath {
-    /** The widest target this image can run until the compactor and ruler exist (then: all). */
-    static final String TARGET = "distributor,ingester,querier,query-frontend,query-scheduler,store-gateway";
+    /** The widest target this image can run until the ruler exists (then: all). */
+    static final String TARGET = "distributor,ingester,querier,query-frontend,query-scheduler,store-gateway,compactor";
 
     private WritePath() {}
 
-    /** {@code -target}, TSDB, store-gateway sync and bucket directories under {@code dir}, plus {@code extra}. */
+    /** {@code -target}, TSDB, store-gateway sync, compactor and bucket directories under {@code dir}, plus {@code extra}. */
     static List<String> args(Path dir, String... extra) {
         List<String> args = new ArrayList<>(List.of("-target=" + TARGET,
                 "-blocks-storage.tsdb.dir=" + dir.resolve("tsdb"),
                 "-blocks-storage.bucket-store.sync-dir=" + dir.resolve("tsdb-sync"),
+                "-compactor.data-dir=" + dir.resolve("compactor"),
                 "-blocks-storage.backend=filesystem",
                 "-blocks-storage.filesystem.dir=" + dir.resolve("bucket")));
         args.addAll(List.of(extra));

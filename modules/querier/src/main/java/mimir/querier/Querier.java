@@ -21,7 +21,7 @@ import mimir.querier.api.RemoteReadApi;
 import mimir.querier.storage.IngesterQuerySource;
 import mimir.querier.storage.StoreGatewayQuerySource;
 import mimir.spi.objstore.ObjectStore;
-import mimir.storegateway.client.BucketBlocks;
+import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.querier.storage.QuerierStorage;
 import mimir.querier.storage.QuerySource;

@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -34,7 +33,7 @@ import mimir.model.storage.Querier;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
-import mimir.storegateway.client.BucketBlocks;
+import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.tsdb.MergeQuerier;
 import mimir.tsdb.block.BucketIndex;
@@ -186,7 +185,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
             catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            List<BucketIndex.Entry> wanted = BucketBlocks.queryable(discovered.index(), now, config.bucketStore());
+            List<BucketIndex.Entry> wanted = config.bucketStore().queryable(discovered.index(), now);
             Set<Ulid> wantedIds = new HashSet<>();
             List<Future<BucketBlock>> loading = new ArrayList<>();
             for (BucketIndex.Entry entry : wanted) {
@@ -303,14 +302,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
     }
 
     private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path file : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        mimir.tsdb.BlockWriter.deleteRecursively(path);
     }
 
     private void closeIdleBlocks() {

@@ -21,7 +21,7 @@ import mimir.model.Matcher;
 import mimir.model.storage.Querier;
 import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
-import mimir.storegateway.client.BucketBlocks;
+import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.BucketStoreSettings;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.testing.MemoryObjectStore;

@@ -20,6 +20,18 @@ import mimir.spi.objstore.ObjectStore;
  */
 public final class MemoryObjectStore implements ObjectStore {
     private final TreeMap<String, byte[]> objects = new TreeMap<>();
+    private final java.util.Map<String, Instant> modified = new java.util.HashMap<>();
+    private final java.time.Clock clock;
+
+    /** A store whose objects are all last modified at the epoch. */
+    public MemoryObjectStore() {
+        this(java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
+    }
+
+    /** A store that stamps each put with {@code clock}'s time (its objects' last-modified attribute). */
+    public MemoryObjectStore(java.time.Clock clock) {
+        this.clock = clock;
+    }
     private final List<String> puts = new ArrayList<>();
     private volatile boolean failing;
     private final java.util.concurrent.atomic.AtomicLong rangeReads = new java.util.concurrent.atomic.AtomicLong();
@@ -81,6 +93,7 @@ public final class MemoryObjectStore implements ObjectStore {
         byte[] bytes = data.readAllBytes();
         synchronized (this) {
             objects.put(key, bytes);
+            modified.put(key, clock.instant());
             puts.add(key);
         }
     }
@@ -89,13 +102,14 @@ public final class MemoryObjectStore implements ObjectStore {
     public synchronized void delete(String key) throws IOException {
         check();
         objects.remove(key);
+        modified.remove(key);
     }
 
     @Override
     public synchronized Optional<ObjectAttributes> attributes(String key) throws IOException {
         check();
         byte[] data = objects.get(key);
-        return data == null ? Optional.empty() : Optional.of(new ObjectAttributes(data.length, Instant.EPOCH));
+        return data == null ? Optional.empty() : Optional.of(new ObjectAttributes(data.length, modified.get(key)));
     }
 
     @Override

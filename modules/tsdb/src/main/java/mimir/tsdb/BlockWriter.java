@@ -219,7 +219,7 @@ public final class BlockWriter {
         }
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }

@@ -3,7 +3,6 @@ package mimir.ingester.shipper;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,27 +14,22 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
+import mimir.bucket.BlockUpload;
 import mimir.spi.objstore.ObjectStore;
 import mimir.tsdb.block.BlockMeta;
 import mimir.tsdb.block.Ulid;
 
 /**
- * Uploads one tenant's blocks to the blocks storage, Mimir's ingester shipper. A block goes to
- * {@code <tenant>/<ULID>/...}: every file but {@code meta.json} first ({@code index},
- * {@code chunks/000001}, …, {@code tombstones}), then {@code meta.json} with the {@code thanos}
- * section Mimir's ingesters write (no external labels, {@code downsample.resolution} 0,
- * {@code source} {@code receive}, {@code segment_files}, {@code files} with sizes). Because
- * {@code meta.json} comes last, a reader that sees it sees a complete block; an interrupted upload
- * leaves no {@code meta.json} and is redone whole.
+ * Uploads one tenant's blocks to the blocks storage, Mimir's ingester shipper, through
+ * {@link BlockUpload} (meta.json last, {@code thanos.source} {@code receive}, no external labels), so a
+ * reader that sees a block's meta.json sees a complete block and an interrupted upload is redone whole.
  *
  * <p>What was shipped is recorded in the tenant directory's {@code shipper.json} (Thanos's format,
  * {@code {"version":1,"uploaded":[…]}}), written atomically after each upload, so a restart neither
@@ -140,46 +134,7 @@ public final class Shipper {
     }
 
     private void upload(BlockMeta meta) throws IOException {
-        Path blockDir = dir.resolve(meta.ulid().toString());
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(blockDir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        List<String> segments = new ArrayList<>();
-        StringBuilder filesJson = new StringBuilder();
-        for (Path file : files) {
-            String relative = blockDir.relativize(file).toString().replace('\\', '/');
-            if (relative.equals(BlockMeta.FILE_NAME) || relative.endsWith(".tmp")) {
-                continue;
-            }
-            if (relative.startsWith("chunks/")) {
-                segments.add(relative.substring("chunks/".length()));
-            }
-            long size = Files.size(file);
-            try (InputStream in = Files.newInputStream(file)) {
-                store.put(tenant + "/" + meta.ulid() + "/" + relative, in);
-            }
-            filesJson.append(filesJson.isEmpty() ? "" : ",").append("{\"rel_path\":").append(quote(relative)).append(",\"size_bytes\":").append(size).append('}');
-        }
-        filesJson.append(filesJson.isEmpty() ? "" : ",").append("{\"rel_path\":\"meta.json\"}");
-        StringBuilder segmentsJson = new StringBuilder();
-        for (String segment : segments) {
-            segmentsJson.append(segmentsJson.isEmpty() ? "" : ",").append(quote(segment));
-        }
-        String thanos = "{\"labels\":{},\"downsample\":{\"resolution\":0},\"source\":\"receive\",\"segment_files\":[" + segmentsJson
-                + "],\"files\":[" + filesJson + "]}";
-        BlockMeta uploaded = meta.withExtraFields(withThanos(meta, thanos));
-        store.put(metaKey(meta.ulid()), uploaded.toJson().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Map<String, String> withThanos(BlockMeta meta, String thanos) {
-        Map<String, String> fields = new LinkedHashMap<>(meta.extraFields());
-        fields.put("thanos", thanos);
-        return fields;
-    }
-
-    private static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        BlockUpload.upload(store, tenant, dir.resolve(meta.ulid().toString()), "receive", Map.of());
     }
 
     private void writeShipped() throws IOException {

@@ -20,7 +20,7 @@ import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.promql.api.GoDurations;
 import mimir.promql.engine.QueryException;
-import mimir.storegateway.client.BucketBlocks;
+import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.BucketStoreSettings;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.tsdb.MergeQuerier;
@@ -108,7 +108,7 @@ public final class StoreGatewayQuerySource implements QuerySource {
 
     private Set<Ulid> blocks(BucketBlocks.Discovered discovered, long now, long mint, long maxt) {
         Set<Ulid> ids = new LinkedHashSet<>();
-        for (BucketIndex.Entry entry : BucketBlocks.queryable(discovered.index(), now, settings)) {
+        for (BucketIndex.Entry entry : settings.queryable(discovered.index(), now)) {
             if (entry.overlapsClosed(mint, maxt)) {
                 ids.add(entry.id());
             }

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import mimir.model.storage.EmptyQuerier;
 import mimir.promql.engine.QueryException;
-import mimir.storegateway.client.BucketBlocks;
+import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.BucketStoreSettings;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.testing.MemoryObjectStore;

@@ -1,7 +1,13 @@
 package mimir.storegateway.client;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+
+import mimir.tsdb.block.BucketIndex;
+import mimir.tsdb.block.Ulid;
 
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
@@ -64,5 +70,31 @@ public record BucketStoreSettings(Duration syncInterval, Duration ignoreBlocksWi
     public static BucketStoreSettings from(ConfigValues values) {
         return new BucketStoreSettings(values.get(SYNC_INTERVAL), values.get(IGNORE_BLOCKS_WITHIN), values.get(IGNORE_DELETION_MARKS_DELAY),
                 values.get(MAX_STALE_PERIOD));
+    }
+
+    /**
+     * The blocks of {@code index} a query or a store-gateway may read at {@code nowMillis}: not marked
+     * for deletion longer ago than {@code ignoreDeletionMarksDelay}, and (if {@code ignoreBlocksWithin}
+     * is positive) with a minimum time older than that.
+     */
+    public List<BucketIndex.Entry> queryable(BucketIndex index, long nowMillis) {
+        Map<Ulid, Long> marks = new HashMap<>();
+        for (BucketIndex.DeletionMark mark : index.deletionMarks()) {
+            marks.put(mark.id(), mark.deletionTime());
+        }
+        Duration within = ignoreBlocksWithin;
+        long deletionCutoffSeconds = (nowMillis - ignoreDeletionMarksDelay.toMillis()) / 1000;
+        List<BucketIndex.Entry> result = new ArrayList<>();
+        for (BucketIndex.Entry block : index.blocks()) {
+            Long deletedAt = marks.get(block.id());
+            if (deletedAt != null && deletedAt <= deletionCutoffSeconds) {
+                continue;
+            }
+            if (!within.isZero() && !within.isNegative() && block.minTime() > nowMillis - within.toMillis()) {
+                continue;
+            }
+            result.add(block);
+        }
+        return result;
     }
 }

@@ -1,19 +1,16 @@
-package mimir.storegateway.client;
+package mimir.bucket;
 
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import mimir.model.InvalidTenantIdException;
 import mimir.model.TenantIds;
@@ -31,9 +28,6 @@ import mimir.tsdb.block.Ulid;
  * block never changes.
  */
 public final class BucketBlocks {
-    private static final String MARKERS = "markers/";
-    private static final String DELETION_MARK_SUFFIX = "-deletion-mark.json";
-    private static final Pattern DELETION_TIME = Pattern.compile("\"deletion_time\"\\s*:\\s*(-?[0-9]+)");
 
     private final ObjectStore store;
     /** Entries of listed blocks, by tenant and block: meta.json is immutable. */
@@ -126,24 +120,20 @@ public final class BucketBlocks {
         }
         listed.put(tenant, current);
         List<BucketIndex.DeletionMark> marks = new ArrayList<>();
-        List<String> markKeys = new ArrayList<>();
-        store.list(tenant + "/" + MARKERS, ObjectStore.ListMode.DELIMITED, key -> {
-            if (key.endsWith(DELETION_MARK_SUFFIX)) {
-                markKeys.add(key);
-            }
-        });
-        for (String key : markKeys) {
-            String name = key.substring(key.lastIndexOf('/') + 1, key.length() - DELETION_MARK_SUFFIX.length());
-            Optional<Ulid> id = parseUlid(name);
-            if (id.isEmpty()) {
-                continue;
-            }
-            marks.add(new BucketIndex.DeletionMark(id.get(), readDeletionTime(key)));
-        }
+        BlockMarks.list(store, tenant, BlockMarks.DELETION_MARK).forEach((id, time) -> marks.add(new BucketIndex.DeletionMark(id, time)));
         return new BucketIndex(blocks, marks, nowMillis / 1000);
     }
 
     private Optional<BucketIndex.Entry> readEntry(String tenant, Ulid id) throws IOException {
+        return readMeta(tenant, id).map(meta -> new BucketIndex.Entry(id, meta.minTime(), meta.maxTime(), "", 0, 0, "", "", meta.compaction().level()));
+    }
+
+    /**
+     * The block's meta.json, or empty if it has none (a partial block).
+     *
+     * @throws IOException if it cannot be read, is invalid, or names another block
+     */
+    public Optional<BlockMeta> readMeta(String tenant, Ulid id) throws IOException {
         String text;
         try (InputStream in = store.get(tenant + "/" + id + "/" + BlockMeta.FILE_NAME)) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -161,17 +151,7 @@ public final class BucketBlocks {
         if (!meta.ulid().equals(id)) {
             throw new IOException("block " + tenant + "/" + id + ": meta.json names block " + meta.ulid());
         }
-        return Optional.of(new BucketIndex.Entry(id, meta.minTime(), meta.maxTime(), "", 0, 0, "", "", meta.compaction().level()));
-    }
-
-    private long readDeletionTime(String key) throws IOException {
-        try (InputStream in = store.get(key)) {
-            Matcher matcher = DELETION_TIME.matcher(new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8));
-            return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
-        }
-        catch (NoSuchObjectException e) {
-            return 0;
-        }
+        return Optional.of(meta);
     }
 
     private static Optional<Ulid> parseUlid(String text) {
@@ -184,31 +164,5 @@ public final class BucketBlocks {
         catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-    }
-
-    /**
-     * The blocks of {@code index} a query or a store-gateway may read at {@code nowMillis}: not marked
-     * for deletion longer ago than {@code ignoreDeletionMarksDelay}, and (if {@code ignoreBlocksWithin}
-     * is positive) with a minimum time older than that.
-     */
-    public static List<BucketIndex.Entry> queryable(BucketIndex index, long nowMillis, BucketStoreSettings settings) {
-        Map<Ulid, Long> marks = new HashMap<>();
-        for (BucketIndex.DeletionMark mark : index.deletionMarks()) {
-            marks.put(mark.id(), mark.deletionTime());
-        }
-        Duration within = settings.ignoreBlocksWithin();
-        long deletionCutoffSeconds = (nowMillis - settings.ignoreDeletionMarksDelay().toMillis()) / 1000;
-        List<BucketIndex.Entry> result = new ArrayList<>();
-        for (BucketIndex.Entry block : index.blocks()) {
-            Long deletedAt = marks.get(block.id());
-            if (deletedAt != null && deletedAt <= deletionCutoffSeconds) {
-                continue;
-            }
-            if (!within.isZero() && !within.isNegative() && block.minTime() > nowMillis - within.toMillis()) {
-                continue;
-            }
-            result.add(block);
-        }
-        return result;
     }
 }

@@ -1,0 +1,559 @@
+package mimir.compactor;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import mimir.bucket.BlockMarks;
+import mimir.bucket.BlockUpload;
+import mimir.bucket.BucketBlocks;
+import mimir.spi.Overrides;
+import mimir.spi.objstore.ObjectAttributes;
+import mimir.spi.objstore.ObjectStore;
+import mimir.spi.service.Service;
+import mimir.spi.service.ServiceContext;
+import mimir.tsdb.Block;
+import mimir.tsdb.BlockWriter;
+import mimir.tsdb.Compactor;
+import mimir.tsdb.block.BlockMeta;
+import mimir.tsdb.block.BucketIndex;
+import mimir.tsdb.block.Ulid;
+import mimir.tsdb.encoding.CorruptionException;
+
+/**
+ * The compactor service. Every {@code -compactor.compaction-interval} it plans and runs each tenant's
+ * compaction jobs ({@link Planner}): the job's blocks are downloaded under {@code -compactor.data-dir},
+ * merged by {@code mimir.tsdb}'s {@link Compactor} (overlapping copies deduplicated, tombstoned samples
+ * dropped), the result uploaded (meta.json last) and the inputs marked for deletion. Every
+ * {@code -compactor.cleanup-interval} it cleans each tenant: blocks past
+ * {@code compactor_blocks_retention_period} are marked for deletion, blocks marked longer than
+ * {@code -compactor.deletion-delay} ago are deleted (meta.json first, so a half-deleted block is a
+ * partial block nobody reads), partial blocks older than {@code compactor_partial_block_deletion_delay}
+ * are deleted, tenants marked for deletion lose their blocks, and the bucket index is written.
+ *
+ * <p>A block that cannot be compacted because it is corrupt gets a no-compact mark and is skipped from
+ * then on; any other failure leaves the bucket as it was and the job is retried at the next run.
+ */
+@Singleton
+public final class BucketCompactor implements Service {
+    private static final System.Logger LOG = System.getLogger(BucketCompactor.class.getName());
+    static final String TENANT_DELETION_MARK = "markers/tenant-deletion-mark.json";
+    private static final Pattern THANOS_SOURCE = Pattern.compile("\"source\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern SHARD_LABEL = Pattern.compile("\"__compactor_shard_id__\"\\s*:\\s*\"([^\"]*)\"");
+    private static final Pattern SEGMENT_FILES = Pattern.compile("\"segment_files\"\\s*:\\s*\\[([^\\]]*)\\]");
+
+    private final CompactorConfig config;
+    private final ObjectStore store;
+    private final BucketBlocks discovery;
+    private final Overrides overrides;
+    private final Clock clock;
+    private final Counter runsStarted;
+    private final Counter runsCompleted;
+    private final Counter runsFailed;
+    private final Counter compactions;
+    private final Counter blocksCleaned;
+    private final Counter cleanupFailures;
+    private final Counter markedForRetention;
+    private final Counter markedForCompaction;
+    private final Counter markedNoCompact;
+    private final Counter partialDeleted;
+    private volatile double lastSuccessfulRunSeconds;
+    private volatile double lastSuccessfulCleanupSeconds;
+    private volatile int tenantsDiscovered;
+    /** Metas read from the bucket, by tenant and block (immutable once complete). */
+    private final Map<String, Map<Ulid, TenantBlock>> metas = new ConcurrentHashMap<>();
+    private final Object runLock = new Object();
+    private ScheduledExecutorService background;
+    /** Runs the jobs; its threads start with the first job. */
+    private final ExecutorService workers;
+
+    /** A complete block of a tenant: its meta.json and when that was uploaded. */
+    record TenantBlock(BlockMeta meta, long uploadedAtMillis) {}
+
+    @Inject
+    public BucketCompactor(CompactorConfig config, ObjectStore store, Overrides overrides, Clock clock, MeterRegistry registry) {
+        this.config = requireNonNull(config, "config is null");
+        this.store = requireNonNull(store, "store is null");
+        this.discovery = new BucketBlocks(store);
+        this.overrides = requireNonNull(overrides, "overrides is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.workers = Executors.newFixedThreadPool(config.concurrency(), Thread.ofPlatform().name("compactor-job-", 0).daemon().factory());
+        runsStarted = Counter.builder("cortex_compactor_runs_started").description("Total number of compaction runs started.").register(registry);
+        runsCompleted = Counter.builder("cortex_compactor_runs_completed").description("Total number of compaction runs successfully completed.")
+                .register(registry);
+        runsFailed = Counter.builder("cortex_compactor_runs_failed").description("Total number of compaction runs failed.").register(registry);
+        compactions = Counter.builder("cortex_compactor_group_compactions").description("Total number of group compaction attempts that resulted in a new block.")
+                .register(registry);
+        blocksCleaned = Counter.builder("cortex_compactor_blocks_cleaned").description("Total number of blocks deleted.").register(registry);
+        cleanupFailures = Counter.builder("cortex_compactor_block_cleanup_failures").description("Total number of blocks failed to be deleted.")
+                .register(registry);
+        markedForRetention = Counter.builder("cortex_compactor_blocks_marked_for_deletion").tag("reason", "retention")
+                .description("Total number of blocks marked for deletion in compactor.").register(registry);
+        markedForCompaction = Counter.builder("cortex_compactor_blocks_marked_for_deletion").tag("reason", "compaction")
+                .description("Total number of blocks marked for deletion in compactor.").register(registry);
+        markedNoCompact = Counter.builder("cortex_compactor_blocks_marked_for_no_compaction").description("Total number of blocks that were marked for no-compaction.")
+                .register(registry);
+        partialDeleted = Counter.builder("cortex_compactor_blocks_marked_for_deletion").tag("reason", "partial")
+                .description("Total number of blocks marked for deletion in compactor.").register(registry);
+        Gauge.builder("cortex_compactor_last_successful_run_timestamp_seconds", this, c -> c.lastSuccessfulRunSeconds)
+                .description("Unix timestamp of the last successful compaction run.").register(registry);
+        Gauge.builder("cortex_compactor_block_cleanup_last_successful_run_timestamp_seconds", this, c -> c.lastSuccessfulCleanupSeconds)
+                .description("Unix timestamp of the last successful blocks cleanup run.").register(registry);
+        Gauge.builder("cortex_compactor_tenants_discovered", this, c -> c.tenantsDiscovered).description("Number of tenants discovered during the current compaction run.")
+                .register(registry);
+    }
+
+    @Override
+    public String name() {
+        return "compactor";
+    }
+
+    @Override
+    public void start(ServiceContext context) throws IOException {
+        Files.createDirectories(config.dataDir());
+        background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("compactor").daemon().factory());
+        background.scheduleWithFixedDelay(this::cleanupQuietly, 0, config.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::compactQuietly, config.compactionInterval().toMillis() / 10 + 1000, config.compactionInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() throws Exception {
+        if (background != null) {
+            background.shutdownNow();
+            background.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        workers.shutdownNow();
+        workers.awaitTermination(30, TimeUnit.SECONDS);
+        store.close();
+    }
+
+    private void compactQuietly() {
+        try {
+            compactAll();
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "compaction run failed err=\"" + e.getMessage() + "\"");
+        }
+    }
+
+    private void cleanupQuietly() {
+        try {
+            cleanupAll();
+        }
+        catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "blocks cleanup failed err=\"" + e.getMessage() + "\"");
+        }
+    }
+
+    // ---- compaction
+
+    /** One compaction run over every tenant; true if every tenant's jobs succeeded. */
+    boolean compactAll() throws IOException {
+        synchronized (runLock) {
+            runsStarted.increment();
+            List<String> tenants = discovery.tenants();
+            tenantsDiscovered = tenants.size();
+            boolean ok = true;
+            for (String tenant : tenants) {
+                if (store.exists(tenant + "/" + TENANT_DELETION_MARK)) {
+                    continue;
+                }
+                try {
+                    compactTenant(tenant);
+                }
+                catch (IOException | RuntimeException e) {
+                    ok = false;
+                    LOG.log(Level.WARNING, "failed to compact user blocks user=" + tenant + " err=\"" + e.getMessage() + "\"");
+                }
+            }
+            if (ok) {
+                runsCompleted.increment();
+                lastSuccessfulRunSeconds = clock.millis() / 1000.0;
+            }
+            else {
+                runsFailed.increment();
+            }
+            return ok;
+        }
+    }
+
+    /** The jobs a tenant's blocks need now (for {@code /compactor/tenant/{tenant}/planned_jobs}). */
+    List<Planner.Job> plannedJobs(String tenant) throws IOException {
+        return Planner.plan(candidates(tenant), config.blockRanges(), clock.millis(), config.firstLevelWait(), config.jobsOrder());
+    }
+
+    /** Plans and runs the tenant's jobs until none is left (bounded: each round merges blocks, so the count falls). */
+    void compactTenant(String tenant) throws IOException {
+        for (int round = 0; round < 100; round++) {
+            List<Planner.Job> jobs = plannedJobs(tenant);
+            if (jobs.isEmpty()) {
+                return;
+            }
+            List<Future<Boolean>> running = new ArrayList<>();
+            for (Planner.Job job : jobs) {
+                running.add(workers.submit(() -> runJob(tenant, job)));
+            }
+            IOException failure = null;
+            boolean progressed = false;
+            for (Future<Boolean> future : running) {
+                try {
+                    progressed |= future.get();
+                }
+                catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause().getMessage(), e.getCause());
+                    }
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            if (!progressed) {
+                return;
+            }
+        }
+    }
+
+    /** The tenant's complete blocks that may be compacted: not marked for deletion nor for no-compaction. */
+    private List<Planner.Candidate> candidates(String tenant) throws IOException {
+        Map<Ulid, Long> deletion = BlockMarks.list(store, tenant, BlockMarks.DELETION_MARK);
+        Map<Ulid, Long> noCompact = BlockMarks.list(store, tenant, BlockMarks.NO_COMPACT_MARK);
+        List<Planner.Candidate> candidates = new ArrayList<>();
+        for (TenantBlock block : blocks(tenant).values()) {
+            Ulid id = block.meta().ulid();
+            if (!deletion.containsKey(id) && !noCompact.containsKey(id)) {
+                candidates.add(new Planner.Candidate(block.meta(), block.uploadedAtMillis()));
+            }
+        }
+        return candidates;
+    }
+
+    /** The tenant's complete blocks (meta.json present), read once each. */
+    Map<Ulid, TenantBlock> blocks(String tenant) throws IOException {
+        List<Ulid> ids = blockDirectories(tenant);
+        Map<Ulid, TenantBlock> known = metas.getOrDefault(tenant, Map.of());
+        Map<Ulid, TenantBlock> current = new HashMap<>();
+        for (Ulid id : ids) {
+            TenantBlock block = known.get(id);
+            if (block == null) {
+                Optional<TenantBlock> read = readMeta(tenant, id);
+                if (read.isEmpty()) {
+                    continue;
+                }
+                block = read.get();
+            }
+            current.put(id, block);
+        }
+        metas.put(tenant, current);
+        return current;
+    }
+
+    private List<Ulid> blockDirectories(String tenant) throws IOException {
+        List<Ulid> ids = new ArrayList<>();
+        store.list(tenant + "/", ObjectStore.ListMode.DELIMITED, key -> {
+            if (key.endsWith("/")) {
+                String name = key.substring(tenant.length() + 1, key.length() - 1);
+                if (name.length() == 26) {
+                    try {
+                        ids.add(Ulid.parse(name));
+                    }
+                    catch (IllegalArgumentException e) {
+                        // not a block
+                    }
+                }
+            }
+        });
+        return ids;
+    }
+
+    private Optional<TenantBlock> readMeta(String tenant, Ulid id) throws IOException {
+        Optional<ObjectAttributes> attributes = store.attributes(tenant + "/" + id + "/" + BlockMeta.FILE_NAME);
+        if (attributes.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<BlockMeta> meta;
+        try {
+            meta = discovery.readMeta(tenant, id);
+        }
+        catch (IOException e) {
+            LOG.log(Level.WARNING, "skipping block with an unreadable meta.json user=" + tenant + " err=\"" + e.getMessage() + "\"");
+            return Optional.empty();
+        }
+        return meta.map(value -> new TenantBlock(value, attributes.get().lastModified().toEpochMilli()));
+    }
+
+    /** Runs one job; true if it produced a block or removed its inputs. */
+    private boolean runJob(String tenant, Planner.Job job) throws IOException {
+        Path work = config.dataDir().resolve(tenant).resolve(Ulid.generate().toString());
+        List<Block> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(work);
+            for (BlockMeta meta : job.blocks()) {
+                Path dir = work.resolve(meta.ulid().toString());
+                download(tenant, meta.ulid(), dir);
+                try {
+                    opened.add(Block.open(dir));
+                }
+                catch (CorruptionException | IllegalArgumentException e) {
+                    BlockMarks.markNoCompact(store, tenant, meta.ulid(), clock.millis() / 1000, "block-index-out-of-order-chunk",
+                            "the block cannot be read: " + e.getMessage());
+                    markedNoCompact.increment();
+                    LOG.log(Level.WARNING, "marked a corrupt block for no-compaction user=" + tenant + " block=" + meta.ulid() + " err=\"" + e.getMessage() + "\"");
+                    return true;
+                }
+            }
+            Path out = work.resolve("out");
+            Optional<BlockMeta> result = new Compactor(new BlockWriter(out)).compact(opened);
+            for (Block block : opened) {
+                block.close();
+            }
+            opened.clear();
+            if (result.isPresent()) {
+                BlockUpload.upload(store, tenant, out.resolve(result.get().ulid().toString()), "compactor", Map.of());
+                compactions.increment();
+            }
+            long now = clock.millis() / 1000;
+            for (BlockMeta meta : job.blocks()) {
+                BlockMarks.markForDeletion(store, tenant, meta.ulid(), now,
+                        "source of " + (result.isPresent() ? "compacted block " + result.get().ulid() : "a compaction without samples"));
+                markedForCompaction.increment();
+            }
+            LOG.log(Level.INFO, "compaction job succeeded user=" + tenant + " range=" + job.range() + " blocks=" + job.blocks().size()
+                    + result.map(meta -> " result=" + meta.ulid() + " series=" + meta.stats().numSeries() + " samples=" + meta.stats().numSamples()).orElse(""));
+            return true;
+        }
+        finally {
+            for (Block block : opened) {
+                try {
+                    block.close();
+                }
+                catch (IOException e) {
+                    // closing a downloaded copy
+                }
+            }
+            BlockWriter.deleteRecursively(work);
+        }
+    }
+
+    private void download(String tenant, Ulid block, Path dir) throws IOException {
+        String prefix = tenant + "/" + block + "/";
+        List<String> keys = new ArrayList<>();
+        store.list(prefix, ObjectStore.ListMode.RECURSIVE, keys::add);
+        for (String key : keys) {
+            String relative = key.substring(prefix.length());
+            if (relative.isEmpty() || relative.endsWith("/") || relative.equals(BlockMarks.DELETION_MARK) || relative.equals(BlockMarks.NO_COMPACT_MARK)) {
+                continue;
+            }
+            Path file = dir.resolve(relative).normalize();
+            if (!file.startsWith(dir)) {
+                throw new IOException("block " + tenant + "/" + block + " holds an object outside its directory: " + key);
+            }
+            Files.createDirectories(file.getParent());
+            try (InputStream in = store.get(key)) {
+                Files.copy(in, file);
+            }
+        }
+    }
+
+    // ---- cleanup
+
+    /** One cleanup run over every tenant. */
+    void cleanupAll() throws IOException {
+        synchronized (runLock) {
+            boolean ok = true;
+            for (String tenant : discovery.tenants()) {
+                try {
+                    cleanupTenant(tenant);
+                }
+                catch (IOException | RuntimeException e) {
+                    ok = false;
+                    LOG.log(Level.WARNING, "failed to run blocks cleanup and maintenance user=" + tenant + " err=\"" + e.getMessage() + "\"");
+                }
+            }
+            if (ok) {
+                lastSuccessfulCleanupSeconds = clock.millis() / 1000.0;
+            }
+        }
+    }
+
+    void cleanupTenant(String tenant) throws IOException {
+        long now = clock.millis();
+        Optional<ObjectAttributes> tenantMark = store.attributes(tenant + "/" + TENANT_DELETION_MARK);
+        if (tenantMark.isPresent()) {
+            deleteTenant(tenant, now, tenantMark.get());
+            return;
+        }
+        Map<Ulid, TenantBlock> blocks = blocks(tenant);
+        Duration retention = overrides.forTenant(tenant).compactorBlocksRetentionPeriod();
+        Map<Ulid, Long> marks = BlockMarks.list(store, tenant, BlockMarks.DELETION_MARK);
+        if (!retention.isZero() && !retention.isNegative()) {
+            for (TenantBlock block : blocks.values()) {
+                Ulid id = block.meta().ulid();
+                if (!marks.containsKey(id) && block.meta().maxTime() < now - retention.toMillis()) {
+                    BlockMarks.markForDeletion(store, tenant, id, now / 1000, "block exceeding retention of " + retention);
+                    marks.put(id, now / 1000);
+                    markedForRetention.increment();
+                }
+            }
+        }
+        for (Map.Entry<Ulid, Long> mark : marks.entrySet()) {
+            if (mark.getValue() * 1000 <= now - config.deletionDelay().toMillis()) {
+                if (deleteBlock(tenant, mark.getKey())) {
+                    BlockMarks.unmark(store, tenant, mark.getKey(), BlockMarks.DELETION_MARK);
+                }
+            }
+        }
+        deletePartialBlocks(tenant, now);
+        writeBucketIndex(tenant, now);
+    }
+
+    /** Deletes a block, meta.json first; true if nothing of it is left. */
+    private boolean deleteBlock(String tenant, Ulid block) {
+        String prefix = tenant + "/" + block + "/";
+        try {
+            store.delete(prefix + BlockMeta.FILE_NAME);
+            List<String> keys = new ArrayList<>();
+            store.list(prefix, ObjectStore.ListMode.RECURSIVE, keys::add);
+            for (String key : keys) {
+                if (!key.endsWith("/")) {
+                    store.delete(key);
+                }
+            }
+            blocksCleaned.increment();
+            Map<Ulid, TenantBlock> known = metas.get(tenant);
+            if (known != null) {
+                known.remove(block);
+            }
+            LOG.log(Level.INFO, "deleted block marked for deletion user=" + tenant + " block=" + block);
+            return true;
+        }
+        catch (IOException | RuntimeException e) {
+            cleanupFailures.increment();
+            LOG.log(Level.WARNING, "failed to delete block user=" + tenant + " block=" + block + " err=\"" + e.getMessage() + "\"");
+            return false;
+        }
+    }
+
+    /** Deletes block directories without meta.json whose newest object is older than the partial-block deletion delay. */
+    private void deletePartialBlocks(String tenant, long now) throws IOException {
+        Duration delay = overrides.forTenant(tenant).compactorPartialBlockDeletionDelay();
+        if (delay.isZero() || delay.isNegative()) {
+            return;
+        }
+        for (Ulid id : blockDirectories(tenant)) {
+            String prefix = tenant + "/" + id + "/";
+            if (store.exists(prefix + BlockMeta.FILE_NAME)) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>();
+            store.list(prefix, ObjectStore.ListMode.RECURSIVE, keys::add);
+            long newest = 0;
+            for (String key : keys) {
+                Optional<ObjectAttributes> attributes = store.attributes(key);
+                if (attributes.isPresent()) {
+                    newest = Math.max(newest, attributes.get().lastModified().toEpochMilli());
+                }
+            }
+            if (newest > now - delay.toMillis()) {
+                continue;
+            }
+            for (String key : keys) {
+                store.delete(key);
+            }
+            partialDeleted.increment();
+            LOG.log(Level.INFO, "deleted partial block user=" + tenant + " block=" + id);
+        }
+    }
+
+    /** Writes {@code <tenant>/bucket-index.json.gz} from the bucket's current state. */
+    BucketIndex writeBucketIndex(String tenant, long now) throws IOException {
+        Map<Ulid, TenantBlock> blocks = blocks(tenant);
+        List<BucketIndex.Entry> entries = new ArrayList<>();
+        for (TenantBlock block : blocks.values()) {
+            BlockMeta meta = block.meta();
+            String thanos = meta.extraFields().getOrDefault("thanos", "");
+            int segments = 0;
+            Matcher files = SEGMENT_FILES.matcher(thanos);
+            if (files.find() && !files.group(1).isBlank()) {
+                segments = files.group(1).split(",").length;
+            }
+            Matcher source = THANOS_SOURCE.matcher(thanos);
+            Matcher shard = SHARD_LABEL.matcher(thanos);
+            entries.add(new BucketIndex.Entry(meta.ulid(), meta.minTime(), meta.maxTime(), segments > 0 ? "1b6d" : "", segments,
+                    block.uploadedAtMillis() / 1000, shard.find() ? shard.group(1) : "", source.find() ? source.group(1) : "", meta.compaction().level()));
+        }
+        entries.sort((a, b) -> a.minTime() != b.minTime() ? Long.compare(a.minTime(), b.minTime()) : a.id().compareTo(b.id()));
+        List<BucketIndex.DeletionMark> marks = new ArrayList<>();
+        BlockMarks.list(store, tenant, BlockMarks.DELETION_MARK).forEach((id, time) -> {
+            if (blocks.containsKey(id)) {
+                marks.add(new BucketIndex.DeletionMark(id, time));
+            }
+        });
+        marks.sort((a, b) -> a.id().compareTo(b.id()));
+        BucketIndex index = new BucketIndex(entries, marks, now / 1000);
+        store.put(BucketBlocks.indexKey(tenant), index.toGzip());
+        return index;
+    }
+
+    // ---- tenant deletion
+
+    /** {@code POST /compactor/delete_tenant}: marks the tenant; its blocks go at the next cleanup. */
+    void markTenantForDeletion(String tenant) throws IOException {
+        long now = clock.millis() / 1000;
+        store.put(tenant + "/" + TENANT_DELETION_MARK, ("{\"deletion_time\":" + now + "}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True once the tenant has no blocks left in the bucket. */
+    boolean tenantBlocksDeleted(String tenant) throws IOException {
+        return blockDirectories(tenant).isEmpty();
+    }
+
+    private void deleteTenant(String tenant, long now, ObjectAttributes mark) throws IOException {
+        for (Ulid id : blockDirectories(tenant)) {
+            deleteBlock(tenant, id);
+        }
+        metas.remove(tenant);
+        store.delete(BucketBlocks.indexKey(tenant));
+        if (mark.lastModified().toEpochMilli() <= now - config.tenantCleanupDelay().toMillis() && blockDirectories(tenant).isEmpty()) {
+            List<String> keys = new ArrayList<>();
+            store.list(tenant + "/", ObjectStore.ListMode.RECURSIVE, keys::add);
+            for (String key : keys) {
+                if (!key.endsWith("/") && !key.equals(tenant + "/" + TENANT_DELETION_MARK)) {
+                    store.delete(key);
+                }
+            }
+            LOG.log(Level.INFO, "tenant deletion finished user=" + tenant);
+        }
+    }
+}
