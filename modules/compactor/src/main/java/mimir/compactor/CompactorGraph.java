@@ -18,6 +18,8 @@ interface CompactorGraph {
 
     CompactorHttpApi httpApi();
 
+    BlockUploadApi blockUploadApi();
+
     @Component.Factory
     interface Factory {
         CompactorGraph create(CoreServices core, @BindsInstance CompactorConfig config, @BindsInstance ObjectStore store);

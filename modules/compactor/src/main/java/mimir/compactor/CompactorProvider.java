@@ -41,6 +41,7 @@ public final class CompactorProvider implements ComponentProvider {
         ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "compactor");
         CompactorGraph graph = DaggerCompactorGraph.factory().create(core, compactorConfig, store);
         graph.httpApi().register(core.httpRoutes());
+        graph.blockUploadApi().register(core.httpRoutes());
         return List.of(graph.compactor());
     }
 }
