@@ -147,6 +147,50 @@ class TestLongTermStorage {
                 && !line.endsWith(" 0.0"));
     }
 
+    @Test
+    void deletedSeriesDisappearFromHeadsAndBucketBlocksAndStayDeletedAfterARestart() throws Exception {
+        List<String> disabled = args();
+        try (MimirProcess mimir = MimirProcess.start(dir, disabled, Map.of())) {
+            mimir.awaitReady(Duration.ofSeconds(90));
+            HttpResponse<String> refused = RemoteWrite.post(mimir.httpPort, "/prometheus/api/v1/admin/tsdb/delete_series?match[]=up", new byte[0],
+                    List.of("X-Scope-OrgID", "lts"));
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("series_deletion_enabled", "-series-deletion.enabled");
+            push(mimir);
+            assertThat(RemoteWrite.post(mimir.httpPort, "/ingester/flush?wait=true", new byte[0], List.of()).statusCode()).isEqualTo(204);
+        }
+        deleteRecursively(dir.resolve("tsdb"));
+        List<String> enabled = new ArrayList<>(disabled);
+        enabled.add("-series-deletion.enabled=true");
+        String doomed = "lts_requests_total{instance=\"i-7\"}";
+        String count = "/prometheus/api/v1/query?query=" + PrometheusServer.encode("count_over_time(" + doomed + "[6h])") + "&time=" + end / 1000;
+        String others = "/prometheus/api/v1/query?query=" + PrometheusServer.encode("count(count_over_time(lts_requests_total[6h]))") + "&time=" + end / 1000;
+        try (MimirProcess mimir = MimirProcess.start(dir, enabled, Map.of())) {
+            mimir.awaitReady(Duration.ofSeconds(90));
+            assertThat(data(mimir, count, "lts")).contains("\"" + (end - start) / STEP + "\"");
+            // The first two hours of i-7 go: [start, start + 2h).
+            String path = "/prometheus/api/v1/admin/tsdb/delete_series?match[]=" + PrometheusServer.encode(doomed) + "&start=" + start / 1000
+                    + "&end=" + (start + 2 * 3_600_000 - STEP) / 1000;
+            for (String bad : List.of("/prometheus/api/v1/admin/tsdb/delete_series", path.replace("&end=", "&end=1&x="),
+                    "/prometheus/api/v1/admin/tsdb/delete_series?match[]=" + PrometheusServer.encode("{instance=~\"(\"}"))) {
+                HttpResponse<String> response = RemoteWrite.post(mimir.httpPort, bad, new byte[0], List.of("X-Scope-OrgID", "lts"));
+                assertThat(response.statusCode()).as(bad + ": " + response.body()).isEqualTo(400);
+            }
+            HttpResponse<String> deleted = RemoteWrite.post(mimir.httpPort, path, new byte[0], List.of("X-Scope-OrgID", "lts"));
+            assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+            long remaining = (end - start - 2 * 3_600_000) / STEP;
+            assertThat(data(mimir, count, "lts")).contains("\"" + remaining + "\"");
+            assertThat(data(mimir, others, "lts")).contains("\"" + SERIES + "\"");
+            assertThat(data(mimir, "/prometheus/api/v1/admin/tsdb/delete_series", "lts")).contains("instance=\\\"i-7\\\"");
+            // Another tenant's requests are its own.
+            assertThat(data(mimir, "/prometheus/api/v1/admin/tsdb/delete_series", "someone-else")).isEqualTo("[]");
+        }
+        try (MimirProcess mimir = MimirProcess.start(dir, enabled, Map.of())) {
+            mimir.awaitReady(Duration.ofSeconds(90));
+            assertThat(data(mimir, count, "lts")).contains("\"" + (end - start - 2 * 3_600_000) / STEP + "\"");
+        }
+    }
+
     private static void deleteRecursively(Path path) throws Exception {
         if (!Files.exists(path)) {
             return;

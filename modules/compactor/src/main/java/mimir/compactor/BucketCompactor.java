@@ -33,6 +33,7 @@ import jakarta.inject.Singleton;
 import mimir.bucket.BlockMarks;
 import mimir.bucket.BlockUpload;
 import mimir.bucket.BucketBlocks;
+import mimir.bucket.SeriesDeletions;
 import mimir.spi.Overrides;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectStore;
@@ -64,6 +65,8 @@ import mimir.tsdb.encoding.CorruptionException;
 public final class BucketCompactor implements Service {
     private static final System.Logger LOG = System.getLogger(BucketCompactor.class.getName());
     static final String TENANT_DELETION_MARK = "markers/tenant-deletion-mark.json";
+    /** meta.json field (ours): the series deletion requests applied to the block when it was written. */
+    static final String DELETIONS_APPLIED = "mimir_series_deletions_applied";
     private static final Pattern THANOS_SOURCE = Pattern.compile("\"source\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern SHARD_LABEL = Pattern.compile("\"__compactor_shard_id__\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern SEGMENT_FILES = Pattern.compile("\"segment_files\"\\s*:\\s*\\[([^\\]]*)\\]");
@@ -71,6 +74,7 @@ public final class BucketCompactor implements Service {
     private final CompactorConfig config;
     private final ObjectStore store;
     private final BucketBlocks discovery;
+    private final SeriesDeletions seriesDeletions;
     private final Overrides overrides;
     private final Clock clock;
     private final Counter runsStarted;
@@ -101,6 +105,7 @@ public final class BucketCompactor implements Service {
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.discovery = new BucketBlocks(store);
+        this.seriesDeletions = new SeriesDeletions(store);
         this.overrides = requireNonNull(overrides, "overrides is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.workers = Executors.newFixedThreadPool(config.concurrency(), Thread.ofPlatform().name("compactor-job-", 0).daemon().factory());
@@ -211,14 +216,18 @@ public final class BucketCompactor implements Service {
 
     /** Plans and runs the tenant's jobs until none is left (bounded: each round merges blocks, so the count falls). */
     void compactTenant(String tenant) throws IOException {
+        List<SeriesDeletions.Request> deletions = seriesDeletions.list(tenant);
         for (int round = 0; round < 100; round++) {
             List<Planner.Job> jobs = plannedJobs(tenant);
+            if (jobs.isEmpty()) {
+                jobs = deletionJobs(tenant, deletions);
+            }
             if (jobs.isEmpty()) {
                 return;
             }
             List<Future<Boolean>> running = new ArrayList<>();
             for (Planner.Job job : jobs) {
-                running.add(workers.submit(() -> runJob(tenant, job)));
+                running.add(workers.submit(() -> runJob(tenant, job, deletions)));
             }
             IOException failure = null;
             boolean progressed = false;
@@ -243,6 +252,25 @@ public final class BucketCompactor implements Service {
                 return;
             }
         }
+    }
+
+    /** One single-block job per block that holds samples a deletion request covers and that was not rewritten for it yet. */
+    private List<Planner.Job> deletionJobs(String tenant, List<SeriesDeletions.Request> deletions) throws IOException {
+        if (deletions.isEmpty()) {
+            return List.of();
+        }
+        List<Planner.Job> jobs = new ArrayList<>();
+        for (Planner.Candidate candidate : candidates(tenant)) {
+            BlockMeta meta = candidate.meta();
+            String applied = meta.extraFields().getOrDefault(DELETIONS_APPLIED, "");
+            for (SeriesDeletions.Request request : deletions) {
+                if (request.overlaps(meta.minTime(), meta.maxTime() - 1) && !applied.contains("\"" + request.id() + "\"")) {
+                    jobs.add(new Planner.Job(Duration.ofMillis(meta.maxTime() - meta.minTime()), meta.minTime(), List.of(meta)));
+                    break;
+                }
+            }
+        }
+        return jobs;
     }
 
     /** The tenant's complete blocks that may be compacted: not marked for deletion nor for no-compaction. */
@@ -314,7 +342,7 @@ public final class BucketCompactor implements Service {
     }
 
     /** Runs one job; true if it produced a block or removed its inputs. */
-    private boolean runJob(String tenant, Planner.Job job) throws IOException {
+    private boolean runJob(String tenant, Planner.Job job, List<SeriesDeletions.Request> deletions) throws IOException {
         Path work = config.dataDir().resolve(tenant).resolve(Ulid.generate().toString());
         List<Block> opened = new ArrayList<>();
         try {
@@ -323,7 +351,15 @@ public final class BucketCompactor implements Service {
                 Path dir = work.resolve(meta.ulid().toString());
                 download(tenant, meta.ulid(), dir);
                 try {
-                    opened.add(Block.open(dir));
+                    Block block = Block.open(dir);
+                    opened.add(block);
+                    for (SeriesDeletions.Request request : deletions) {
+                        if (request.overlaps(meta.minTime(), meta.maxTime() - 1)) {
+                            for (List<mimir.model.Matcher> selector : request.selectors()) {
+                                block.delete(Math.max(request.start(), meta.minTime()), Math.min(request.end(), meta.maxTime() - 1), selector);
+                            }
+                        }
+                    }
                 }
                 catch (CorruptionException | IllegalArgumentException e) {
                     BlockMarks.markNoCompact(store, tenant, meta.ulid(), clock.millis() / 1000, "block-index-out-of-order-chunk",
@@ -340,7 +376,18 @@ public final class BucketCompactor implements Service {
             }
             opened.clear();
             if (result.isPresent()) {
-                BlockUpload.upload(store, tenant, out.resolve(result.get().ulid().toString()), "compactor", Map.of());
+                Path produced = out.resolve(result.get().ulid().toString());
+                if (!deletions.isEmpty()) {
+                    // Record which deletion requests this block has had applied, so it is not rewritten for them again.
+                    StringBuilder ids = new StringBuilder("[");
+                    for (SeriesDeletions.Request request : deletions) {
+                        ids.append(ids.length() > 1 ? "," : "").append('"').append(request.id()).append('"');
+                    }
+                    Map<String, String> fields = new java.util.LinkedHashMap<>(result.get().extraFields());
+                    fields.put(DELETIONS_APPLIED, ids.append(']').toString());
+                    result.get().withExtraFields(fields).write(produced);
+                }
+                BlockUpload.upload(store, tenant, produced, "compactor", Map.of());
                 compactions.increment();
             }
             long now = clock.millis() / 1000;

@@ -218,4 +218,30 @@ class TestBucketCompactor {
                 .anyMatch(key -> key.equals("stays/" + kept + "/meta.json"));
         assertThat(compactor.compactAll()).isTrue();
     }
+
+    @Test
+    void seriesDeletionRequestsAreAppliedToTheBlocksOnceAndSurviveCompaction() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            upload("t1", 5, DAY_START + i * 2 * HOUR, "a");
+        }
+        // Delete instance i-2 from 01:00 to 03:00 (crosses the first two blocks).
+        long from = DAY_START + HOUR;
+        long to = DAY_START + 3 * HOUR;
+        new mimir.bucket.SeriesDeletions(bucket).add("t1", new mimir.bucket.SeriesDeletions.Request(Ulid.generate().toString(),
+                List.of(List.of(Matcher.equal("instance", "i-2"))), from, to, clock.millis()));
+        written.get("{__name__=\"up\", instance=\"i-2\", job=\"j\"}").subMap(from, true, to, true).clear();
+        clock.advance(Duration.ofHours(1));
+        BucketCompactor compactor = compactor(config());
+        assertThat(compactor.compactAll()).isTrue();
+        assertThat(readBucket("t1")).isEqualTo(written);
+        List<BucketIndex.Entry> live = liveBlocks("t1");
+        assertThat(live).hasSize(1); // rewritten for the deletion, then merged in their ended 12 h window
+        assertThat(new String(bucket.object("t1/" + live.getFirst().id() + "/meta.json"))).contains(BucketCompactor.DELETIONS_APPLIED);
+        // Applied once: the next run finds nothing to do.
+        assertThat(compactor.plannedJobs("t1")).isEmpty();
+        int marks = BlockMarks.list(bucket, "t1", BlockMarks.DELETION_MARK).size();
+        compactor.compactAll();
+        assertThat(BlockMarks.list(bucket, "t1", BlockMarks.DELETION_MARK)).hasSize(marks);
+        assertThat(readBucket("t1")).isEqualTo(written);
+    }
 }

@@ -87,4 +87,9 @@ final class TestingIngester implements IngesterClient {
     public UserStats userStats(String tenant) {
         throw new UnsupportedOperationException("not used by the distributor");
     }
+
+    @Override
+    public void deleteSeries(String tenant, long start, long end, java.util.List<java.util.List<mimir.model.Matcher>> matcherSets) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
 }

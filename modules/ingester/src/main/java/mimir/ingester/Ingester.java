@@ -405,6 +405,24 @@ public final class Ingester implements Service, IngesterClient {
         return new UserStats(api + rule, db.db().head().numSeries(), api, rule);
     }
 
+    @Override
+    public void deleteSeries(String tenant, long start, long end, List<List<Matcher>> matcherSets) throws IOException {
+        TenantDb db = tenants.get(tenant);
+        if (db == null) {
+            return;
+        }
+        db.lock().readLock().lock();
+        try {
+            for (List<Matcher> matchers : matcherSets) {
+                db.db().delete(start, end, matchers);
+            }
+        }
+        finally {
+            db.lock().readLock().unlock();
+        }
+        LOG.log(Level.INFO, "deleted series user=" + tenant + " start=" + start + " end=" + end + " selectors=" + matcherSets.size());
+    }
+
     // ---- background work (package-private so tests drive it deterministically)
 
     /** Compacts each head that spans enough (or fully if idle for head-compaction-idle-timeout), then ships. */

@@ -19,7 +19,9 @@ import mimir.querier.api.PrometheusApi;
 import mimir.querier.api.QueryContext;
 import mimir.querier.api.RemoteReadApi;
 import mimir.querier.storage.IngesterQuerySource;
+import mimir.querier.storage.SeriesDeletionCache;
 import mimir.querier.storage.StoreGatewayQuerySource;
+import mimir.bucket.SeriesDeletions;
 import mimir.spi.objstore.ObjectStore;
 import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.StoreGatewayClient;
@@ -56,6 +58,7 @@ public final class Querier implements Service {
     private final String querierId;
     private final List<Thread> workers = new ArrayList<>();
     private final Optional<ObjectStore> blocksStore;
+    private final Optional<SeriesDeletionApi> seriesDeletionApi;
     private volatile IngesterClient ingester;
     private volatile SchedulerForQuerier scheduler;
     private volatile boolean running;
@@ -72,7 +75,9 @@ public final class Querier implements Service {
         sources.add(new IngesterQuerySource(this::ingester, overrides, clock));
         blocksStore.ifPresent(store -> sources.add(new StoreGatewayQuerySource(() -> localInstances.find(StoreGatewayClient.class),
                 new BucketBlocks(store), config.bucketStore(), config.queryStoreAfter(), clock)));
-        QuerierStorage storage = new QuerierStorage(sources, overrides, clock);
+        Optional<SeriesDeletionCache> deletions = blocksStore.map(store -> new SeriesDeletionCache(new SeriesDeletions(store), clock));
+        QuerierStorage storage = new QuerierStorage(sources, overrides, clock, deletions);
+        this.seriesDeletionApi = deletions.map(cache -> new SeriesDeletionApi(config.prometheusPrefix(), cache, this::ingester, overrides, clock));
         PrometheusApi prometheus = new PrometheusApi(storage, this::ingester, overrides, clock, config.engineOptions(),
                 new Semaphore(config.maxConcurrent(), true), metrics::rejected);
         this.api = new QuerierHttpApi(config, prometheus, new CardinalityApi(prometheus, overrides), new RemoteReadApi(prometheus),
@@ -100,6 +105,7 @@ public final class Querier implements Service {
             api.registerPrometheusRoutes(routes);
         }
         api.registerUserStatsRoute(routes);
+        seriesDeletionApi.ifPresent(deletion -> deletion.register(routes));
     }
 
     private IngesterClient ingester() {

@@ -94,4 +94,9 @@ final class TestingIngesterClient implements IngesterClient {
     public UserStats userStats(String tenant) {
         return stats.getOrDefault(tenant, new UserStats(0, 0, 0, 0));
     }
+
+    @Override
+    public void deleteSeries(String tenant, long start, long end, java.util.List<java.util.List<mimir.model.Matcher>> matcherSets) {
+        throw new UnsupportedOperationException("not used by these tests");
+    }
 }

@@ -55,4 +55,11 @@ public interface IngesterClient {
 
     /** The tenant's ingestion statistics, as {@code /api/v1/user_stats} shows them. */
     UserStats userStats(String tenant);
+
+    /**
+     * Deletes the samples in {@code [start, end]} (milliseconds) of the tenant's series that match any
+     * of {@code matcherSets} from the ingester's TSDB (head and local blocks), so blocks it cuts later do
+     * not hold them. A tenant without a TSDB here has nothing to delete.
+     */
+    void deleteSeries(String tenant, long start, long end, List<List<Matcher>> matcherSets) throws java.io.IOException;
 }

@@ -31,14 +31,21 @@ public final class QuerierStorage {
     private final List<QuerySource> sources;
     private final Overrides overrides;
     private final Clock clock;
+    private final java.util.Optional<SeriesDeletionCache> deletions;
 
     public QuerierStorage(List<QuerySource> sources, Overrides overrides, Clock clock) {
+        this(sources, overrides, clock, java.util.Optional.empty());
+    }
+
+    /** @param deletions the tenants' series deletion requests, applied to every query (empty: none) */
+    public QuerierStorage(List<QuerySource> sources, Overrides overrides, Clock clock, java.util.Optional<SeriesDeletionCache> deletions) {
         this.sources = List.copyOf(sources);
         if (this.sources.isEmpty()) {
             throw new IllegalArgumentException("no query source");
         }
         this.overrides = requireNonNull(overrides, "overrides is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.deletions = requireNonNull(deletions, "deletions is null");
     }
 
     /**
@@ -89,6 +96,20 @@ public final class QuerierStorage {
             }
             throw e;
         }
-        return queriers.size() == 1 ? queriers.getFirst() : new MergeQuerier(queriers);
+        Querier merged = queriers.size() == 1 ? queriers.getFirst() : new MergeQuerier(queriers);
+        if (deletions.isPresent()) {
+            List<mimir.bucket.SeriesDeletions.Request> requests;
+            try {
+                requests = deletions.get().overlapping(tenant, mint, maxt);
+            }
+            catch (RuntimeException e) {
+                merged.close();
+                throw e;
+            }
+            if (!requests.isEmpty()) {
+                return new DeletionFilteringQuerier(merged, requests);
+            }
+        }
+        return merged;
     }
 }

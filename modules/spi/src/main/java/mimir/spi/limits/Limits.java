@@ -607,6 +607,11 @@ public final class Limits {
         return get(LimitsSettings.COMPACTOR_PARTIAL_BLOCK_DELETION_DELAY);
     }
 
+    /** The {@code series_deletion_enabled} limit, see {@link LimitsSettings#SERIES_DELETION_ENABLED}. */
+    public boolean seriesDeletionEnabled() {
+        return get(LimitsSettings.SERIES_DELETION_ENABLED);
+    }
+
     /** The {@code compactor_block_upload_enabled} limit, see {@link LimitsSettings#COMPACTOR_BLOCK_UPLOAD_ENABLED}. */
     public boolean compactorBlockUploadEnabled() {
         return get(LimitsSettings.COMPACTOR_BLOCK_UPLOAD_ENABLED);

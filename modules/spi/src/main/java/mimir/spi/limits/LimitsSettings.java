@@ -446,6 +446,11 @@ public final class LimitsSettings {
     public static final LimitDefinition<Integer> COMPACTOR_MAX_PER_BLOCK_UPLOAD_CONCURRENCY = define("compactor_max_per_block_upload_concurrency",
             "compactor.max-per-block-upload-concurrency", INT, 8, ADVANCED,
             "Maximum number of TSDB segment files that the compactor can upload concurrently per block.");
+    /** Beyond Mimir (grafana/mimir#6799): series deletion over a time range through the Prometheus admin API. */
+    public static final LimitDefinition<Boolean> SERIES_DELETION_ENABLED = define("series_deletion_enabled",
+            "series-deletion.enabled", BOOLEAN, false, BASIC,
+            "Enable series deletion for the tenant: POST <prometheus-http-prefix>/api/v1/admin/tsdb/delete_series (match[], start, end) hides the "
+                    + "matched samples from every query at once and the compactor removes them from the blocks.");
 
     // S3 server-side encryption: YAML-only here, the flags belong to the S3 client's own config.
     public static final LimitDefinition<String> S3_SSE_TYPE = defineYamlOnly("s3_sse_type", STRING, "", BASIC,
