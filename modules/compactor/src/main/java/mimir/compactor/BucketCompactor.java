@@ -344,6 +344,7 @@ public final class BucketCompactor implements Service {
     /** Runs one job; true if it produced a block or removed its inputs. */
     private boolean runJob(String tenant, Planner.Job job, List<SeriesDeletions.Request> deletions) throws IOException {
         Path work = config.dataDir().resolve(tenant).resolve(Ulid.generate().toString());
+        LOG.log(Level.INFO, "compaction job started user=" + tenant + " range=" + job.range() + " window=" + job.windowStart() + " blocks=" + job.blocks().size());
         List<Block> opened = new ArrayList<>();
         try {
             Files.createDirectories(work);
