@@ -5,8 +5,10 @@ import mimir.model.storage.SampleIterator;
 /**
  * Merges the sample iterators of one series from several sources into ascending time order. Samples
  * with equal timestamps are emitted once, with the value of the iterator that comes first in the
- * input array (the first querier wins a conflict). A linear scan over the inputs: the number of
- * sources (head plus overlapping blocks) is small. Allocation-free per sample.
+ * input array (the first querier wins a conflict). Picking is a linear scan over the inputs that also
+ * remembers the smallest head time among the others, so while the current input stays ahead of them (the
+ * usual case: blocks are consecutive in time) a sample costs one step of one input, not a scan of all
+ * (a 7-day query over 84 two-hour blocks merges 84 inputs per series). Allocation-free per sample.
  */
 final class MergeSampleIterator implements SampleIterator {
     private final SampleIterator[] inputs;
@@ -14,6 +16,8 @@ final class MergeSampleIterator implements SampleIterator {
     private final boolean[] valid;
     private boolean started;
     private int current = -1;
+    /** The smallest head time among the valid inputs other than {@code current}; {@code Long.MAX_VALUE} if none. */
+    private long runnerUp = Long.MAX_VALUE;
 
     MergeSampleIterator(SampleIterator[] inputs) {
         this.inputs = inputs;
@@ -34,6 +38,14 @@ final class MergeSampleIterator implements SampleIterator {
             return false;
         }
         long last = times[current];
+        if (runnerUp > last) {
+            // No other input holds `last`: only the current one advances, and stays the pick while ahead.
+            load(current, inputs[current].next());
+            if (valid[current] && times[current] < runnerUp) {
+                return true;
+            }
+            return pick();
+        }
         for (int i = 0; i < inputs.length; i++) {
             if (valid[i] && times[i] == last) {
                 load(i, inputs[i].next());
@@ -68,11 +80,22 @@ final class MergeSampleIterator implements SampleIterator {
 
     private boolean pick() {
         current = -1;
+        long second = Long.MAX_VALUE;
         for (int i = 0; i < inputs.length; i++) {
-            if (valid[i] && (current < 0 || times[i] < times[current])) {
+            if (!valid[i]) {
+                continue;
+            }
+            if (current < 0 || times[i] < times[current]) {
+                if (current >= 0) {
+                    second = Math.min(second, times[current]);
+                }
                 current = i;
             }
+            else {
+                second = Math.min(second, times[i]);
+            }
         }
+        runnerUp = second;
         return current >= 0;
     }
 
