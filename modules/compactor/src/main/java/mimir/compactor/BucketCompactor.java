@@ -68,6 +68,7 @@ public final class BucketCompactor implements Service {
     /** meta.json field (ours): the series deletion requests applied to the block when it was written. */
     static final String DELETIONS_APPLIED = "mimir_series_deletions_applied";
     private static final Pattern THANOS_SOURCE = Pattern.compile("\"source\"\\s*:\\s*\"([^\"]*)\"");
+    static final String SHARD_LABEL_NAME = "__compactor_shard_id__";
     private static final Pattern SHARD_LABEL = Pattern.compile("\"__compactor_shard_id__\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern SEGMENT_FILES = Pattern.compile("\"segment_files\"\\s*:\\s*\\[([^\\]]*)\\]");
 
@@ -211,7 +212,9 @@ public final class BucketCompactor implements Service {
 
     /** The jobs a tenant's blocks need now (for {@code /compactor/tenant/{tenant}/planned_jobs}). */
     List<Planner.Job> plannedJobs(String tenant) throws IOException {
-        return Planner.plan(candidates(tenant), config.blockRanges(), clock.millis(), config.firstLevelWait(), config.jobsOrder());
+        mimir.spi.limits.Limits limits = overrides.forTenant(tenant);
+        return Planner.plan(candidates(tenant), config.blockRanges(), clock.millis(), config.firstLevelWait(), config.jobsOrder(),
+                Math.max(0, limits.compactorSplitAndMergeShards()), Math.max(1, limits.compactorSplitGroups()));
     }
 
     /** Plans and runs the tenant's jobs until none is left (bounded: each round merges blocks, so the count falls). */
@@ -265,12 +268,24 @@ public final class BucketCompactor implements Service {
             String applied = meta.extraFields().getOrDefault(DELETIONS_APPLIED, "");
             for (SeriesDeletions.Request request : deletions) {
                 if (request.overlaps(meta.minTime(), meta.maxTime() - 1) && !applied.contains("\"" + request.id() + "\"")) {
-                    jobs.add(new Planner.Job(Duration.ofMillis(meta.maxTime() - meta.minTime()), meta.minTime(), List.of(meta)));
+                    jobs.add(new Planner.Job(Duration.ofMillis(meta.maxTime() - meta.minTime()), meta.minTime(), List.of(meta), candidate.shard(), 0));
                     break;
                 }
             }
         }
         return jobs;
+    }
+
+    /** The block's {@code __compactor_shard_id__} external label; empty if it was never split. */
+    static String shardOf(BlockMeta meta) {
+        Matcher shard = SHARD_LABEL.matcher(meta.extraFields().getOrDefault("thanos", ""));
+        return shard.find() ? shard.group(1) : "";
+    }
+
+    /** The split-and-merge shard (0-based) of a series: a mix of its labels' hash, modulo the shard count. */
+    static int shardIndex(mimir.model.Labels labels, int shards) {
+        int h = labels.hashCode() * 0x9E3779B9;
+        return Math.floorMod(h ^ (h >>> 16), shards);
     }
 
     /** The tenant's complete blocks that may be compacted: not marked for deletion nor for no-compaction. */
@@ -281,7 +296,7 @@ public final class BucketCompactor implements Service {
         for (TenantBlock block : blocks(tenant).values()) {
             Ulid id = block.meta().ulid();
             if (!deletion.containsKey(id) && !noCompact.containsKey(id)) {
-                candidates.add(new Planner.Candidate(block.meta(), block.uploadedAtMillis()));
+                candidates.add(new Planner.Candidate(block.meta(), block.uploadedAtMillis(), shardOf(block.meta())));
             }
         }
         return candidates;
@@ -371,13 +386,18 @@ public final class BucketCompactor implements Service {
                 }
             }
             Path out = work.resolve("out");
-            Optional<BlockMeta> result = new Compactor(new BlockWriter(out)).compact(opened);
-            for (Block block : opened) {
-                block.close();
-            }
-            opened.clear();
-            if (result.isPresent()) {
-                Path produced = out.resolve(result.get().ulid().toString());
+            List<BlockMeta> produced = new ArrayList<>();
+            int outputs = job.splitShards() > 0 ? job.splitShards() : 1;
+            for (int shard = 0; shard < outputs; shard++) {
+                int index = shard;
+                Optional<BlockMeta> result = job.splitShards() > 0
+                        ? new Compactor(new BlockWriter(out)).compact(opened, labels -> shardIndex(labels, job.splitShards()) == index)
+                        : new Compactor(new BlockWriter(out)).compact(opened);
+                if (result.isEmpty()) {
+                    continue;
+                }
+                String shardId = job.splitShards() > 0 ? (shard + 1) + "_of_" + job.splitShards() : job.shard();
+                Path dir = out.resolve(result.get().ulid().toString());
                 if (!deletions.isEmpty()) {
                     // Record which deletion requests this block has had applied, so it is not rewritten for them again.
                     StringBuilder ids = new StringBuilder("[");
@@ -386,19 +406,28 @@ public final class BucketCompactor implements Service {
                     }
                     Map<String, String> fields = new java.util.LinkedHashMap<>(result.get().extraFields());
                     fields.put(DELETIONS_APPLIED, ids.append(']').toString());
-                    result.get().withExtraFields(fields).write(produced);
+                    result.get().withExtraFields(fields).write(dir);
                 }
-                BlockUpload.upload(store, tenant, produced, "compactor", Map.of());
+                BlockUpload.upload(store, tenant, dir, "compactor", shardId.isEmpty() ? Map.of() : Map.of(SHARD_LABEL_NAME, shardId));
                 compactions.increment();
+                produced.add(result.get());
             }
+            for (Block block : opened) {
+                block.close();
+            }
+            opened.clear();
+            Optional<BlockMeta> result = produced.isEmpty() ? Optional.empty() : Optional.of(produced.getFirst());
             long now = clock.millis() / 1000;
             for (BlockMeta meta : job.blocks()) {
                 BlockMarks.markForDeletion(store, tenant, meta.ulid(), now,
                         "source of " + (result.isPresent() ? "compacted block " + result.get().ulid() : "a compaction without samples"));
                 markedForCompaction.increment();
             }
+            long series = produced.stream().mapToLong(meta -> meta.stats().numSeries()).sum();
+            long samples = produced.stream().mapToLong(meta -> meta.stats().numSamples()).sum();
             LOG.log(Level.INFO, "compaction job succeeded user=" + tenant + " range=" + job.range() + " blocks=" + job.blocks().size()
-                    + result.map(meta -> " result=" + meta.ulid() + " series=" + meta.stats().numSeries() + " samples=" + meta.stats().numSamples()).orElse(""));
+                    + (job.splitShards() > 0 ? " split_shards=" + job.splitShards() : job.shard().isEmpty() ? "" : " shard=" + job.shard())
+                    + " results=" + produced.size() + " series=" + series + " samples=" + samples);
             return true;
         }
         finally {

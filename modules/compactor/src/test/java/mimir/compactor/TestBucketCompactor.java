@@ -244,4 +244,33 @@ class TestBucketCompactor {
         assertThat(BlockMarks.list(bucket, "t1", BlockMarks.DELETION_MARK)).hasSize(marks);
         assertThat(readBucket("t1")).isEqualTo(written);
     }
+
+    @Test
+    void splitAndMergeShardsTheSeriesAndMergesEachShardUpToADay() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            upload("t1", 30, DAY_START + i * 2 * HOUR, "a");
+            upload("t1", 30, DAY_START + i * 2 * HOUR, "b");
+        }
+        overrides.set(Map.of("t1", Limits.defaults().withOverrides(Map.of("compactor_split_and_merge_shards", 3, "compactor_split_groups", 2))));
+        clock.advance(Duration.ofHours(1));
+        BucketCompactor compactor = compactor(config());
+        assertThat(compactor.plannedJobs("t1")).allMatch(job -> job.splitShards() == 3);
+        assertThat(compactor.compactAll()).isTrue();
+
+        List<BucketIndex.Entry> live = liveBlocks("t1");
+        assertThat(live).hasSize(3).allMatch(entry -> entry.minTime() == DAY_START && entry.maxTime() == DAY_START + 24 * HOUR);
+        java.util.Set<String> shards = new java.util.TreeSet<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (BucketIndex.Entry entry : live) {
+            BlockMeta meta = BlockMeta.parse(new String(bucket.object("t1/" + entry.id() + "/meta.json")));
+            shards.add(BucketCompactor.shardOf(meta));
+        }
+        assertThat(shards).containsExactly("1_of_3", "2_of_3", "3_of_3");
+        Map<String, TreeMap<Long, Double>> read = readBucket("t1"); // fails on a sample held by two blocks
+        assertThat(read).isEqualTo(written);
+        read.keySet().forEach(series -> assertThat(seen.add(series)).isTrue());
+        compactor.cleanupAll();
+        assertThat(new BucketBlocks(bucket).readIndex("t1").orElseThrow().blocks()).extracting(BucketIndex.Entry::compactorShardId)
+                .contains("1_of_3", "2_of_3", "3_of_3");
+    }
 }

@@ -60,6 +60,14 @@ public final class Compactor {
      * when no sample survives.
      */
     public Optional<BlockMeta> compact(List<Block> blocks) throws IOException {
+        return compact(blocks, labels -> true);
+    }
+
+    /**
+     * Like {@link #compact(List)}, keeping only the series {@code keep} accepts: the split step of
+     * split-and-merge compaction writes one output per shard of the inputs' series.
+     */
+    public Optional<BlockMeta> compact(List<Block> blocks, java.util.function.Predicate<mimir.model.Labels> keep) throws IOException {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("nothing to compact");
         }
@@ -89,7 +97,28 @@ public final class Compactor {
             for (int i = 0; i < sets.length; i++) {
                 sets[i] = queriers.get(i).select(true, List.of());
             }
-            SeriesSet merged = sets.length == 1 ? sets[0] : new MergeQuerier.MergeSeriesSet(sets);
+            SeriesSet all = sets.length == 1 ? sets[0] : new MergeQuerier.MergeSeriesSet(sets);
+            SeriesSet merged = new SeriesSet() {
+                @Override
+                public boolean next() {
+                    while (all.next()) {
+                        if (keep.test(all.labels())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+
+                @Override
+                public mimir.model.Labels labels() {
+                    return all.labels();
+                }
+
+                @Override
+                public mimir.model.storage.SampleIterator iterator() {
+                    return all.iterator();
+                }
+            };
             Ulid ulid = Ulid.generate();
             BlockMeta meta = writer.write(ulid, new RechunkingSeriesSet(merged), minTime, maxTime, compaction, Map.of());
             if (meta.stats().numSamples() == 0) {
