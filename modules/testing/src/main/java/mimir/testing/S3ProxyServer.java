@@ -28,19 +28,28 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public static S3ProxyServer start(String heap) throws IOException, InterruptedException {
+        return start(heap, TestingServers.freePort(), null);
+    }
+
+    /**
+     * An S3Proxy on {@code port} keeping its objects in {@code dataDir} (jclouds' filesystem provider), so
+     * a test can stop it and start it again on the same port with the same objects (an outage); with a
+     * null {@code dataDir} the objects live in memory.
+     */
+    public static S3ProxyServer start(String heap, int port, Path dataDir) throws IOException, InterruptedException {
         String jar = System.getProperty("s3proxy.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("system property s3proxy.jar does not name the S3Proxy jar: " + jar + " (run the test with Maven)");
         }
         Path dir = Files.createDirectories(Path.of(System.getProperty("s3proxy.dir", "target/s3proxy")));
-        int port = TestingServers.freePort();
         Path properties = dir.resolve("s3proxy-" + port + ".properties");
         Files.writeString(properties, String.join("\n",
                 "s3proxy.endpoint=http://127.0.0.1:" + port,
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + IDENTITY,
                 "s3proxy.credential=" + CREDENTIAL,
-                "jclouds.provider=transient-nio2",
+                dataDir == null ? "jclouds.provider=transient-nio2" : "jclouds.provider=filesystem",
+                dataDir == null ? "" : "jclouds.filesystem.basedir=" + Files.createDirectories(dataDir).toAbsolutePath(),
                 "jclouds.identity=" + IDENTITY,
                 "jclouds.credential=" + CREDENTIAL,
                 ""));

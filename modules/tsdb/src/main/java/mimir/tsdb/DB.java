@@ -276,8 +276,10 @@ public final class DB implements Queryable, Closeable {
 
     /**
      * Persists the whole head, every aligned block range up to and including the one holding its newest
-     * sample, as level-1 blocks and truncates it (Mimir's forced compaction for flush and shutdown).
-     * Afterwards the head rejects samples before the end of the last range written.
+     * sample, as level-1 blocks and truncates it (Mimir's forced compaction for flush and shutdown). The
+     * last block ends right after the newest sample instead of at its range's end, so afterwards the head
+     * rejects only samples not newer than what was persisted: a flush does not refuse the current samples
+     * of the rest of the range.
      */
     public List<BlockMeta> compactHeadFully() throws IOException {
         return compactHead(true);
@@ -297,6 +299,9 @@ public final class DB implements Queryable, Closeable {
                 }
                 long maxt = rangeEnd(headMin, range);
                 long mint = Math.min(headMin, maxt - range);
+                if (full && headMax < maxt) {
+                    maxt = headMax + 1;
+                }
                 head.setMinValidTime(maxt);
                 persistHead(mint, maxt).ifPresent(written::add);
                 head.truncate(maxt);

@@ -36,15 +36,21 @@ class TestDBForcedCompaction {
             List<BlockMeta> written = db.compactHeadFully();
             assertThat(written).hasSize(1);
             assertThat(written.getFirst().minTime()).isEqualTo(RANGE);
-            assertThat(written.getFirst().maxTime()).isEqualTo(2 * RANGE);
+            // The last block ends right after the newest sample, not at its range's end.
+            assertThat(written.getFirst().maxTime()).isEqualTo(RANGE + RANGE / 2 + 1);
             assertThat(db.head().numSeries()).isZero();
             assertThat(samples(db)).isEqualTo(2);
-            assertThatThrownBy(() -> db.appender().append(SERIES, 2 * RANGE - 1, 3)).isInstanceOf(OutOfBoundsSampleException.class);
+            assertThatThrownBy(() -> db.appender().append(SERIES, RANGE + RANGE / 2, 3)).isInstanceOf(OutOfBoundsSampleException.class);
+            // A newer sample of the same range is still accepted after the flush.
+            HeadAppender later = db.appender();
+            later.append(SERIES, RANGE + RANGE / 2 + 1000, 4);
+            later.commit();
+            assertThat(samples(db)).isEqualTo(3);
 
             assertThat(db.deleteBlocks(meta -> false)).isEmpty();
             assertThat(db.deleteBlocks(meta -> meta.ulid().equals(written.getFirst().ulid()))).hasSize(1);
             assertThat(db.blocks()).isEmpty();
-            assertThat(samples(db)).isZero();
+            assertThat(samples(db)).isEqualTo(1);
             assertThat(Files.exists(dir.resolve(written.getFirst().ulid().toString()))).isFalse();
         }
     }

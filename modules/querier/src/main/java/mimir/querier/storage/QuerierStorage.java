@@ -97,7 +97,7 @@ public final class QuerierStorage {
             throw e;
         }
         Querier merged = queriers.size() == 1 ? queriers.getFirst() : new MergeQuerier(queriers);
-        if (deletions.isPresent()) {
+        if (deletions.isPresent() && limits.seriesDeletionEnabled()) {
             List<mimir.bucket.SeriesDeletions.Request> requests;
             try {
                 requests = deletions.get().overlapping(tenant, mint, maxt);

@@ -13,11 +13,15 @@ import mimir.bucket.SeriesDeletions;
 import mimir.promql.engine.QueryException;
 
 /**
- * The tenants' series deletion requests as queries see them: read from the bucket at most every
- * {@value #REFRESH_MILLIS} ms per tenant, and at once after this process stored a new one.
+ * The tenants' series deletion requests as queries see them (only for tenants with
+ * {@code series_deletion_enabled}): read from the bucket at most every {@value #REFRESH_MILLIS} ms per
+ * tenant, and at once after this process stored a new one. While the bucket is unreachable the last
+ * requests read keep applying; a tenant whose requests were never read fails its queries instead of
+ * showing deleted samples.
  */
 public final class SeriesDeletionCache {
     static final long REFRESH_MILLIS = 10_000;
+    private static final System.Logger LOG = System.getLogger(SeriesDeletionCache.class.getName());
 
     private final SeriesDeletions deletions;
     private final Clock clock;
@@ -38,8 +42,15 @@ public final class SeriesDeletionCache {
             try {
                 cached = new Cached(deletions.list(tenant), now);
             }
-            catch (IOException e) {
-                throw QueryException.execution("failed to read the series deletion requests of tenant " + tenant + ": " + e.getMessage());
+            catch (IOException | RuntimeException e) {
+                if (cached == null) {
+                    throw QueryException.execution("failed to read the series deletion requests of tenant " + tenant
+                            + " from the object storage, so deleted series could show: " + e.getMessage());
+                }
+                // The bucket is unreachable: keep applying the requests known so far, try again after the refresh period.
+                LOG.log(System.Logger.Level.WARNING, "reading series deletion requests failed, using the last known ones user=" + tenant
+                        + " err=\"" + e.getMessage() + "\"");
+                cached = new Cached(cached.requests(), now);
             }
             cache.put(tenant, cached);
         }
