@@ -170,12 +170,12 @@ final class BucketBlock {
         IndexReader index;
         RemoteSource remoteIndex = new RemoteSource(store, objectKey(tenant, entry.id(), "index"), indexSize, cache, fetchedBytes, requests);
         try {
-            index = new IndexReader(IndexHeader.source(dir.resolve(IndexHeader.FILE_NAME), remoteIndex));
+            index = new IndexReader(IndexHeader.source(dir.resolve(IndexHeader.FILE_NAME), remoteIndex), true);
         }
         catch (CorruptionException e) {
             // A damaged or stale local index-header: build it again from the bucket, once.
             ensureIndexHeader(true);
-            index = new IndexReader(IndexHeader.source(dir.resolve(IndexHeader.FILE_NAME), remoteIndex));
+            index = new IndexReader(IndexHeader.source(dir.resolve(IndexHeader.FILE_NAME), remoteIndex), true);
         }
         try {
             Map<String, Long> sizes = fileSizes();

@@ -35,9 +35,29 @@ public final class IndexReader implements Closeable {
     private final String[] names;
     private final String[][] values;
     private final long[][] postingsOffsets;
+    /**
+     * Sparse mode: {@code values} and {@code postingsOffsets} hold every {@value #SPARSE_EVERY}th entry of
+     * each name, {@code positions} where that entry starts in {@code table} (the postings offset table's
+     * body, read on demand for the entries in between); null when every entry is held.
+     */
+    private final MemorySegment table;
+    private final long[][] positions;
+
+    /** In a sparse reader, one postings offset table entry in this many is held in memory (Mimir's sparse index-header samples 1 in 32). */
+    public static final int SPARSE_EVERY = 32;
 
     /** Opens an index read through {@code source}; takes ownership of it. */
     public IndexReader(ByteSource source) throws IOException {
+        this(source, false);
+    }
+
+    /**
+     * Opens an index read through {@code source}; takes ownership of it. A {@code sparse} reader keeps
+     * only every {@value #SPARSE_EVERY}th postings offset table entry per label name in memory and reads
+     * the others from the table when a lookup needs them (for the store-gateway, whose index-header keeps
+     * the table on local disk): the memory of a block's label values shrinks accordingly.
+     */
+    public IndexReader(ByteSource source, boolean sparse) throws IOException {
         this.source = requireNonNull(source, "source is null");
         long size = source.size();
         if (size < IndexFormat.HEADER_SIZE + IndexFormat.TOC_SIZE) {
@@ -64,13 +84,19 @@ public final class IndexReader implements Closeable {
         List<String> nameList = new ArrayList<>();
         List<String[]> valueList = new ArrayList<>();
         List<long[]> offsetList = new ArrayList<>();
+        List<long[]> positionList = new ArrayList<>();
+        MemorySegment tableBody = null;
         if (postingsTableOffset != 0) {
             Decoder table = section(postingsTableOffset, "postings offset table");
+            tableBody = table.segment();
             long count = table.be32Unsigned();
             String currentName = null;
             List<String> currentValues = new ArrayList<>();
             long[] currentOffsets = new long[16];
+            long[] currentPositions = new long[16];
+            int inName = 0;
             for (long i = 0; i < count; i++) {
+                long position = table.position();
                 if (table.uvarint() != 2) {
                     throw new CorruptionException("postings offset table entry " + i + ": expected 2 key strings");
                 }
@@ -82,25 +108,35 @@ public final class IndexReader implements Closeable {
                         nameList.add(currentName);
                         valueList.add(currentValues.toArray(String[]::new));
                         offsetList.add(Arrays.copyOf(currentOffsets, currentValues.size()));
+                        positionList.add(Arrays.copyOf(currentPositions, currentValues.size()));
                     }
                     currentName = name;
                     currentValues.clear();
+                    inName = 0;
                 }
-                if (currentValues.size() == currentOffsets.length) {
-                    currentOffsets = Arrays.copyOf(currentOffsets, currentOffsets.length * 2);
+                if (!sparse || inName % SPARSE_EVERY == 0) {
+                    if (currentValues.size() == currentOffsets.length) {
+                        currentOffsets = Arrays.copyOf(currentOffsets, currentOffsets.length * 2);
+                        currentPositions = Arrays.copyOf(currentPositions, currentPositions.length * 2);
+                    }
+                    currentOffsets[currentValues.size()] = offset;
+                    currentPositions[currentValues.size()] = position;
+                    currentValues.add(value);
                 }
-                currentOffsets[currentValues.size()] = offset;
-                currentValues.add(value);
+                inName++;
             }
             if (currentName != null) {
                 nameList.add(currentName);
                 valueList.add(currentValues.toArray(String[]::new));
                 offsetList.add(Arrays.copyOf(currentOffsets, currentValues.size()));
+                positionList.add(Arrays.copyOf(currentPositions, currentValues.size()));
             }
         }
         this.names = nameList.toArray(String[]::new);
         this.values = valueList.toArray(String[][]::new);
         this.postingsOffsets = offsetList.toArray(long[][]::new);
+        this.table = sparse ? tableBody : null;
+        this.positions = sparse ? positionList.toArray(long[][]::new) : null;
         for (int i = 1; i < names.length; i++) {
             if (Labels.compareUtf8(names[i - 1], names[i]) >= 0) {
                 throw new CorruptionException("postings offset table not sorted at label name " + names[i]);
@@ -224,7 +260,59 @@ public final class IndexReader implements Closeable {
     /** Values of a label name in byte order; empty if the name is absent. */
     public List<String> labelValues(String name) {
         int index = nameIndex(name);
-        return index < 0 ? List.of() : Collections.unmodifiableList(Arrays.asList(values[index]));
+        if (index < 0) {
+            return List.of();
+        }
+        if (table == null) {
+            return Collections.unmodifiableList(Arrays.asList(values[index]));
+        }
+        List<String> all = new ArrayList<>();
+        try {
+            Decoder decoder = new Decoder(table).position(positions[index][0]);
+            while (decoder.remaining() > 0) {
+                decoder.uvarint();
+                if (!decoder.uvarintString().equals(name)) {
+                    break;
+                }
+                all.add(decoder.uvarintString());
+                decoder.uvarint();
+            }
+        }
+        catch (CorruptionException e) {
+            throw new IllegalStateException("postings offset table of " + source + ": " + e.getMessage(), e);
+        }
+        return Collections.unmodifiableList(all);
+    }
+
+    /** In a sparse reader, the postings offset of {@code name=value} found from the nearest held entry; -1 if absent. */
+    private long sparseOffset(int index, String value) throws CorruptionException {
+        String[] held = values[index];
+        int found = Arrays.binarySearch(held, value, Labels::compareUtf8);
+        if (found >= 0) {
+            return postingsOffsets[index][found];
+        }
+        int before = -found - 2;
+        if (before < 0) {
+            return -1;
+        }
+        Decoder decoder = new Decoder(table).position(positions[index][before]);
+        String name = names[index];
+        for (int i = 0; i <= SPARSE_EVERY && decoder.remaining() > 0; i++) {
+            decoder.uvarint();
+            if (!decoder.uvarintString().equals(name)) {
+                return -1;
+            }
+            String candidate = decoder.uvarintString();
+            long offset = decoder.uvarint();
+            int cmp = Labels.compareUtf8(candidate, value);
+            if (cmp == 0) {
+                return offset;
+            }
+            if (cmp > 0) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     private int nameIndex(String name) {
@@ -251,6 +339,10 @@ public final class IndexReader implements Closeable {
         int index = nameIndex(name);
         if (index < 0) {
             return Postings.empty();
+        }
+        if (table != null) {
+            long offset = sparseOffset(index, value);
+            return offset < 0 ? Postings.empty() : readPostings(offset);
         }
         int valueIndex = Arrays.binarySearch(values[index], value, Labels::compareUtf8);
         if (valueIndex < 0) {
