@@ -109,6 +109,8 @@ class TestLongTermStorage {
             String blocks = second.get("/store-gateway/tenant/lts/blocks", "Accept", "text/plain").body();
             assertThat(blocks.lines()).as("blocks served from the bucket").hasSizeGreaterThanOrEqualTo(2).allMatch(line -> line.endsWith(" loaded"));
             assertThat(second.get("/store-gateway/tenants", "Accept", "text/plain").body()).isEqualTo("lts\n");
+            assertThat(second.get("/metrics").body()).containsPattern("cortex_bucket_index_loads_total [1-9]")
+                    .containsPattern("cortex_bucket_store_blocks_loaded [1-9]");
             // Tenant isolation: another tenant sees nothing of lts's blocks.
             Map<String, String> other = answers(second, "someone-else");
             assertThat(other.get("count(lts_requests_total)")).contains("\"result\":[]");

@@ -88,9 +88,15 @@ class TestObjectStoreOutage {
             JsonNode during = JSON.readTree(mimir.get(query, "X-Scope-OrgID", "outage").body()).at("/data/result");
             assertThat(during.size()).as("recent data answers from the ingester during the outage").isEqualTo(SERIES);
             during.forEach(series -> assertThat(series.at("/value/1").asText()).isEqualTo("80"));
-            // Blocks cut now cannot be shipped: the flush still answers, the upload fails and is retried.
-            assertThat(RemoteWrite.post(mimir.httpPort, "/ingester/flush?wait=true", new byte[0], List.of()).statusCode()).isEqualTo(204);
+            // Blocks cut now cannot be shipped: the flush (in the background) cuts them, the upload fails and is retried at the
+            // next ship interval (each attempt waits for the S3 client's own retries against the dead endpoint).
+            assertThat(RemoteWrite.post(mimir.httpPort, "/ingester/flush", new byte[0], List.of()).statusCode()).isEqualTo(204);
+            long failDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (metric(mimir, "cortex_ingester_shipper_upload_failures_total") == 0 && System.nanoTime() < failDeadline) {
+                Thread.sleep(200);
+            }
             assertThat(metric(mimir, "cortex_ingester_shipper_upload_failures_total")).isPositive();
+            assertThat(metric(mimir, "cortex_ingester_tsdb_compactions_total")).as("the flush cut a block").isPositive();
             assertThat(metric(mimir, "cortex_ingester_shipper_uploads_total")).isZero();
             acknowledged += push(mimir, base + 80 * 15_000L, 20);
 

@@ -74,7 +74,7 @@ public final class Querier implements Service {
         List<QuerySource> sources = new ArrayList<>();
         sources.add(new IngesterQuerySource(this::ingester, overrides, clock));
         blocksStore.ifPresent(store -> sources.add(new StoreGatewayQuerySource(() -> localInstances.find(StoreGatewayClient.class),
-                new BucketBlocks(store), config.bucketStore(), config.queryStoreAfter(), clock)));
+                new BucketBlocks(store), config.bucketStore(), config.queryStoreAfter(), clock, metrics.bucketIndexListener())));
         Optional<SeriesDeletionCache> deletions = blocksStore.map(store -> new SeriesDeletionCache(new SeriesDeletions(store), clock));
         QuerierStorage storage = new QuerierStorage(sources, overrides, clock, deletions);
         this.seriesDeletionApi = deletions.map(cache -> new SeriesDeletionApi(config.prometheusPrefix(), cache, this::ingester, overrides, clock));

@@ -18,11 +18,38 @@ public final class QuerierMetrics {
     private final MeterRegistry registry;
     private final ConcurrentMap<String, Counter> rejected = new ConcurrentHashMap<>();
     private final AtomicInteger workerInflight = new AtomicInteger();
+    private final AtomicInteger bucketIndexLoaded = new AtomicInteger();
 
     @Inject
     public QuerierMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("cortex_querier_worker_inflight_queries", workerInflight);
+        io.micrometer.core.instrument.Gauge.builder("cortex_bucket_index_loaded", bucketIndexLoaded, AtomicInteger::get)
+                .description("Number of bucket indexes currently loaded in-memory (here: tenants' block lists, read from the bucket index or a listing).")
+                .register(registry);
+    }
+
+    /** The {@code cortex_bucket_index_*} metrics of the querier's block discovery. */
+    mimir.querier.storage.StoreGatewayQuerySource.Listener bucketIndexListener() {
+        Counter loads = Counter.builder("cortex_bucket_index_loads").description("Total number of bucket index loading attempts.").register(registry);
+        Counter failures = Counter.builder("cortex_bucket_index_load_failures").description("Total number of bucket index loading failures.")
+                .register(registry);
+        io.micrometer.core.instrument.Timer duration = io.micrometer.core.instrument.Timer.builder("cortex_bucket_index_load_duration_seconds")
+                .description("Duration of a single bucket index loading operation in seconds.").register(registry);
+        return new mimir.querier.storage.StoreGatewayQuerySource.Listener() {
+            @Override
+            public void read(String tenant, boolean fromBucketIndex, long nanos, int tenantsCached) {
+                loads.increment();
+                duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                bucketIndexLoaded.set(tenantsCached);
+            }
+
+            @Override
+            public void failed(String tenant) {
+                loads.increment();
+                failures.increment();
+            }
+        };
     }
 
     /** Counts a query rejected for {@code reason} (Mimir's reasons, e.g. {@code max-fetched-series-per-query}). */

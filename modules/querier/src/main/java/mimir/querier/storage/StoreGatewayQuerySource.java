@@ -44,7 +44,25 @@ public final class StoreGatewayQuerySource implements QuerySource {
     private final Clock clock;
     private final ConcurrentMap<String, Cached> indexes = new ConcurrentHashMap<>();
 
+    private final Listener listener;
+
     private record Cached(BucketBlocks.Discovered discovered, long readAtMillis) {}
+
+    /** Told when a tenant's block list is read, for the querier's {@code cortex_bucket_index_*} metrics. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void read(String tenant, boolean fromBucketIndex, long nanos, int tenantsCached) {}
+
+            @Override
+            public void failed(String tenant) {}
+        };
+
+        /** Read (from the bucket index, or by listing), taking {@code nanos}; {@code tenantsCached} block lists are now held. */
+        void read(String tenant, boolean fromBucketIndex, long nanos, int tenantsCached);
+
+        void failed(String tenant);
+    }
 
     /**
      * @param client          the store-gateway client of this process, if it runs one (looked up per query)
@@ -52,6 +70,12 @@ public final class StoreGatewayQuerySource implements QuerySource {
      */
     public StoreGatewayQuerySource(Supplier<Optional<StoreGatewayClient>> client, BucketBlocks discovery, BucketStoreSettings settings,
             Duration queryStoreAfter, Clock clock) {
+        this(client, discovery, settings, queryStoreAfter, clock, Listener.NONE);
+    }
+
+    public StoreGatewayQuerySource(Supplier<Optional<StoreGatewayClient>> client, BucketBlocks discovery, BucketStoreSettings settings,
+            Duration queryStoreAfter, Clock clock, Listener listener) {
+        this.listener = requireNonNull(listener, "listener is null");
         this.client = requireNonNull(client, "client is null");
         this.discovery = requireNonNull(discovery, "discovery is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -120,13 +144,16 @@ public final class StoreGatewayQuerySource implements QuerySource {
     private BucketBlocks.Discovered index(String tenant, long now, boolean refresh) {
         Cached cached = indexes.get(tenant);
         if (refresh || cached == null || now - cached.readAtMillis() >= settings.syncInterval().toMillis()) {
+            long begin = System.nanoTime();
             try {
                 cached = new Cached(discovery.discover(tenant, now), now);
             }
             catch (IOException | UncheckedIOException e) {
+                listener.failed(tenant);
                 throw QueryException.execution("failed to read the blocks of tenant " + tenant + " from the object storage: " + e.getMessage());
             }
             indexes.put(tenant, cached);
+            listener.read(tenant, cached.discovered().fromBucketIndex(), System.nanoTime() - begin, indexes.size());
         }
         BucketBlocks.Discovered discovered = cached.discovered();
         long maxStale = settings.maxStalePeriod().toMillis();
