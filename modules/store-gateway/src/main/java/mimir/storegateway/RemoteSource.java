@@ -25,6 +25,10 @@ final class RemoteSource implements ByteSource {
     private final PageCache cache;
     private final LongAdder fetchedBytes;
     private final LongAdder requests;
+    /** The page the last read ended in: consecutive reads (series after series, chunk after chunk) mostly stay in it. */
+    private volatile LastPage last;
+
+    private record LastPage(long index, byte[] bytes) {}
 
     /**
      * @param size         the object's size (from meta.json's file list, or its attributes)
@@ -54,8 +58,12 @@ final class RemoteSource implements ByteSource {
             return MemorySegment.ofArray(new byte[0]);
         }
         long first = offset / PAGE_SIZE;
-        long last = (offset + length - 1) / PAGE_SIZE;
-        int count = (int) (last - first + 1);
+        long lastIndex = (offset + length - 1) / PAGE_SIZE;
+        LastPage recent = last;
+        if (first == lastIndex && recent != null && recent.index() == first) {
+            return MemorySegment.ofArray(recent.bytes()).asSlice(offset - first * PAGE_SIZE, length);
+        }
+        int count = (int) (lastIndex - first + 1);
         byte[][] pages = new byte[count][];
         for (int i = 0; i < count; i++) {
             pages[i] = cache.get(new PageCache.Key(key, first + i));
@@ -72,6 +80,7 @@ final class RemoteSource implements ByteSource {
             fetch(first + i, j - i, pages, i);
             i = j;
         }
+        last = new LastPage(lastIndex, pages[count - 1]);
         long inFirst = offset - first * PAGE_SIZE;
         if (count == 1) {
             return MemorySegment.ofArray(pages[0]).asSlice(inFirst, length);
