@@ -2,7 +2,6 @@ package mimir.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +18,6 @@ import mimir.it.RemoteWrite.Series;
 import mimir.testing.S3ProxyServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -129,11 +124,7 @@ class TestLongTermStorage {
     @Test
     void queriesAnswerFromAnS3BucketAfterARestartWithEmptyLocalDirectories() throws Exception {
         try (S3ProxyServer server = S3ProxyServer.start("256m");
-                S3Client admin = S3Client.builder().endpointOverride(URI.create("http://" + server.endpoint())).region(Region.US_EAST_1)
-                        .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.IDENTITY,
-                                S3ProxyServer.CREDENTIAL)))
-                        .build()) {
+                S3Client admin = S3Admin.client(server)) {
             admin.createBucket(b -> b.bucket("blocks"));
             roundTrip(args("-blocks-storage.backend=s3", "-blocks-storage.s3.endpoint=" + server.endpoint(), "-blocks-storage.s3.insecure=true",
                     "-blocks-storage.s3.bucket-name=blocks", "-blocks-storage.s3.access-key-id=" + S3ProxyServer.IDENTITY,

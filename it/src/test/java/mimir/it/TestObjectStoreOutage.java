@@ -2,7 +2,6 @@ package mimir.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +17,6 @@ import mimir.testing.S3ProxyServer;
 import mimir.testing.TestingServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -36,13 +31,6 @@ class TestObjectStoreOutage {
 
     @TempDir
     Path dir;
-
-    private static S3Client admin(S3ProxyServer server) {
-        return S3Client.builder().endpointOverride(URI.create("http://" + server.endpoint())).region(Region.US_EAST_1).forcePathStyle(true)
-                .httpClientBuilder(Apache5HttpClient.builder())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.IDENTITY, S3ProxyServer.CREDENTIAL)))
-                .build();
-    }
 
     private static int push(MimirProcess mimir, long from, int samples) {
         int acknowledged = 0;
@@ -68,7 +56,7 @@ class TestObjectStoreOutage {
         int port = TestingServers.freePort();
         Path data = dir.resolve("s3-data");
         S3ProxyServer s3 = S3ProxyServer.start("256m", port, data);
-        try (S3Client client = admin(s3)) {
+        try (S3Client client = S3Admin.client(s3)) {
             client.createBucket(b -> b.bucket("blocks"));
         }
         List<String> args = new ArrayList<>(WritePath.args(dir, "-blocks-storage.tsdb.ship-interval=1s"));
@@ -106,7 +94,7 @@ class TestObjectStoreOutage {
                 Thread.sleep(200);
             }
             assertThat(metric(mimir, "cortex_ingester_shipper_uploads_total")).as("shipping resumed").isPositive();
-            try (S3Client client = admin(s3)) {
+            try (S3Client client = S3Admin.client(s3)) {
                 assertThat(client.listObjectsV2(b -> b.bucket("blocks").prefix("outage/")).contents()).extracting(o -> o.key())
                         .anyMatch(key -> key.endsWith("/meta.json"));
             }

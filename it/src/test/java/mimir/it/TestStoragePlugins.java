@@ -3,7 +3,6 @@ package mimir.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +19,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import mimir.testing.AzuriteServer;
 import mimir.testing.FakeGcsServer;
 import mimir.testing.S3ProxyServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -116,11 +111,7 @@ class TestStoragePlugins {
     @Test
     void s3IsADropInPlugin() throws Exception {
         try (S3ProxyServer server = S3ProxyServer.start("256m");
-                S3Client admin = S3Client.builder().endpointOverride(URI.create("http://" + server.endpoint())).region(Region.US_EAST_1)
-                        .forcePathStyle(true).httpClientBuilder(Apache5HttpClient.builder())
-                        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.IDENTITY,
-                                S3ProxyServer.CREDENTIAL)))
-                        .build()) {
+                S3Client admin = S3Admin.client(server)) {
             admin.createBucket(b -> b.bucket("drop-in"));
             List<String> args = List.of("-bucket-validation", OBJECTS, "-blocks-storage.backend=s3", "-blocks-storage.s3.endpoint=" + server.endpoint(),
                     "-blocks-storage.s3.insecure=true", "-blocks-storage.s3.bucket-name=drop-in",

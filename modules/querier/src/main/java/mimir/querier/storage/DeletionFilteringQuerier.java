@@ -3,7 +3,6 @@ package mimir.querier.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import mimir.bucket.SeriesDeletions;
@@ -34,7 +33,7 @@ final class DeletionFilteringQuerier implements Querier {
         SeriesSet set = inner.select(sorted, matchers);
         return new SeriesSet() {
             private Labels labels;
-            private Buffered iterator;
+            private FederatedQuerier.BufferedSeries kept;
 
             @Override
             public boolean next() {
@@ -48,13 +47,20 @@ final class DeletionFilteringQuerier implements Querier {
                     }
                     if (matching.isEmpty()) {
                         labels = candidate;
-                        iterator = null;
+                        kept = null;
                         return true;
                     }
-                    Buffered kept = Buffered.without(set.iterator(), matching);
-                    if (kept.size > 0) {
+                    FederatedQuerier.BufferedSeries remaining = FederatedQuerier.BufferedSeries.read(candidate, set.iterator(), t -> {
+                        for (SeriesDeletions.Request request : matching) {
+                            if (t >= request.start() && t <= request.end()) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+                    if (remaining.size > 0) {
                         labels = candidate;
-                        iterator = kept;
+                        kept = remaining;
                         return true;
                     }
                 }
@@ -68,7 +74,7 @@ final class DeletionFilteringQuerier implements Querier {
 
             @Override
             public SampleIterator iterator() {
-                return iterator != null ? iterator.reset() : set.iterator();
+                return kept != null ? kept.iterator() : set.iterator();
             }
         };
     }
@@ -86,77 +92,5 @@ final class DeletionFilteringQuerier implements Querier {
     @Override
     public void close() {
         inner.close();
-    }
-
-    /** The samples of a matched series that no request covers, in memory. */
-    private static final class Buffered implements SampleIterator {
-        private long[] timestamps = new long[64];
-        private double[] values = new double[64];
-        private int size;
-        private int position = -1;
-
-        static Buffered without(SampleIterator source, List<SeriesDeletions.Request> matching) {
-            Buffered buffered = new Buffered();
-            while (source.next()) {
-                long t = source.timestamp();
-                boolean deleted = false;
-                for (SeriesDeletions.Request request : matching) {
-                    if (t >= request.start() && t <= request.end()) {
-                        deleted = true;
-                        break;
-                    }
-                }
-                if (!deleted) {
-                    buffered.add(t, source.value());
-                }
-            }
-            return buffered;
-        }
-
-        private void add(long t, double v) {
-            if (size == timestamps.length) {
-                timestamps = Arrays.copyOf(timestamps, size * 2);
-                values = Arrays.copyOf(values, size * 2);
-            }
-            timestamps[size] = t;
-            values[size] = v;
-            size++;
-        }
-
-        SampleIterator reset() {
-            position = -1;
-            return this;
-        }
-
-        @Override
-        public boolean next() {
-            if (position + 1 >= size) {
-                position = size;
-                return false;
-            }
-            position++;
-            return true;
-        }
-
-        @Override
-        public boolean seek(long t) {
-            if (position < 0) {
-                position = 0;
-            }
-            while (position < size && timestamps[position] < t) {
-                position++;
-            }
-            return position < size;
-        }
-
-        @Override
-        public long timestamp() {
-            return timestamps[position];
-        }
-
-        @Override
-        public double value() {
-            return values[position];
-        }
     }
 }

@@ -198,11 +198,19 @@ public final class FederatedQuerier implements Querier {
         }
 
         static BufferedSeries read(Labels labels, SampleIterator iterator) {
+            return read(labels, iterator, t -> true);
+        }
+
+        /** The samples of {@code iterator} whose timestamps {@code keep} accepts. */
+        static BufferedSeries read(Labels labels, SampleIterator iterator, java.util.function.LongPredicate keep) {
             long[] timestamps = new long[16];
             double[] values = new double[16];
             BitSet histograms = new BitSet();
             int size = 0;
             while (iterator.next()) {
+                if (!keep.test(iterator.timestamp())) {
+                    continue;
+                }
                 if (size == timestamps.length) {
                     timestamps = Arrays.copyOf(timestamps, size * 2);
                     values = Arrays.copyOf(values, size * 2);
