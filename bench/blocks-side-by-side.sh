@@ -28,6 +28,7 @@ PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
 VICTORIA_METRICS=${VICTORIA_METRICS:-/usr/bin/victoria-metrics}
 
 source .ci/find-jdk25.sh
+source bench/lib.sh
 if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -B -q -o -pl bench -am -DskipTests package
 fi
@@ -36,9 +37,6 @@ ticks=$(getconf CLK_TCK)
 work=$(mktemp -d /tmp/blocks-side-by-side.XXXXXX)
 pid=""
 trap 'if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
-log() { echo "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 wait_url() {
   for _ in $(seq 6000); do
     curl -sf -o /dev/null --max-time 2 "$1" && return 0
@@ -46,13 +44,6 @@ wait_url() {
     sleep 0.05
   done
   return 1
-}
-stop() {
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=""
 }
 metric() { curl -sf "$1/metrics" | awk -v m="$2" '$1 == m {printf "%d\n", $2}'; }
 

@@ -36,6 +36,7 @@ PROMETHEUS=${PROMETHEUS:-/usr/bin/prometheus}
 VICTORIA_METRICS=${VICTORIA_METRICS:-/usr/bin/victoria-metrics}
 
 source .ci/find-jdk25.sh
+source bench/lib.sh
 if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -B -q -o -pl bench -am -DskipTests package
 fi
@@ -45,15 +46,9 @@ work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 pid=""
 trap 'if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 
-log() { echo "$*" >&2; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 # start SYSTEM DIR PORT GRPC_PORT: starts the system in the background, sets pid.
 start() {
@@ -117,17 +112,6 @@ wait_ready() {
     sleep 0.05
   done
   return 1
-}
-
-stop() {
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1200); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  pid=""
 }
 
 # load PHASE URL TENANT START [FROM TO]: runs one phase (existing: samples [FROM, TO)), prints its

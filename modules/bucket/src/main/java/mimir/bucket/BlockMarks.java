@@ -36,7 +36,7 @@ public final class BlockMarks {
     /** Marks {@code block} for deletion at {@code nowSeconds}; the block stays readable until the delay has passed. */
     public static void markForDeletion(ObjectStore store, String tenant, Ulid block, long nowSeconds, String details) throws IOException {
         requireNonNull(store, "store is null");
-        byte[] json = ("{\"id\":\"" + block + "\",\"deletion_time\":" + nowSeconds + ",\"version\":1,\"details\":" + quote(details) + "}")
+        byte[] json = ("{\"id\":\"" + block + "\",\"deletion_time\":" + nowSeconds + ",\"version\":1,\"details\":" + BucketJson.string(details) + "}")
                 .getBytes(StandardCharsets.UTF_8);
         store.put(tenant + "/" + block + "/" + DELETION_MARK, json);
         store.put(markerKey(tenant, block, DELETION_MARK), json);
@@ -44,8 +44,8 @@ public final class BlockMarks {
 
     /** Marks {@code block} as not to be compacted (e.g. it failed compaction because it is broken). */
     public static void markNoCompact(ObjectStore store, String tenant, Ulid block, long nowSeconds, String reason, String details) throws IOException {
-        byte[] json = ("{\"id\":\"" + block + "\",\"version\":1,\"details\":" + quote(details) + ",\"no_compact_time\":" + nowSeconds
-                + ",\"reason\":" + quote(reason) + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] json = ("{\"id\":\"" + block + "\",\"version\":1,\"details\":" + BucketJson.string(details) + ",\"no_compact_time\":" + nowSeconds
+                + ",\"reason\":" + BucketJson.string(reason) + "}").getBytes(StandardCharsets.UTF_8);
         store.put(tenant + "/" + block + "/" + NO_COMPACT_MARK, json);
         store.put(markerKey(tenant, block, NO_COMPACT_MARK), json);
     }
@@ -87,9 +87,5 @@ public final class BlockMarks {
     public static void unmark(ObjectStore store, String tenant, Ulid block, String mark) throws IOException {
         store.delete(markerKey(tenant, block, mark));
         store.delete(tenant + "/" + block + "/" + mark);
-    }
-
-    private static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

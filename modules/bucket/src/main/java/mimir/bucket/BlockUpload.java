@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import mimir.spi.objstore.ObjectStore;
@@ -25,6 +27,8 @@ import mimir.tsdb.block.BlockMeta;
  * compactor removes after {@code compactor_partial_block_deletion_delay}) and is redone whole.
  */
 public final class BlockUpload {
+    private static final Pattern FILE_ENTRY = Pattern.compile("\\{\\s*\"rel_path\"\\s*:\\s*\"([^\"]+)\"\\s*(?:,\\s*\"size_bytes\"\\s*:\\s*([0-9]+))?");
+
     private BlockUpload() {}
 
     /**
@@ -55,17 +59,17 @@ public final class BlockUpload {
             try (InputStream in = Files.newInputStream(file)) {
                 store.put(key(tenant, meta, relative), in);
             }
-            filesJson.append(filesJson.isEmpty() ? "" : ",").append("{\"rel_path\":").append(quote(relative)).append(",\"size_bytes\":").append(size).append('}');
+            filesJson.append(filesJson.isEmpty() ? "" : ",").append("{\"rel_path\":").append(BucketJson.string(relative)).append(",\"size_bytes\":").append(size).append('}');
         }
         filesJson.append(filesJson.isEmpty() ? "" : ",").append("{\"rel_path\":\"meta.json\"}");
         StringBuilder segmentsJson = new StringBuilder();
         for (String segment : segments) {
-            segmentsJson.append(segmentsJson.isEmpty() ? "" : ",").append(quote(segment));
+            segmentsJson.append(segmentsJson.isEmpty() ? "" : ",").append(BucketJson.string(segment));
         }
         StringBuilder labelsJson = new StringBuilder("{");
-        labels.forEach((name, value) -> labelsJson.append(labelsJson.length() > 1 ? "," : "").append(quote(name)).append(':').append(quote(value)));
+        labels.forEach((name, value) -> labelsJson.append(labelsJson.length() > 1 ? "," : "").append(BucketJson.string(name)).append(':').append(BucketJson.string(value)));
         labelsJson.append('}');
-        String thanos = "{\"labels\":" + labelsJson + ",\"downsample\":{\"resolution\":0},\"source\":" + quote(source) + ",\"segment_files\":["
+        String thanos = "{\"labels\":" + labelsJson + ",\"downsample\":{\"resolution\":0},\"source\":" + BucketJson.string(source) + ",\"segment_files\":["
                 + segmentsJson + "],\"files\":[" + filesJson + "]}";
         Map<String, String> fields = new LinkedHashMap<>(meta.extraFields());
         fields.put("thanos", thanos);
@@ -78,7 +82,19 @@ public final class BlockUpload {
         return tenant + "/" + meta.ulid() + "/" + relative;
     }
 
-    private static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    /**
+     * The files a meta.json's {@code thanos.files} lists, relative path to size in bytes (-1 where no size
+     * is given); empty if the writer listed none (e.g. promtool).
+     */
+    public static Map<String, Long> listedFiles(BlockMeta meta) {
+        Map<String, Long> files = new LinkedHashMap<>();
+        String thanos = meta.extraFields().get("thanos");
+        if (thanos != null) {
+            Matcher matcher = FILE_ENTRY.matcher(thanos);
+            while (matcher.find()) {
+                files.put(matcher.group(1), matcher.group(2) == null ? -1L : Long.parseLong(matcher.group(2)));
+            }
+        }
+        return files;
     }
 }

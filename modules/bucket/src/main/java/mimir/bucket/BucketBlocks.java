@@ -77,14 +77,7 @@ public final class BucketBlocks {
     /** The tenant's bucket index, or one built now by listing the bucket if the tenant has none. */
     public Discovered discover(String tenant, long nowMillis) throws IOException {
         Optional<BucketIndex> index = readIndex(tenant);
-        return index.map(value -> new Discovered(value, true)).orElseGet(() -> {
-            try {
-                return new Discovered(list(tenant, nowMillis), false);
-            }
-            catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        return index.isPresent() ? new Discovered(index.get(), true) : new Discovered(list(tenant, nowMillis), false);
     }
 
     /** A tenant's blocks and whether they came from its bucket index ({@code false}: listed). */
@@ -96,13 +89,7 @@ public final class BucketBlocks {
 
     /** Builds the tenant's bucket index by listing: complete blocks and deletion marks. */
     public BucketIndex list(String tenant, long nowMillis) throws IOException {
-        List<Ulid> blockIds = new ArrayList<>();
-        store.list(tenant + "/", ObjectStore.ListMode.DELIMITED, key -> {
-            if (key.endsWith("/")) {
-                String name = key.substring(tenant.length() + 1, key.length() - 1);
-                parseUlid(name).ifPresent(blockIds::add);
-            }
-        });
+        List<Ulid> blockIds = blockIds(tenant);
         Map<Ulid, BucketIndex.Entry> known = listed.getOrDefault(tenant, Map.of());
         Map<Ulid, BucketIndex.Entry> current = new HashMap<>();
         List<BucketIndex.Entry> blocks = new ArrayList<>();
@@ -122,6 +109,18 @@ public final class BucketBlocks {
         List<BucketIndex.DeletionMark> marks = new ArrayList<>();
         BlockMarks.list(store, tenant, BlockMarks.DELETION_MARK).forEach((id, time) -> marks.add(new BucketIndex.DeletionMark(id, time)));
         return new BucketIndex(blocks, marks, nowMillis / 1000);
+    }
+
+    /** The tenant's block directories (complete or partial): the sub-directories of {@code <tenant>/} named by a ULID. */
+    public List<Ulid> blockIds(String tenant) throws IOException {
+        List<Ulid> blockIds = new ArrayList<>();
+        store.list(tenant + "/", ObjectStore.ListMode.DELIMITED, key -> {
+            if (key.endsWith("/")) {
+                String name = key.substring(tenant.length() + 1, key.length() - 1);
+                parseUlid(name).ifPresent(blockIds::add);
+            }
+        });
+        return blockIds;
     }
 
     private Optional<BucketIndex.Entry> readEntry(String tenant, Ulid id) throws IOException {

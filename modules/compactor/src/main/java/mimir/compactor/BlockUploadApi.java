@@ -15,11 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import mimir.bucket.BlockUpload;
+import mimir.bucket.BucketJson;
 import mimir.spi.Overrides;
 import mimir.spi.http.HttpException;
 import mimir.spi.http.HttpRequest;
@@ -63,7 +63,6 @@ final class BlockUploadApi {
     static final String UPLOADING_META = "uploading-meta.json";
     static final String VALIDATION_ERROR = "validation-error.txt";
     private static final Pattern CHUNK_FILE = Pattern.compile("chunks/[0-9]{6}");
-    private static final Pattern FILE_ENTRY = Pattern.compile("\\{\\s*\"rel_path\"\\s*:\\s*\"([^\"]+)\"\\s*(?:,\\s*\"size_bytes\"\\s*:\\s*([0-9]+))?");
 
     private final ObjectStore store;
     private final Overrides overrides;
@@ -172,7 +171,7 @@ final class BlockUploadApi {
         long maxSize = limits.compactorBlockUploadMaxBlockSizeBytes();
         if (maxSize > 0) {
             long total = 0;
-            for (Map.Entry<String, Long> file : listedFiles(meta).entrySet()) {
+            for (Map.Entry<String, Long> file : BlockUpload.listedFiles(meta).entrySet()) {
                 total += Math.max(0, file.getValue());
             }
             if (total > maxSize) {
@@ -183,18 +182,6 @@ final class BlockUploadApi {
         return meta;
     }
 
-    /** The files the meta's {@code thanos.files} lists, with their sizes (-1 when not given). */
-    private static Map<String, Long> listedFiles(BlockMeta meta) {
-        Map<String, Long> files = new LinkedHashMap<>();
-        String thanos = meta.extraFields().get("thanos");
-        if (thanos != null) {
-            Matcher matcher = FILE_ENTRY.matcher(thanos);
-            while (matcher.find()) {
-                files.put(matcher.group(1), matcher.group(2) == null ? -1L : Long.parseLong(matcher.group(2)));
-            }
-        }
-        return files;
-    }
 
     private BlockMeta uploadingMeta(String tenant, Ulid block) throws IOException {
         try (InputStream in = store.get(key(tenant, block, UPLOADING_META))) {
@@ -213,7 +200,7 @@ final class BlockUploadApi {
             throw new HttpException(400, "invalid file path " + path + ": only index and chunks/NNNNNN (6 digits) may be uploaded");
         }
         BlockMeta meta = uploadingMeta(tenant, block);
-        Map<String, Long> listed = listedFiles(meta);
+        Map<String, Long> listed = BlockUpload.listedFiles(meta);
         if (!listed.isEmpty()) {
             Long size = listed.get(path);
             if (size == null) {
@@ -288,7 +275,7 @@ final class BlockUploadApi {
                 Files.copy(in, file);
             }
         }
-        for (Map.Entry<String, Long> listed : listedFiles(meta).entrySet()) {
+        for (Map.Entry<String, Long> listed : BlockUpload.listedFiles(meta).entrySet()) {
             String path = listed.getKey();
             if (path.equals(BlockMeta.FILE_NAME)) {
                 continue;
@@ -353,7 +340,7 @@ final class BlockUploadApi {
         }
         try (InputStream in = store.get(key(tenant, block, VALIDATION_ERROR))) {
             String error = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return HttpResponse.json(200, "{\"result\":\"failed\",\"error\":" + quote(error) + "}");
+            return HttpResponse.json(200, "{\"result\":\"failed\",\"error\":" + BucketJson.string(error) + "}");
         }
         catch (NoSuchObjectException e) {
             // not failed
@@ -362,25 +349,5 @@ final class BlockUploadApi {
             return HttpResponse.json(200, "{\"result\":\"uploading\"}");
         }
         throw new HttpException(404, "block upload " + block + " not found");
-    }
-
-    private static String quote(String text) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    }
-                    else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 }

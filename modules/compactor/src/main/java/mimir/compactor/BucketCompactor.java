@@ -304,7 +304,7 @@ public final class BucketCompactor implements Service {
 
     /** The tenant's complete blocks (meta.json present), read once each. */
     Map<Ulid, TenantBlock> blocks(String tenant) throws IOException {
-        List<Ulid> ids = blockDirectories(tenant);
+        List<Ulid> ids = discovery.blockIds(tenant);
         Map<Ulid, TenantBlock> known = metas.getOrDefault(tenant, Map.of());
         Map<Ulid, TenantBlock> current = new HashMap<>();
         for (Ulid id : ids) {
@@ -322,23 +322,6 @@ public final class BucketCompactor implements Service {
         return current;
     }
 
-    private List<Ulid> blockDirectories(String tenant) throws IOException {
-        List<Ulid> ids = new ArrayList<>();
-        store.list(tenant + "/", ObjectStore.ListMode.DELIMITED, key -> {
-            if (key.endsWith("/")) {
-                String name = key.substring(tenant.length() + 1, key.length() - 1);
-                if (name.length() == 26) {
-                    try {
-                        ids.add(Ulid.parse(name));
-                    }
-                    catch (IllegalArgumentException e) {
-                        // not a block
-                    }
-                }
-            }
-        });
-        return ids;
-    }
 
     private Optional<TenantBlock> readMeta(String tenant, Ulid id) throws IOException {
         Optional<ObjectAttributes> attributes = store.attributes(tenant + "/" + id + "/" + BlockMeta.FILE_NAME);
@@ -548,7 +531,7 @@ public final class BucketCompactor implements Service {
         if (delay.isZero() || delay.isNegative()) {
             return;
         }
-        for (Ulid id : blockDirectories(tenant)) {
+        for (Ulid id : discovery.blockIds(tenant)) {
             String prefix = tenant + "/" + id + "/";
             if (store.exists(prefix + BlockMeta.FILE_NAME)) {
                 continue;
@@ -605,6 +588,11 @@ public final class BucketCompactor implements Service {
 
     // ---- tenant deletion
 
+    /** The tenants in the bucket. */
+    List<String> tenants() throws IOException {
+        return discovery.tenants();
+    }
+
     /** {@code POST /compactor/delete_tenant}: marks the tenant; its blocks go at the next cleanup. */
     void markTenantForDeletion(String tenant) throws IOException {
         long now = clock.millis() / 1000;
@@ -613,16 +601,16 @@ public final class BucketCompactor implements Service {
 
     /** True once the tenant has no blocks left in the bucket. */
     boolean tenantBlocksDeleted(String tenant) throws IOException {
-        return blockDirectories(tenant).isEmpty();
+        return discovery.blockIds(tenant).isEmpty();
     }
 
     private void deleteTenant(String tenant, long now, ObjectAttributes mark) throws IOException {
-        for (Ulid id : blockDirectories(tenant)) {
+        for (Ulid id : discovery.blockIds(tenant)) {
             deleteBlock(tenant, id);
         }
         metas.remove(tenant);
         store.delete(BucketBlocks.indexKey(tenant));
-        if (mark.lastModified().toEpochMilli() <= now - config.tenantCleanupDelay().toMillis() && blockDirectories(tenant).isEmpty()) {
+        if (mark.lastModified().toEpochMilli() <= now - config.tenantCleanupDelay().toMillis() && discovery.blockIds(tenant).isEmpty()) {
             List<String> keys = new ArrayList<>();
             store.list(tenant + "/", ObjectStore.ListMode.RECURSIVE, keys::add);
             for (String key : keys) {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import mimir.bucket.BucketBlocks;
+import mimir.bucket.BucketJson;
 import mimir.model.InvalidTenantIdException;
 import mimir.model.TenantIds;
 import mimir.spi.http.HttpException;
@@ -28,12 +28,10 @@ final class CompactorHttpApi {
     private static final String TENANT_PREFIX = "/compactor/tenant/";
 
     private final BucketCompactor compactor;
-    private final BucketBlocks discovery;
 
     @Inject
-    CompactorHttpApi(BucketCompactor compactor, mimir.spi.objstore.ObjectStore store) {
+    CompactorHttpApi(BucketCompactor compactor) {
         this.compactor = requireNonNull(compactor, "compactor is null");
-        this.discovery = new BucketBlocks(store);
     }
 
     void register(HttpRoutes routes) {
@@ -62,13 +60,13 @@ final class CompactorHttpApi {
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return HttpResponse.json(200, "{\"tenant_id\":\"" + request.requireTenant() + "\",\"blocks_deleted\":" + deleted + "}");
+        return HttpResponse.json(200, "{\"tenant_id\":" + BucketJson.string(request.requireTenant()) + ",\"blocks_deleted\":" + deleted + "}");
     }
 
     private HttpResponse tenants(HttpRequest request) {
         List<String> tenants;
         try {
-            tenants = discovery.tenants();
+            tenants = compactor.tenants();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -96,7 +96,7 @@ final class IngesterHttpApi {
             if (tenant.isEmpty()) {
                 continue;
             }
-            html.append("<tr><td><a href=\"").append(TSDB_PREFIX.substring(1)).append(escape(id)).append("\">").append(escape(id)).append("</a></td><td>")
+            html.append("<tr><td><a href=\"").append(TSDB_PREFIX.substring(1)).append(HttpResponse.escapeHtml(id)).append("\">").append(HttpResponse.escapeHtml(id)).append("</a></td><td>")
                     .append(tenant.get().db().head().numSeries()).append("</td><td>").append(tenant.get().db().blocks().size()).append("</td></tr>\n");
         }
         html.append("</table>\n</body></html>\n");
@@ -107,8 +107,8 @@ final class IngesterHttpApi {
         String id = request.path().substring(TSDB_PREFIX.length());
         TenantDb tenant = ingester.tenant(id).orElseThrow(() -> new HttpException(404, "no TSDB for tenant " + id + " in this ingester"));
         Head head = tenant.db().head();
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><title>TSDB of ").append(escape(id)).append("</title></head><body>\n<h1>TSDB of ")
-                .append(escape(id)).append("</h1>\n<h2>Head</h2>\n<ul>\n<li>Series: ").append(head.numSeries()).append("</li>\n");
+        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><title>TSDB of ").append(HttpResponse.escapeHtml(id)).append("</title></head><body>\n<h1>TSDB of ")
+                .append(HttpResponse.escapeHtml(id)).append("</h1>\n<h2>Head</h2>\n<ul>\n<li>Series: ").append(head.numSeries()).append("</li>\n");
         if (head.minTime() <= head.maxTime()) {
             html.append("<li>Min time: ").append(Instant.ofEpochMilli(head.minTime())).append("</li>\n<li>Max time: ")
                     .append(Instant.ofEpochMilli(head.maxTime())).append("</li>\n");
@@ -129,9 +129,5 @@ final class IngesterHttpApi {
 
     private static HttpResponse noContent() {
         return new HttpResponse(204, HttpResponse.TEXT, Map.of(), new byte[0]);
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import mimir.bucket.SeriesDeletions;
 import mimir.ingester.client.IngesterClient;
 import mimir.model.Matcher;
+import mimir.promql.api.ApiJson;
 import mimir.querier.api.ApiException;
 import mimir.querier.api.ApiParams;
 import mimir.querier.storage.SeriesDeletionCache;
@@ -97,24 +98,24 @@ final class SeriesDeletionApi {
     }
 
     private HttpResponse list(String tenant) throws IOException {
-        StringBuilder json = new StringBuilder("{\"status\":\"success\",\"data\":[");
-        boolean first = true;
+        StringBuilder data = new StringBuilder("[");
         for (SeriesDeletions.Request request : deletions.all(tenant)) {
-            json.append(first ? "" : ",").append("{\"id\":\"").append(request.id()).append("\",\"start\":").append(request.start())
-                    .append(",\"end\":").append(request.end()).append(",\"created_at\":").append(request.createdAt()).append(",\"match\":[");
+            data.append(data.length() > 1 ? "," : "").append("{\"id\":");
+            ApiJson.appendString(data, request.id());
+            data.append(",\"start\":").append(request.start()).append(",\"end\":").append(request.end()).append(",\"created_at\":")
+                    .append(request.createdAt()).append(",\"match\":[");
             for (int i = 0; i < request.selectors().size(); i++) {
                 StringBuilder selector = new StringBuilder("{");
                 List<Matcher> matchers = request.selectors().get(i);
                 for (int j = 0; j < matchers.size(); j++) {
                     selector.append(j == 0 ? "" : ", ").append(matchers.get(j));
                 }
-                selector.append('}');
-                json.append(i == 0 ? "" : ",").append('"').append(selector.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                data.append(i == 0 ? "" : ",");
+                ApiJson.appendString(data, selector.append('}').toString());
             }
-            json.append("]}");
-            first = false;
+            data.append("]}");
         }
-        return HttpResponse.json(200, json.append("]}").toString());
+        return HttpResponse.json(200, ApiJson.success(data.append(']').toString(), List.of(), List.of()));
     }
 
     private HttpResponse cleanTombstones(HttpRequest request) {

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import mimir.bucket.BlockUpload;
+import mimir.bucket.BucketBlocks;
 import mimir.spi.objstore.NoSuchObjectException;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectStore;
@@ -37,8 +36,6 @@ import mimir.tsdb.tombstones.TombstonesFile;
  * kept open (lazy loading disabled).
  */
 final class BucketBlock {
-    private static final Pattern FILE_ENTRY = Pattern.compile("\\{\\s*\"rel_path\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"size_bytes\"\\s*:\\s*([0-9]+)");
-
     private final ObjectStore store;
     private final String tenant;
     private final BucketIndex.Entry entry;
@@ -67,8 +64,8 @@ final class BucketBlock {
      * Prepares a block for serving: meta.json (from the local copy, else the bucket) and the
      * index-header (built from ranged reads of the index unless a valid one is on disk).
      */
-    static BucketBlock load(ObjectStore store, String tenant, BucketIndex.Entry entry, Path dir, PageCache cache, LongAdder fetchedBytes,
-            LongAdder requests) throws IOException {
+    static BucketBlock load(ObjectStore store, BucketBlocks discovery, String tenant, BucketIndex.Entry entry, Path dir, PageCache cache,
+            LongAdder fetchedBytes, LongAdder requests) throws IOException {
         requireNonNull(entry, "entry is null");
         Files.createDirectories(dir);
         BlockMeta meta = null;
@@ -82,22 +79,9 @@ final class BucketBlock {
             }
         }
         if (meta == null) {
-            byte[] bytes;
-            try (InputStream in = store.get(objectKey(tenant, entry.id(), BlockMeta.FILE_NAME))) {
-                bytes = in.readAllBytes();
-            }
-            try {
-                meta = BlockMeta.parse(new String(bytes, StandardCharsets.UTF_8));
-            }
-            catch (RuntimeException e) {
-                throw new IOException("block " + tenant + "/" + entry.id() + ": invalid meta.json: " + e.getMessage(), e);
-            }
-            if (!meta.ulid().equals(entry.id())) {
-                throw new IOException("block " + tenant + "/" + entry.id() + ": meta.json names block " + meta.ulid());
-            }
-            Path tmp = dir.resolve(BlockMeta.FILE_NAME + ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, localMeta, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            meta = discovery.readMeta(tenant, entry.id())
+                    .orElseThrow(() -> new IOException("block " + tenant + "/" + entry.id() + " has no meta.json in the bucket"));
+            meta.write(dir);
         }
         BucketBlock block = new BucketBlock(store, tenant, entry, dir, cache, fetchedBytes, requests, meta);
         block.ensureIndexHeader(false);
@@ -229,16 +213,14 @@ final class BucketBlock {
         return store.attributes(key).orElseThrow(() -> new IOException("block " + tenant + "/" + entry.id() + " has no " + relative + " in the bucket"));
     }
 
-    /** The block's files and sizes from meta.json's {@code thanos.files}, if its writer listed them. */
+    /** The block's files with known sizes from meta.json's {@code thanos.files}, if its writer listed them. */
     private Map<String, Long> fileSizes() {
         Map<String, Long> sizes = new TreeMap<>();
-        String thanos = meta.extraFields().get("thanos");
-        if (thanos != null) {
-            Matcher matcher = FILE_ENTRY.matcher(thanos);
-            while (matcher.find()) {
-                sizes.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+        BlockUpload.listedFiles(meta).forEach((path, size) -> {
+            if (size >= 0) {
+                sizes.put(path, size);
             }
-        }
+        });
         return sizes;
     }
 

@@ -3,7 +3,6 @@ package mimir.storegateway;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -35,6 +34,7 @@ import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
 import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.StoreGatewayClient;
+import mimir.tsdb.BlockWriter;
 import mimir.tsdb.MergeQuerier;
 import mimir.tsdb.block.BucketIndex;
 import mimir.tsdb.block.Ulid;
@@ -178,13 +178,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
         Tenant state = tenants.computeIfAbsent(tenant, t -> new Tenant());
         synchronized (state.syncLock) {
             long now = clock.millis();
-            BucketBlocks.Discovered discovered;
-            try {
-                discovered = discovery.discover(tenant, now);
-            }
-            catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            BucketBlocks.Discovered discovered = discovery.discover(tenant, now);
             List<BucketIndex.Entry> wanted = config.bucketStore().queryable(discovered.index(), now);
             Set<Ulid> wantedIds = new HashSet<>();
             List<Future<BucketBlock>> loading = new ArrayList<>();
@@ -216,7 +210,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
                 if (!wantedIds.contains(id)) {
                     BucketBlock dropped = state.blocks.remove(id);
                     dropped.close();
-                    deleteRecursively(dropped.dir());
+                    BlockWriter.deleteRecursively(dropped.dir());
                     metrics.blockDrops.increment();
                 }
             }
@@ -232,7 +226,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
     private BucketBlock load(String tenant, BucketIndex.Entry entry) throws IOException {
         metrics.blockLoads.increment();
         try {
-            BucketBlock block = BucketBlock.load(store, tenant, entry, config.syncDir().resolve(tenant).resolve(entry.id().toString()), cache,
+            BucketBlock block = BucketBlock.load(store, discovery, tenant, entry, config.syncDir().resolve(tenant).resolve(entry.id().toString()), cache,
                     metrics.fetchedBytes, metrics.requests);
             if (!config.lazyLoading()) {
                 block.acquire(clock.millis());
@@ -258,7 +252,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
             }
             state.blocks.clear();
         }
-        deleteRecursively(config.syncDir().resolve(tenant));
+        BlockWriter.deleteRecursively(config.syncDir().resolve(tenant));
     }
 
     private void removeUnknownBlockDirs(String tenant, Tenant state) throws IOException {
@@ -283,7 +277,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
             }
         }
         for (Path path : stale) {
-            deleteRecursively(path);
+            BlockWriter.deleteRecursively(path);
         }
     }
 
@@ -297,12 +291,8 @@ public final class StoreGateway implements Service, StoreGatewayClient {
             }
         }
         for (Path path : stale) {
-            deleteRecursively(path);
+            BlockWriter.deleteRecursively(path);
         }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        mimir.tsdb.BlockWriter.deleteRecursively(path);
     }
 
     private void closeIdleBlocks() {
@@ -323,8 +313,7 @@ public final class StoreGateway implements Service, StoreGatewayClient {
     @Override
     public BlocksQuery query(String tenant, Set<Ulid> blocks, long mint, long maxt) {
         requireNonNull(tenant, "tenant is null");
-        Set<Ulid> missing = missing(tenant, blocks);
-        if (!missing.isEmpty()) {
+        if (!holdsAll(tenant, blocks)) {
             Tenant state = tenants.get(tenant);
             if (state == null || clock.millis() - state.lastSyncMillis >= ON_DEMAND_SYNC_MIN_INTERVAL_MILLIS) {
                 try {
@@ -333,19 +322,15 @@ public final class StoreGateway implements Service, StoreGatewayClient {
                 catch (IOException | RuntimeException e) {
                     LOG.log(Level.WARNING, "on-demand sync failed user=" + tenant + " err=\"" + e.getMessage() + "\"");
                 }
-                missing = missing(tenant, blocks);
             }
         }
         Tenant state = tenants.get(tenant);
-        Set<Ulid> notQueried = new LinkedHashSet<>(missing);
+        Set<Ulid> notQueried = new LinkedHashSet<>();
         List<Querier> queriers = new ArrayList<>();
         long now = clock.millis();
         try {
             for (Ulid id : blocks) {
-                if (missing.contains(id) || state == null) {
-                    continue;
-                }
-                BucketBlock block = state.blocks.get(id);
+                BucketBlock block = state == null ? null : state.blocks.get(id);
                 if (block == null) {
                     notQueried.add(id);
                     continue;
@@ -368,15 +353,9 @@ public final class StoreGateway implements Service, StoreGatewayClient {
         return new BlocksQuery(querier, notQueried);
     }
 
-    private Set<Ulid> missing(String tenant, Set<Ulid> blocks) {
+    private boolean holdsAll(String tenant, Set<Ulid> blocks) {
         Tenant state = tenants.get(tenant);
-        Set<Ulid> missing = new LinkedHashSet<>();
-        for (Ulid id : blocks) {
-            if (state == null || !state.blocks.containsKey(id)) {
-                missing.add(id);
-            }
-        }
-        return missing;
+        return state != null && state.blocks.keySet().containsAll(blocks);
     }
 
     /** The synced tenants, sorted. */
@@ -417,7 +396,4 @@ public final class StoreGateway implements Service, StoreGatewayClient {
         return metrics.fetchedBytes.sum();
     }
 
-    Map<String, Long> cacheStats() {
-        return Map.of("items", cache.items(), "bytes", cache.bytes(), "hits", cache.hits(), "misses", cache.misses());
-    }
 }

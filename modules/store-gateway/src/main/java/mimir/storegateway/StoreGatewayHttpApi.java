@@ -52,7 +52,7 @@ final class StoreGatewayHttpApi {
                 .append("<table border=\"1\"><tr><th>Tenant</th><th>Blocks</th></tr>\n");
         for (String id : ids) {
             int count = gateway.blocks(id).map(List::size).orElse(0);
-            html.append("<tr><td><a href=\"tenant/").append(escape(id)).append("/blocks\">").append(escape(id)).append("</a></td><td>").append(count)
+            html.append("<tr><td><a href=\"tenant/").append(HttpResponse.escapeHtml(id)).append("/blocks\">").append(HttpResponse.escapeHtml(id)).append("</a></td><td>").append(count)
                     .append("</td></tr>\n");
         }
         html.append("</table>\n</body></html>\n");
@@ -80,8 +80,8 @@ final class StoreGatewayHttpApi {
             }
             return HttpResponse.ok(HttpResponse.TEXT, text.toString());
         }
-        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><title>Store-gateway: blocks of ").append(escape(tenant))
-                .append("</title></head><body>\n<h1>Store-gateway: blocks of ").append(escape(tenant)).append("</h1>\n<p>").append(blocks.size())
+        StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><title>Store-gateway: blocks of ").append(HttpResponse.escapeHtml(tenant))
+                .append("</title></head><body>\n<h1>Store-gateway: blocks of ").append(HttpResponse.escapeHtml(tenant)).append("</h1>\n<p>").append(blocks.size())
                 .append(" blocks, discovered from ").append(gateway.fromBucketIndex(tenant) ? "the bucket index" : "a bucket listing (no bucket index)")
                 .append(".</p>\n<table border=\"1\"><tr><th>Block ID</th><th>Min time</th><th>Max time</th><th>Duration</th><th>Series</th><th>Samples</th>")
                 .append("<th>Level</th><th>Loaded</th><th>Index-header bytes</th><th>Index bytes</th></tr>\n");
@@ -95,9 +95,5 @@ final class StoreGatewayHttpApi {
         }
         html.append("</table>\n</body></html>\n");
         return HttpResponse.ok(HttpResponse.HTML, html.toString());
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }

@@ -6,7 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+import mimir.bucket.SeriesDeletions;
 import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
 import mimir.model.storage.Queryable;
@@ -31,14 +33,14 @@ public final class QuerierStorage {
     private final List<QuerySource> sources;
     private final Overrides overrides;
     private final Clock clock;
-    private final java.util.Optional<SeriesDeletionCache> deletions;
+    private final Optional<SeriesDeletionCache> deletions;
 
     public QuerierStorage(List<QuerySource> sources, Overrides overrides, Clock clock) {
-        this(sources, overrides, clock, java.util.Optional.empty());
+        this(sources, overrides, clock, Optional.empty());
     }
 
     /** @param deletions the tenants' series deletion requests, applied to every query (empty: none) */
-    public QuerierStorage(List<QuerySource> sources, Overrides overrides, Clock clock, java.util.Optional<SeriesDeletionCache> deletions) {
+    public QuerierStorage(List<QuerySource> sources, Overrides overrides, Clock clock, Optional<SeriesDeletionCache> deletions) {
         this.sources = List.copyOf(sources);
         if (this.sources.isEmpty()) {
             throw new IllegalArgumentException("no query source");
@@ -98,7 +100,7 @@ public final class QuerierStorage {
         }
         Querier merged = queriers.size() == 1 ? queriers.getFirst() : new MergeQuerier(queriers);
         if (deletions.isPresent() && limits.seriesDeletionEnabled()) {
-            List<mimir.bucket.SeriesDeletions.Request> requests;
+            List<SeriesDeletions.Request> requests;
             try {
                 requests = deletions.get().overlapping(tenant, mint, maxt);
             }

@@ -3,7 +3,6 @@ package mimir.querier.storage;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,7 +147,7 @@ public final class StoreGatewayQuerySource implements QuerySource {
             try {
                 cached = new Cached(discovery.discover(tenant, now), now);
             }
-            catch (IOException | UncheckedIOException e) {
+            catch (IOException e) {
                 listener.failed(tenant);
                 throw QueryException.execution("failed to read the blocks of tenant " + tenant + " from the object storage: " + e.getMessage());
             }

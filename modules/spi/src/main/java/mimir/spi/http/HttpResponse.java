@@ -36,4 +36,9 @@ public record HttpResponse(int status, String contentType, Map<String, String> h
     public static HttpResponse json(int status, String json) {
         return new HttpResponse(status, JSON, Map.of(), json.getBytes(StandardCharsets.UTF_8));
     }
+
+    /** {@code text} escaped for HTML element content and attribute values ({@code & < > " '}). */
+    public static String escapeHtml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
 }
