@@ -67,7 +67,8 @@ final class LimitingQuerier implements Querier {
     private static final class CountingIterator implements SampleIterator {
         private final SampleIterator delegate;
         private final QueryLimiter limiter;
-        private int samples;
+        /** Samples left before the next one starts a new (estimated) chunk; a countdown, no division per sample. */
+        private int untilChunk;
 
         CountingIterator(SampleIterator delegate, QueryLimiter limiter) {
             this.delegate = delegate;
@@ -76,10 +77,10 @@ final class LimitingQuerier implements Querier {
 
         private boolean count(boolean present) {
             if (present) {
-                if (samples % QueryLimiter.SAMPLES_PER_CHUNK == 0) {
+                if (--untilChunk < 0) {
+                    untilChunk = QueryLimiter.SAMPLES_PER_CHUNK - 1;
                     limiter.addChunk();
                 }
-                samples++;
                 limiter.addChunkBytes(QueryLimiter.BYTES_PER_SAMPLE);
             }
             return present;
