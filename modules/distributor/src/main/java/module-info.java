@@ -9,6 +9,7 @@ module mimir.distributor {
     requires dagger;
     requires jakarta.inject;
     requires javax.inject;
+    requires mimir.distributor.client;
     requires mimir.ingester.client;
     requires mimir.otlp;
     requires mimir.snappy;

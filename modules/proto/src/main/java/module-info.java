@@ -2,7 +2,8 @@
  * Protobuf schemas and the Java classes protoc generates from them: Prometheus remote write 1.0
  * ({@code prometheus.WriteRequest}) and remote read ({@code prometheus.ReadRequest},
  * {@code ReadResponse}, {@code ChunkedReadResponse}) in {@code mimir.proto.prompb}, remote write 2.0
- * ({@code io.prometheus.write.v2.Request}) in {@code mimir.proto.prompb.write.v2}. The {@code .proto}
+ * ({@code io.prometheus.write.v2.Request}) in {@code mimir.proto.prompb.write.v2}, and Mimir's stored rule group ({@code rules.RuleGroupDesc}) in
+ * {@code mimir.proto.rulespb}. The {@code .proto}
  * files are in {@code src/main/proto}; field numbers follow the Prometheus wire format.
  */
 module mimir.proto {
@@ -10,4 +11,5 @@ module mimir.proto {
 
     exports mimir.proto.prompb;
     exports mimir.proto.prompb.write.v2;
+    exports mimir.proto.rulespb;
 }

@@ -15,6 +15,7 @@ module mimir.querier {
     requires mimir.model;
     requires mimir.promql;
     requires mimir.proto;
+    requires mimir.querier.client;
     requires mimir.queryscheduler.client;
     requires mimir.snappy;
     requires mimir.spi;

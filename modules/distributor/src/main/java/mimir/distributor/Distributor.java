@@ -18,6 +18,8 @@ import mimir.distributor.remotewrite.RemoteWrite1Decoder;
 import mimir.distributor.remotewrite.RemoteWrite2Decoder;
 import mimir.distributor.remotewrite.SeriesCache;
 import mimir.distributor.remotewrite.SeriesKeys;
+import mimir.distributor.client.DistributorClient;
+import mimir.distributor.client.PushOutcome;
 import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.IngesterException;
 import mimir.ingester.client.MetricMetadata;
@@ -44,7 +46,7 @@ import mimir.spi.service.ServiceContext;
  * per sample.
  */
 @Singleton
-public final class Distributor implements Service {
+public final class Distributor implements Service, DistributorClient {
     private static final System.Logger LOG = System.getLogger(Distributor.class.getName());
 
     static final String REASON_RATE_LIMITED = "rate_limited";
@@ -52,33 +54,6 @@ public final class Distributor implements Service {
     static final String REASON_TOO_MANY_EXEMPLARS = "too_many_exemplars_per_series_per_request";
     static final String MISSING_INGESTER = "the distributor needs an ingester in this process (-target=distributor,ingester or write or all); "
             + "ingesters in other processes need the gRPC client of the distributed modes, not built yet";
-
-    /**
-     * What a push did, for the client.
-     *
-     * @param status           the HTTP status: 200 stored, 202 deduplicated HA replica, 400 (some) data
-     *                         invalid, 413 too large, 429 rate limited, 5xx retry
-     * @param message          empty on success, else the error for the client
-     * @param samplesWritten   samples the ingester stored
-     * @param exemplarsWritten exemplars the ingester stored
-     */
-    public record PushOutcome(int status, String message, int samplesWritten, int exemplarsWritten) {
-        public PushOutcome {
-            requireNonNull(message, "message is null");
-        }
-
-        static PushOutcome error(int status, String message) {
-            return new PushOutcome(status, message, 0, 0);
-        }
-
-        /** The response headers remote write 2.0 requires on every processed request. */
-        public Map<String, String> remoteWrite2Headers() {
-            return Map.of(
-                    "X-Prometheus-Remote-Write-Samples-Written", Integer.toString(samplesWritten),
-                    "X-Prometheus-Remote-Write-Histograms-Written", "0",
-                    "X-Prometheus-Remote-Write-Exemplars-Written", Integer.toString(exemplarsWritten));
-        }
-    }
 
     /** Per-request state, pooled. */
     static final class PushContext {
@@ -222,6 +197,7 @@ public final class Distributor implements Service {
      *
      * @return the outcome for the client; never throws for bad data or limits
      */
+    @Override
     public PushOutcome push(String tenant, WriteBatch batch) {
         requireNonNull(tenant, "tenant is null");
         requireNonNull(batch, "batch is null");

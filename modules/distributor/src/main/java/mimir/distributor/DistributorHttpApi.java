@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
+import mimir.distributor.client.PushOutcome;
 import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
 import mimir.distributor.remotewrite.MalformedRequestException;
@@ -78,7 +79,7 @@ public final class DistributorHttpApi {
             return HttpResponse.text(415, e.getMessage() + "\n");
         }
         boolean v2 = proto.equals(RW2_PROTO);
-        Distributor.PushOutcome refused = distributor.startRequest(body.length);
+        PushOutcome refused = distributor.startRequest(body.length);
         if (refused != null) {
             return response(request, refused, v2);
         }
@@ -89,13 +90,13 @@ public final class DistributorHttpApi {
             try {
                 length = Snappy.uncompressedLength(body, 0, body.length);
                 if (length > limit) {
-                    return response(request, Distributor.PushOutcome.error(413, tooLarge(length, limit, "uncompressed")), v2);
+                    return response(request, PushOutcome.error(413, tooLarge(length, limit, "uncompressed")), v2);
                 }
                 raw = context.decompressBuffer(length);
                 Snappy.decompress(body, 0, body.length, raw, 0);
             }
             catch (SnappyException e) {
-                return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
+                return response(request, PushOutcome.error(400, e.getMessage()), v2);
             }
             Discards discards = new Discards();
             SeriesCache cache = v2 ? null : distributor.seriesCache(tenant);
@@ -108,7 +109,7 @@ public final class DistributorHttpApi {
                 }
             }
             catch (MalformedRequestException e) {
-                return response(request, Distributor.PushOutcome.error(400, e.getMessage()), v2);
+                return response(request, PushOutcome.error(400, e.getMessage()), v2);
             }
             return response(request, distributor.push(tenant, context.decoded, discards, context, cache), v2);
         }
@@ -124,7 +125,7 @@ public final class DistributorHttpApi {
                 DistributorConfig.MAX_RECV_MSG_SIZE_FLAG);
     }
 
-    private HttpResponse response(HttpRequest request, Distributor.PushOutcome outcome, boolean v2) {
+    private HttpResponse response(HttpRequest request, PushOutcome outcome, boolean v2) {
         Map<String, String> headers = new HashMap<>(v2 ? outcome.remoteWrite2Headers() : Map.of());
         DistributorConfig config = distributor.config();
         if (config.retryAfterEnabled() && (outcome.status() == 429 || outcome.status() / 100 == 5)) {

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
 
+import mimir.distributor.client.PushOutcome;
 import mimir.ingester.client.WriteBatch;
 import mimir.otlp.OtlpRequestException;
 import mimir.otlp.OtlpResult;
@@ -60,7 +61,7 @@ final class DistributorOtlpApi {
         catch (OtlpRequestException e) {
             return error(contentType, e.httpStatus(), e.getMessage());
         }
-        Distributor.PushOutcome outcome = distributor.push(tenant, batch);
+        PushOutcome outcome = distributor.push(tenant, batch);
         if (outcome.status() / 100 != 2) {
             return error(contentType, outcome.status(), outcome.message());
         }

@@ -2,6 +2,7 @@ package mimir.distributor;
 
 import java.util.List;
 
+import mimir.distributor.client.DistributorClient;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
@@ -33,6 +34,7 @@ public final class DistributorProvider implements ComponentProvider {
         DistributorGraph graph = DaggerDistributorGraph.factory().create(core, DistributorConfig.from(config));
         graph.httpApi().register(core.httpRoutes());
         graph.otlpApi().register(core.httpRoutes());
+        core.localInstances().register(DistributorClient.class, graph.distributor());
         return List.of(graph.distributor());
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import mimir.distributor.client.PushOutcome;
 import mimir.ingester.client.IngesterException;
 import mimir.ingester.client.PushResult;
 import mimir.ingester.client.WriteBatch;
@@ -277,7 +278,7 @@ class TestDistributor {
         batch.addSeries(Labels.of("__name__", "good"));
         batch.addSample(NOW.toEpochMilli(), 2);
 
-        Distributor.PushOutcome outcome = fixture.distributor.push(TENANT, batch);
+        PushOutcome outcome = fixture.distributor.push(TENANT, batch);
 
         assertThat(outcome.status()).isEqualTo(400);
         assertThat(outcome.message()).isEqualTo("received a series with invalid metric name: 'bad name' (err-mimir-metric-name-invalid)");

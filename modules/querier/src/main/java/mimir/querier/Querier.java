@@ -14,7 +14,10 @@ import java.util.Optional;
 import java.util.concurrent.Semaphore;
 
 import mimir.ingester.client.IngesterClient;
+import mimir.model.storage.Queryable;
+import mimir.promql.engine.EngineOptions;
 import mimir.querier.api.CardinalityApi;
+import mimir.querier.client.QuerierClient;
 import mimir.querier.api.PrometheusApi;
 import mimir.querier.api.QueryContext;
 import mimir.querier.api.RemoteReadApi;
@@ -46,7 +49,7 @@ import mimir.spi.service.ServiceContext;
  * take requests from the in-process query-scheduler, execute them through the same handler, stop the
  * engine when the frontend cancels, and deliver the response.
  */
-public final class Querier implements Service {
+public final class Querier implements Service, QuerierClient {
     private static final System.Logger LOG = System.getLogger(Querier.class.getName());
     static final Duration NEXT_TIMEOUT = Duration.ofSeconds(1);
 
@@ -55,6 +58,7 @@ public final class Querier implements Service {
     private final HttpRoutes routes;
     private final QuerierMetrics metrics;
     private final QuerierHttpApi api;
+    private final PrometheusApi prometheus;
     private final String querierId;
     private final List<Thread> workers = new ArrayList<>();
     private final Optional<ObjectStore> blocksStore;
@@ -78,7 +82,7 @@ public final class Querier implements Service {
         Optional<SeriesDeletionCache> deletions = blocksStore.map(store -> new SeriesDeletionCache(new SeriesDeletions(store), clock));
         QuerierStorage storage = new QuerierStorage(sources, overrides, clock, deletions);
         this.seriesDeletionApi = deletions.map(cache -> new SeriesDeletionApi(config.prometheusPrefix(), cache, this::ingester, overrides, clock));
-        PrometheusApi prometheus = new PrometheusApi(storage, this::ingester, overrides, clock, config.engineOptions(),
+        this.prometheus = new PrometheusApi(storage, this::ingester, overrides, clock, config.engineOptions(),
                 new Semaphore(config.maxConcurrent(), true), metrics::rejected);
         this.api = new QuerierHttpApi(config, prometheus, new CardinalityApi(prometheus, overrides), new RemoteReadApi(prometheus),
                 new UserStatsApi(this::ingester));
@@ -92,6 +96,16 @@ public final class Querier implements Service {
         catch (UnknownHostException e) {
             return "querier";
         }
+    }
+
+    @Override
+    public Queryable queryable(List<String> tenants) {
+        return prometheus.queryable(tenants, true);
+    }
+
+    @Override
+    public EngineOptions engineOptions() {
+        return config.engineOptions();
     }
 
     /** Whether the query-frontend runs in this process and so serves the Prometheus API. */

@@ -3,6 +3,7 @@ package mimir.querier;
 import java.util.List;
 import java.util.Optional;
 
+import mimir.querier.client.QuerierClient;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.objstore.ObjectStore;
@@ -49,6 +50,7 @@ public final class QuerierProvider implements ComponentProvider {
     static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore) {
         Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore).querier();
         querier.registerRoutes();
+        core.localInstances().register(QuerierClient.class, querier);
         return querier;
     }
 }

@@ -1,0 +1,15 @@
+package mimir.gotemplate;
+
+/**
+ * A value with named fields, like a Go struct: {@code .Status}, {@code .Alerts.Firing}. Maps are
+ * also addressed with field syntax, but a map's missing key is the empty string (Go's
+ * {@code missingkey=zero} over {@code map[string]string}), while a missing field is an error.
+ */
+public interface Fields {
+    /**
+     * The field's value.
+     *
+     * @throws IllegalArgumentException if there is no such field
+     */
+    Object field(String name);
+}
