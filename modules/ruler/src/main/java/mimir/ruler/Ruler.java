@@ -195,6 +195,11 @@ public final class Ruler implements Service {
         }
     }
 
+    /** The tenant's running groups, for tests that evaluate them directly. */
+    List<GroupEvaluator> groups(String tenant) {
+        return List.copyOf(tenants.getOrDefault(tenant, Map.of()).values());
+    }
+
     /** The tenant's running groups' states, sorted by namespace then group name. */
     List<GroupEvaluator.GroupStatus> statuses(String tenant) {
         List<GroupEvaluator> groups = new ArrayList<>(tenants.getOrDefault(tenant, Map.of()).values());

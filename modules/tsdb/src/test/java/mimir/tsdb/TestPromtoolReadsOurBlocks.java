@@ -2,7 +2,6 @@ package mimir.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import mimir.model.Labels;
 import mimir.model.Matcher;
+import mimir.testing.TestingExecutables;
 import mimir.tsdb.TestingSeries.Samples;
 import mimir.tsdb.block.BlockMeta;
 import mimir.tsdb.testing.TestingDump;
@@ -142,7 +142,7 @@ class TestPromtoolReadsOurBlocks {
 
     private Result run(List<String> arguments, Path stdout) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(promtool().toString());
+        command.add(TestingExecutables.promtool().toString());
         command.addAll(arguments);
         Path stderr = Files.createTempFile(dir, "promtool", ".err");
         Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
@@ -153,26 +153,5 @@ class TestPromtoolReadsOurBlocks {
         String errors = Files.readString(stderr, StandardCharsets.UTF_8);
         Files.delete(stderr);
         return new Result(process.exitValue(), "", errors);
-    }
-
-    /** {@code $PROMTOOL}, else {@code promtool} on the PATH; fails (never skips) when absent. */
-    static Path promtool() {
-        String configured = System.getenv("PROMTOOL");
-        if (configured != null && !configured.isBlank()) {
-            if (!Files.isExecutable(Path.of(configured))) {
-                throw new AssertionError("PROMTOOL=" + configured + " is not an executable file: these compatibility tests need "
-                        + "Prometheus's promtool; install it with `apt-get install prometheus` (Debian/Ubuntu)");
-            }
-            return Path.of(configured);
-        }
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String entry : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(entry).resolve("promtool");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("promtool not found on PATH (" + path + ") and PROMTOOL not set: these compatibility tests need "
-                + "Prometheus's promtool; install it with `apt-get install prometheus` (Debian/Ubuntu)");
     }
 }

@@ -13,6 +13,7 @@ import mimir.spi.Overrides;
 /**
  * What every group evaluator of the ruler shares.
  *
+ * @param alerts            where alerts to send go (the notifier)
  * @param defaultInterval   {@code -ruler.evaluation-interval}
  * @param resendDelay       {@code -ruler.resend-delay}
  * @param outageTolerance   {@code -ruler.for-outage-tolerance}: how old the last {@code ALERTS_FOR_STATE}
@@ -20,13 +21,13 @@ import mimir.spi.Overrides;
  * @param externalUrl       {@code -ruler.external.url}, for generator URLs and {@code $externalURL}
  * @param externalLabels    labels added to every alert sent ({@code $externalLabels})
  */
-public record GroupContext(QuerierClient querier, DistributorClient distributor, Notifier notifier, EvaluationMetrics metrics, Clock clock,
+public record GroupContext(QuerierClient querier, DistributorClient distributor, AlertSender alerts, EvaluationMetrics metrics, Clock clock,
         Overrides overrides, RuleTemplates templates, Duration defaultInterval, Duration resendDelay, Duration outageTolerance, String externalUrl,
         Map<String, String> externalLabels) {
     public GroupContext {
         requireNonNull(querier, "querier is null");
         requireNonNull(distributor, "distributor is null");
-        requireNonNull(notifier, "notifier is null");
+        requireNonNull(alerts, "alerts is null");
         requireNonNull(metrics, "metrics is null");
         requireNonNull(clock, "clock is null");
         requireNonNull(overrides, "overrides is null");

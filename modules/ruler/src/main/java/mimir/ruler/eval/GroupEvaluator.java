@@ -277,7 +277,7 @@ public final class GroupEvaluator {
                 rule.evaluationSeconds = (System.nanoTime() - ruleStart) / 1e9;
             }
             restorePending = false;
-            context.notifier().send(notifications);
+            context.alerts().send(notifications);
             lastEvaluation = ts;
             evaluationSeconds = (System.nanoTime() - start) / 1e9;
             context.metrics().groupEvaluated(tenant, ruleGroupLabel, rules.size(), failures, samples, ts, evaluationSeconds);

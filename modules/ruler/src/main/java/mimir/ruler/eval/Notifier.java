@@ -30,7 +30,7 @@ import mimir.model.Labels;
  * (the oldest are dropped when it is full) and go out in batches of at most 64 per request, with
  * {@code -ruler.notification-timeout} per request.
  */
-public final class Notifier implements AutoCloseable {
+public final class Notifier implements AlertSender, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Notifier.class.getName());
     private static final int MAX_BATCH = 64;
     private static final JsonFactory JSON = new JsonFactory();
@@ -85,6 +85,7 @@ public final class Notifier implements AutoCloseable {
     }
 
     /** Queues notifications; when the queue is full the oldest ones are dropped, as Prometheus does. */
+    @Override
     public void send(List<Notification> notifications) {
         if (!enabled()) {
             return;
