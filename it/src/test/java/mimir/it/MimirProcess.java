@@ -49,15 +49,19 @@ final class MimirProcess implements AutoCloseable {
 
     /** Starts {@code bin/mimir} with loopback listen flags added to {@code args}. */
     static MimirProcess start(Path workDir, List<String> args, Map<String, String> env) throws IOException {
-        int httpPort = TestingServers.freePort();
-        int grpcPort = TestingServers.freePort();
+        return start(workDir, args, env, TestingServers.freePort(), TestingServers.freePort());
+    }
+
+    /** Starts {@code bin/mimir} on the given ports, e.g. those of a process it replaces after a restart. */
+    static MimirProcess start(Path workDir, List<String> args, Map<String, String> env, int httpPort, int grpcPort) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(image().resolve("bin/mimir").toString());
         command.addAll(List.of("-server.http-listen-address=127.0.0.1", "-server.http-listen-port=" + httpPort,
                 "-server.grpc-listen-address=127.0.0.1", "-server.grpc-listen-port=" + grpcPort));
         command.addAll(args);
-        Path stdout = workDir.resolve("stdout-" + httpPort + ".log");
-        Path stderr = workDir.resolve("stderr-" + httpPort + ".log");
+        long started = System.nanoTime();
+        Path stdout = workDir.resolve("stdout-" + httpPort + "-" + started + ".log");
+        Path stderr = workDir.resolve("stderr-" + httpPort + "-" + started + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().putAll(env);

@@ -41,10 +41,14 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Starts Prometheus with {@code config} (prometheus.yml contents) and waits until it is ready. */
     static PrometheusServer start(Path dir, String config) throws IOException, InterruptedException {
+        return start(dir, TestingServers.freePort(), config);
+    }
+
+    /** Starts Prometheus on {@code port} (a config that scrapes Prometheus itself needs it beforehand). */
+    static PrometheusServer start(Path dir, int port, String config) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path configFile = dir.resolve("prometheus.yml");
         Files.writeString(configFile, config);
-        int port = TestingServers.freePort();
         Path log = dir.resolve("prometheus.log");
         Process process = new ProcessBuilder(List.of(binary().toString(), "--config.file=" + configFile, "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"))

@@ -30,6 +30,7 @@ class TestImageCommands {
                 query-frontend *
                 query-scheduler *
                 read
+                ruler *
                 store-gateway *
                 write
 
@@ -52,8 +53,10 @@ class TestImageCommands {
         MimirProcess.Result dot = MimirProcess.run(dir, Map.of(), "-modules.graph=dot", "-target=overrides-exporter");
         assertThat(dot.stdout()).startsWith("digraph mimir {").contains("\"overrides-exporter\" -> \"overrides\";");
 
-        MimirProcess.Result missing = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=all");
-        assertThat(missing.stdout()).contains("can start: no", "target all needs modules that are not installed in this image: ruler");
+        MimirProcess.Result all = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=all");
+        assertThat(all.stdout()).contains("can start: yes", "  ruler ");
+        MimirProcess.Result missing = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=backend");
+        assertThat(missing.stdout()).contains("can start: no", "target backend needs modules that are not installed in this image: alertmanager");
     }
 
     @Test
@@ -73,10 +76,10 @@ class TestImageCommands {
         assertThat(unknownFlag.exitCode()).isEqualTo(1);
         assertThat(unknownFlag.stderr()).contains("flag provided but not defined: -no.such-flag");
 
-        MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=ruler");
+        MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=block-builder");
         assertThat(absent.exitCode()).isEqualTo(1);
-        assertThat(absent.stderr()).contains("ruler", "not installed in this image",
-                "available targets: compactor, distributor, ingester, overrides-exporter, querier, query-frontend, query-scheduler, read, store-gateway, write");
+        assertThat(absent.stderr()).contains("block-builder", "not installed in this image", "available targets: all, compactor, distributor, "
+                + "ingester, overrides-exporter, querier, query-frontend, query-scheduler, read, ruler, store-gateway, write");
 
         MimirProcess.Result unknown = MimirProcess.run(dir, Map.of(), "-target=nope");
         assertThat(unknown.exitCode()).isEqualTo(1);

@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The flags of a process that runs the whole write and read path on the embedded filesystem backend. */
 final class WritePath {
-    /** The widest target this image can run until the ruler exists (then: all). */
+    /** The write and read path with long-term storage: every member of {@code all} but the ruler. */
     static final String TARGET = "distributor,ingester,querier,query-frontend,query-scheduler,store-gateway,compactor";
 
     private WritePath() {}
