@@ -2,14 +2,16 @@
  * Protobuf schemas and the Java classes protoc generates from them: Prometheus remote write 1.0
  * ({@code prometheus.WriteRequest}) and remote read ({@code prometheus.ReadRequest},
  * {@code ReadResponse}, {@code ChunkedReadResponse}) in {@code mimir.proto.prompb}, remote write 2.0
- * ({@code io.prometheus.write.v2.Request}) in {@code mimir.proto.prompb.write.v2}, and Mimir's stored rule group ({@code rules.RuleGroupDesc}) in
- * {@code mimir.proto.rulespb}. The {@code .proto}
- * files are in {@code src/main/proto}; field numbers follow the Prometheus wire format.
+ * ({@code io.prometheus.write.v2.Request}) in {@code mimir.proto.prompb.write.v2}; Mimir's stored rule
+ * group ({@code rules.RuleGroupDesc}) in {@code mimir.proto.rulespb}, its stored Alertmanager
+ * configuration and state in {@code mimir.proto.alertspb}. The {@code .proto} files are in
+ * {@code src/main/proto}; field numbers follow the stored and wire formats.
  */
 module mimir.proto {
     requires transitive com.google.protobuf;
 
     exports mimir.proto.prompb;
     exports mimir.proto.prompb.write.v2;
+    exports mimir.proto.alertspb;
     exports mimir.proto.rulespb;
 }

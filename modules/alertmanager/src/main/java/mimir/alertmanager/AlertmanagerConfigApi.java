@@ -1,0 +1,214 @@
+package mimir.alertmanager;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import mimir.alertmanager.config.AmConfig;
+import mimir.alertmanager.config.AmConfigParser;
+import mimir.alertmanager.config.AmConfigParser.InvalidConfigException;
+import mimir.gotemplate.Template;
+import mimir.gotemplate.TemplateException;
+import mimir.gotemplate.TemplateFunction;
+import mimir.spi.Overrides;
+import mimir.spi.http.HttpRequest;
+import mimir.spi.http.HttpResponse;
+import mimir.spi.http.HttpRoutes;
+import mimir.spi.http.HttpRoutes.Auth;
+import mimir.spi.limits.Limits;
+
+/**
+ * Mimir's Alertmanager configuration API: {@code GET|POST|DELETE /api/v1/alerts} with the YAML
+ * {@code alertmanager_config: |} (the Alertmanager configuration as text) and {@code template_files:}
+ * (name → template), validated completely (configuration, template syntax, the tenant's
+ * {@code alertmanager_max_config_size_bytes}, {@code alertmanager_max_templates_count},
+ * {@code alertmanager_max_template_size_bytes}) before it is stored: 201 when stored, 400 with the
+ * reason otherwise and nothing changed.
+ */
+final class AlertmanagerConfigApi {
+    private static final String INVALID = "error validating Alertmanager config: ";
+    /** Alertmanager's template functions (template.DefaultFuncs), for parsing; none of our receivers renders templates yet. */
+    private static final Map<String, TemplateFunction> FUNCTIONS = functions();
+
+    private final MultitenantAlertmanager alertmanager;
+    private final Overrides overrides;
+
+    AlertmanagerConfigApi(MultitenantAlertmanager alertmanager, Overrides overrides) {
+        this.alertmanager = requireNonNull(alertmanager, "alertmanager is null");
+        this.overrides = requireNonNull(overrides, "overrides is null");
+    }
+
+    void register(HttpRoutes routes) {
+        routes.register("/api/v1/alerts", Auth.TENANT, "Alertmanager configuration API", this::handle, "GET", "POST", "DELETE");
+    }
+
+    private static Map<String, TemplateFunction> functions() {
+        Map<String, TemplateFunction> f = new LinkedHashMap<>();
+        f.put("toUpper", args -> String.valueOf(args.getFirst()).toUpperCase(Locale.ROOT));
+        f.put("toLower", args -> String.valueOf(args.getFirst()).toLowerCase(Locale.ROOT));
+        f.put("title", args -> String.valueOf(args.getFirst()));
+        f.put("trimSpace", args -> String.valueOf(args.getFirst()).strip());
+        f.put("join", args -> String.join(String.valueOf(args.get(0)), ((List<?>) args.get(1)).stream().map(String::valueOf).toList()));
+        f.put("match", args -> com.google.re2j.Pattern.compile(String.valueOf(args.get(0))).matcher(String.valueOf(args.get(1))).find());
+        f.put("safeHtml", args -> String.valueOf(args.getFirst()));
+        f.put("safeUrl", args -> String.valueOf(args.getFirst()));
+        f.put("urlUnescape", args -> URLDecoder.decode(String.valueOf(args.getFirst()), StandardCharsets.UTF_8));
+        f.put("reReplaceAll", args -> com.google.re2j.Pattern.compile(String.valueOf(args.get(0))).matcher(String.valueOf(args.get(2)))
+                .replaceAll(String.valueOf(args.get(1))));
+        f.put("stringSlice", args -> List.copyOf(args));
+        f.put("date", args -> String.valueOf(args.get(1)));
+        f.put("tz", args -> String.valueOf(args.get(1)));
+        f.put("since", args -> 0.0);
+        f.put("humanizeDuration", args -> String.valueOf(args.getFirst()));
+        return Map.copyOf(f);
+    }
+
+    private HttpResponse handle(HttpRequest request) {
+        String tenant = request.requireTenant();
+        try {
+            return switch (request.method()) {
+                case "GET" -> get(tenant);
+                case "POST" -> post(tenant, new String(request.body(), StandardCharsets.UTF_8));
+                default -> delete(tenant);
+            };
+        }
+        catch (IOException e) {
+            return HttpResponse.text(500, "alertmanager storage failed: " + e.getMessage() + "\n");
+        }
+    }
+
+    private HttpResponse get(String tenant) throws IOException {
+        Optional<AlertStore.UserConfig> config = alertmanager.store().config(tenant);
+        if (config.isEmpty()) {
+            return HttpResponse.text(404, "alertmanager storage object not found\n");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("template_files", new LinkedHashMap<>(config.get().templates()));
+        out.put("alertmanager_config", config.get().config());
+        DumperOptions options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setDefaultScalarStyle(DumperOptions.ScalarStyle.PLAIN);
+        options.setSplitLines(false);
+        return HttpResponse.ok("application/yaml", new Yaml(options).dump(out));
+    }
+
+    private HttpResponse post(String tenant, String body) throws IOException {
+        Limits limits = overrides.forTenant(tenant);
+        AlertStore.UserConfig userConfig;
+        try {
+            userConfig = parseBody(body);
+        }
+        catch (InvalidConfigException e) {
+            return HttpResponse.text(400, "error marshalling YAML Alertmanager config: " + e.getMessage() + "\n");
+        }
+        int maxSize = limits.alertmanagerMaxConfigSizeBytes();
+        if (maxSize > 0 && userConfig.config().getBytes(StandardCharsets.UTF_8).length > maxSize) {
+            return HttpResponse.text(400, INVALID + "Alertmanager configuration is too big, limit: " + maxSize
+                    + " bytes (alertmanager_max_config_size_bytes)\n");
+        }
+        int maxTemplates = limits.alertmanagerMaxTemplatesCount();
+        if (maxTemplates > 0 && userConfig.templates().size() > maxTemplates) {
+            return HttpResponse.text(400, INVALID + "too many templates in the configuration: " + userConfig.templates().size() + " (limit: "
+                    + maxTemplates + ", alertmanager_max_templates_count)\n");
+        }
+        int maxTemplateSize = limits.alertmanagerMaxTemplateSizeBytes();
+        for (Map.Entry<String, String> template : userConfig.templates().entrySet()) {
+            int size = template.getValue().getBytes(StandardCharsets.UTF_8).length;
+            if (maxTemplateSize > 0 && size > maxTemplateSize) {
+                return HttpResponse.text(400, INVALID + "template " + template.getKey() + " is too big: " + size + " bytes (limit: " + maxTemplateSize
+                        + " bytes, alertmanager_max_template_size_bytes)\n");
+            }
+        }
+        try {
+            validate(userConfig);
+        }
+        catch (InvalidConfigException e) {
+            return HttpResponse.text(400, INVALID + e.getMessage() + "\n");
+        }
+        alertmanager.store().putConfig(tenant, userConfig);
+        alertmanager.configured(tenant);
+        return new HttpResponse(201, HttpResponse.TEXT, Map.of(), new byte[0]);
+    }
+
+    private HttpResponse delete(String tenant) throws IOException {
+        alertmanager.store().deleteConfig(tenant);
+        alertmanager.deconfigured(tenant);
+        return new HttpResponse(200, HttpResponse.TEXT, Map.of(), new byte[0]);
+    }
+
+    /** The API body: {@code alertmanager_config} (text) and {@code template_files} (name → text); nothing else. */
+    static AlertStore.UserConfig parseBody(String body) throws InvalidConfigException {
+        Object parsed;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(50);
+            parsed = new Yaml(options).load(new StringReader(body));
+        }
+        catch (YAMLException e) {
+            throw new InvalidConfigException("yaml: " + e.getMessage().replace('\n', ' ').strip());
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new InvalidConfigException("the body must be a YAML mapping with alertmanager_config and template_files");
+        }
+        for (Object key : map.keySet()) {
+            if (!"alertmanager_config".equals(key) && !"template_files".equals(key)) {
+                throw new InvalidConfigException("field " + key + " not found in type alertmanager.UserConfig");
+            }
+        }
+        Object config = map.get("alertmanager_config");
+        if (!(config instanceof String text) || text.isBlank()) {
+            throw new InvalidConfigException("alertmanager_config must be a non-empty string (the Alertmanager configuration as text, e.g. `alertmanager_config: |`)");
+        }
+        Map<String, String> templates = new LinkedHashMap<>();
+        Object files = map.get("template_files");
+        if (files instanceof Map<?, ?> fileMap) {
+            for (Map.Entry<?, ?> entry : fileMap.entrySet()) {
+                if (!(entry.getValue() instanceof String content)) {
+                    throw new InvalidConfigException("template_files." + entry.getKey() + " must be a string");
+                }
+                templates.put(String.valueOf(entry.getKey()), content);
+            }
+        }
+        else if (files != null) {
+            throw new InvalidConfigException("template_files must be a mapping of file names to templates");
+        }
+        return new AlertStore.UserConfig(text, templates);
+    }
+
+    /** Validates a stored or posted configuration; returns the parsed Alertmanager configuration. */
+    static AmConfig validate(AlertStore.UserConfig userConfig) throws InvalidConfigException {
+        AmConfig parsed = AmConfigParser.parse(userConfig.config());
+        Template definitions = null;
+        for (Map.Entry<String, String> template : userConfig.templates().entrySet()) {
+            String name = template.getKey();
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+                throw new InvalidConfigException("invalid template name " + quote(name) + ": the template name cannot contain any path");
+            }
+            try {
+                definitions = definitions == null ? Template.parse(name, template.getValue(), FUNCTIONS) : definitions.withDefinitions(name, template.getValue());
+            }
+            catch (TemplateException e) {
+                throw new InvalidConfigException("unable to create template file " + quote(name) + ": " + e.getMessage());
+            }
+        }
+        return parsed;
+    }
+
+    private static String quote(String s) {
+        return "'" + s + "'";
+    }
+}
