@@ -459,7 +459,7 @@ final class TenantAlertmanager {
                 List<Alert> carried = webhook.maxAlerts() > 0 && sent.size() > webhook.maxAlerts() ? sent.subList(0, webhook.maxAlerts()) : sent;
                 Webhook.Message message = new Webhook.Message(receiver.name(), group.key(), group.groupLabels(), carried, sent.size() - carried.size(),
                         externalUrl);
-                String error = Webhook.send(webhook, message, now, now + route.groupInterval().toMillis());
+                String error = Webhook.send(webhook, message, now, route.groupInterval());
                 callbacks.notified(tenant, "webhook", error != null);
                 if (error != null) {
                     allDone = false;

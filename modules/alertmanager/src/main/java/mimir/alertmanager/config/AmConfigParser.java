@@ -98,7 +98,7 @@ public final class AmConfigParser {
         Map<String, List<TimeInterval>> intervals = new LinkedHashMap<>();
         for (String key : List.of("time_intervals", "mute_time_intervals")) {
             for (Node entry : sequence(top.get(key))) {
-                Map<String, Node> fields = mapping(entry, Set.of("name", "time_intervals"), "config.TimeInterval");
+                Map<String, Node> fields = mapping(entry, Set.of("name", "time_intervals"), "config.plain");
                 String name = scalar(fields.get("name"));
                 if (name.isEmpty()) {
                     throw error(entry, "missing name in time interval");
@@ -126,7 +126,7 @@ public final class AmConfigParser {
             throw new InvalidConfigException("no routes provided");
         }
         Node routeNode = top.get("route");
-        Map<String, Node> rootFields = mapping(routeNode, ROUTE, "config.Route");
+        Map<String, Node> rootFields = mapping(routeNode, ROUTE, "config.plain");
         if (scalar(rootFields.get("receiver")).isEmpty()) {
             throw error(routeNode, "root route must specify a default receiver");
         }
@@ -275,7 +275,7 @@ public final class AmConfigParser {
 
     private static Route route(Node node, Route parent, String key, boolean root, Set<String> receivers, Set<String> intervals)
             throws InvalidConfigException {
-        Map<String, Node> fields = mapping(node, ROUTE, "config.Route");
+        Map<String, Node> fields = mapping(node, ROUTE, "config.plain");
         String receiver = fields.containsKey("receiver") ? scalar(fields.get("receiver")) : parent.receiver();
         if (!receiver.isEmpty() && !receivers.contains(receiver)) {
             throw error(fields.get("receiver"), "undefined receiver " + quote(receiver) + " used in route");
@@ -345,7 +345,7 @@ public final class AmConfigParser {
     }
 
     private static Receiver receiver(Node node) throws InvalidConfigException {
-        Map<String, Node> fields = mapping(node, RECEIVER, "config.Receiver");
+        Map<String, Node> fields = mapping(node, RECEIVER, "config.plain");
         String name = scalar(fields.get("name"));
         if (name.isEmpty()) {
             throw error(node, "missing name in receiver");
@@ -357,10 +357,10 @@ public final class AmConfigParser {
         }
         List<WebhookConfig> webhooks = new ArrayList<>();
         for (Node webhook : sequence(fields.get("webhook_configs"))) {
-            Map<String, Node> w = mapping(webhook, WEBHOOK, "config.WebhookConfig");
+            Map<String, Node> w = mapping(webhook, WEBHOOK, "config.plain");
             String url = scalar(w.get("url"));
             if (url.isEmpty()) {
-                throw error(webhook, "one of url or url_file must be configured");
+                throw error(webhook, "missing URL in webhook config");
             }
             URI uri;
             try {
@@ -391,7 +391,7 @@ public final class AmConfigParser {
     }
 
     private static InhibitRule inhibitRule(Node node) throws InvalidConfigException {
-        Map<String, Node> fields = mapping(node, INHIBIT, "config.InhibitRule");
+        Map<String, Node> fields = mapping(node, INHIBIT, "config.plain");
         List<AmMatcher> source = matchers(fields, "source_matchers", "source_match", "source_match_re");
         List<AmMatcher> target = matchers(fields, "target_matchers", "target_match", "target_match_re");
         List<String> equal = strings(fields.get("equal"));
@@ -404,10 +404,10 @@ public final class AmConfigParser {
     }
 
     private static TimeInterval timeInterval(Node node) throws InvalidConfigException {
-        Map<String, Node> fields = mapping(node, INTERVAL, "timeinterval.TimeInterval");
+        Map<String, Node> fields = mapping(node, INTERVAL, "timeinterval.plain");
         List<int[]> times = new ArrayList<>();
         for (Node time : sequence(fields.get("times"))) {
-            Map<String, Node> range = mapping(time, Set.of("start_time", "end_time"), "timeinterval.TimeRange");
+            Map<String, Node> range = mapping(time, Set.of("start_time", "end_time"), "timeinterval.plain");
             int start = minutes(range.get("start_time"));
             int end = minutes(range.get("end_time"));
             if (start >= end) {

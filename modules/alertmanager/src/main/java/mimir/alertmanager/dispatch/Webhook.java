@@ -34,12 +34,14 @@ public final class Webhook {
     public record Message(String receiver, String groupKey, Map<String, String> groupLabels, List<Alert> alerts, int truncated, String externalUrl) {}
 
     /**
-     * Sends until success or {@code deadline} (milliseconds since the epoch).
+     * Sends until success or until {@code budget} has passed.
      *
+     * @param now the time the payload's alert states are computed at
      * @return null on success, else the last error
      */
-    public static String send(WebhookConfig config, Message message, long now, long deadline) throws InterruptedException {
+    public static String send(WebhookConfig config, Message message, long now, Duration budget) throws InterruptedException {
         String body = payload(message, now);
+        long deadline = System.nanoTime() + budget.toNanos();
         long backoff = 200;
         String lastError;
         while (true) {
@@ -60,7 +62,7 @@ public final class Webhook {
             catch (IOException e) {
                 lastError = "Post \"" + config.url() + "\": " + e;
             }
-            if (System.currentTimeMillis() + backoff > deadline) {
+            if (System.nanoTime() + backoff * 1_000_000 > deadline) {
                 return lastError;
             }
             Thread.sleep(backoff);
