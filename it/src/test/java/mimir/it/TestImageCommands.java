@@ -20,6 +20,7 @@ class TestImageCommands {
         MimirProcess.Result result = MimirProcess.run(dir, Map.of(), "-modules");
         assertThat(result.exitCode()).isEqualTo(0);
         assertThat(result.stdout()).isEqualTo("""
+                alertmanager
                 all
                 backend
                 compactor *
@@ -55,8 +56,8 @@ class TestImageCommands {
 
         MimirProcess.Result all = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=all");
         assertThat(all.stdout()).contains("can start: yes", "  ruler ");
-        MimirProcess.Result missing = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=backend");
-        assertThat(missing.stdout()).contains("can start: no", "target backend needs modules that are not installed in this image: alertmanager");
+        MimirProcess.Result missing = MimirProcess.run(dir, Map.of(), "-modules.graph", "-target=write,block-builder");
+        assertThat(missing.stdout()).contains("can start: no", "target block-builder is a Mimir module that is not installed in this image");
     }
 
     @Test
@@ -78,8 +79,8 @@ class TestImageCommands {
 
         MimirProcess.Result absent = MimirProcess.run(dir, Map.of(), "-target=block-builder");
         assertThat(absent.exitCode()).isEqualTo(1);
-        assertThat(absent.stderr()).contains("block-builder", "not installed in this image", "available targets: all, compactor, distributor, "
-                + "ingester, overrides-exporter, querier, query-frontend, query-scheduler, read, ruler, store-gateway, write");
+        assertThat(absent.stderr()).contains("block-builder", "not installed in this image", "available targets: alertmanager, all, backend, "
+                + "compactor, distributor, ingester, overrides-exporter, querier, query-frontend, query-scheduler, read, ruler, store-gateway, write");
 
         MimirProcess.Result unknown = MimirProcess.run(dir, Map.of(), "-target=nope");
         assertThat(unknown.exitCode()).isEqualTo(1);
