@@ -8,7 +8,6 @@
  */
 module mimir.alertmanager {
     requires com.fasterxml.jackson.core;
-    requires com.fasterxml.jackson.databind;
     requires com.google.protobuf;
     requires dagger;
     requires jakarta.inject;

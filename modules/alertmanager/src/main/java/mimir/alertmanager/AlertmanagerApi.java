@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,7 +13,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +46,6 @@ import mimir.spi.limits.Limits;
  */
 final class AlertmanagerApi {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final MultitenantAlertmanager alertmanager;
     private final Overrides overrides;
@@ -278,39 +274,45 @@ final class AlertmanagerApi {
         json.writeEndArray();
     }
 
-    private static long time(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull() || value.asText().isEmpty()) {
+    private static long time(Map<?, ?> node, String field) {
+        Object value = node.get(field);
+        if (value == null || value.toString().isEmpty()) {
             return 0;
         }
         try {
-            return OffsetDateTime.parse(value.asText()).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(value.toString()).toInstant().toEpochMilli();
         }
         catch (DateTimeParseException e) {
-            throw new BadRequest("parsing " + field + " body from \"\" failed, because " + field + " in body must be of type date-time: \"" + value.asText() + "\"");
+            throw new BadRequest(field + " in body must be of type date-time: \"" + value + "\"");
         }
     }
 
-    private static Map<String, String> stringMap(JsonNode node, String field) {
+    private static Map<String, String> stringMap(Map<?, ?> node, String field) {
         Map<String, String> result = new LinkedHashMap<>();
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+        Object value = node.get(field);
+        if (value == null) {
             return result;
         }
-        if (!value.isObject()) {
+        if (!(value instanceof Map<?, ?> map)) {
             throw new BadRequest(field + " in body must be of type object");
         }
-        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> entry = fields.next();
-            result.put(entry.getKey(), entry.getValue().asText());
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            if (!(entry.getValue() instanceof String text)) {
+                throw new BadRequest(field + "." + entry.getKey() + " in body must be of type string");
+            }
+            result.put(entry.getKey().toString(), text);
         }
         return result;
     }
 
-    private static JsonNode body(HttpRequest request) {
+    private static String string(Map<?, ?> node, String field) {
+        Object value = node.get(field);
+        return value == null ? "" : value.toString();
+    }
+
+    private static Object body(HttpRequest request) {
         try {
-            return MAPPER.readTree(request.body());
+            return JsonTree.read(request.body());
         }
         catch (IOException e) {
             throw new BadRequest("parsing body failed: " + e.getMessage().lines().findFirst().orElse(""));
@@ -318,20 +320,22 @@ final class AlertmanagerApi {
     }
 
     private HttpResponse postAlerts(TenantAlertmanager am, HttpRequest request) {
-        JsonNode body = body(request);
-        if (body == null || !body.isArray()) {
+        if (!(body(request) instanceof List<?> body)) {
             throw new BadRequest("alerts in body must be of type array");
         }
         long now = clock.millis();
         Limits limits = overrides.forTenant(am.tenant());
         List<Alert> valid = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        for (JsonNode node : body) {
+        for (Object element : body) {
+            if (!(element instanceof Map<?, ?> node)) {
+                throw new BadRequest("alerts in body must be of type object");
+            }
             Map<String, String> labels = stringMap(node, "labels");
             Map<String, String> annotations = stringMap(node, "annotations");
             long startsAt = time(node, "startsAt");
             long endsAt = time(node, "endsAt");
-            String generatorUrl = node.path("generatorURL").asText("");
+            String generatorUrl = string(node, "generatorURL");
             if (startsAt == 0) {
                 startsAt = endsAt != 0 && endsAt < now ? endsAt : now;
             }
@@ -483,33 +487,38 @@ final class AlertmanagerApi {
     }
 
     private HttpResponse postSilence(TenantAlertmanager am, HttpRequest request) throws SilenceException {
-        JsonNode body = body(request);
-        if (body == null || !body.isObject()) {
+        if (!(body(request) instanceof Map<?, ?> body)) {
             throw new BadRequest("silence in body must be of type object");
         }
         for (String required : List.of("comment", "createdBy", "startsAt", "endsAt", "matchers")) {
-            if (!body.has(required) || body.get(required).isNull()) {
+            if (body.get(required) == null) {
                 throw new BadRequest(required + " in body is required");
             }
         }
+        if (!(body.get("matchers") instanceof List<?> matcherList)) {
+            throw new BadRequest("matchers in body must be of type array");
+        }
         List<AmMatcher> matchers = new ArrayList<>();
-        for (JsonNode matcher : body.get("matchers")) {
-            String name = matcher.path("name").asText("");
+        for (Object element : matcherList) {
+            if (!(element instanceof Map<?, ?> matcher)) {
+                throw new BadRequest("matchers in body must be of type object");
+            }
+            String name = string(matcher, "name");
             if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
                 throw new SilenceException(400, "silence invalid: invalid label matcher 0: invalid label name \"" + name + "\"");
             }
-            boolean regex = matcher.path("isRegex").asBoolean(false);
-            boolean equal = matcher.path("isEqual").asBoolean(true);
+            boolean regex = Boolean.TRUE.equals(matcher.get("isRegex"));
+            boolean equal = !Boolean.FALSE.equals(matcher.get("isEqual"));
             AmMatcher.Type type = regex ? (equal ? AmMatcher.Type.REGEX : AmMatcher.Type.NOT_REGEX) : (equal ? AmMatcher.Type.EQUAL : AmMatcher.Type.NOT_EQUAL);
             try {
-                matchers.add(AmMatcher.of(type, name, matcher.path("value").asText("")));
+                matchers.add(AmMatcher.of(type, name, string(matcher, "value")));
             }
             catch (IllegalArgumentException e) {
                 throw new SilenceException(400, "silence invalid: " + e.getMessage());
             }
         }
-        Silence silence = new Silence(body.path("id").asText(""), matchers, time(body, "startsAt"), time(body, "endsAt"), clock.millis(),
-                body.get("createdBy").asText(), body.get("comment").asText());
+        Silence silence = new Silence(string(body, "id"), matchers, time(body, "startsAt"), time(body, "endsAt"), clock.millis(),
+                string(body, "createdBy"), string(body, "comment"));
         String id = am.setSilence(silence, overrides.forTenant(am.tenant()).alertmanagerMaxSilencesCount());
         return json(200, json -> {
             json.writeStartObject();

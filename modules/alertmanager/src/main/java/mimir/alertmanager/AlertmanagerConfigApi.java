@@ -4,11 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,9 +17,8 @@ import org.yaml.snakeyaml.error.YAMLException;
 import mimir.alertmanager.config.AmConfig;
 import mimir.alertmanager.config.AmConfigParser;
 import mimir.alertmanager.config.AmConfigParser.InvalidConfigException;
-import mimir.gotemplate.Template;
+import mimir.alertmanager.dispatch.NotificationTemplates;
 import mimir.gotemplate.TemplateException;
-import mimir.gotemplate.TemplateFunction;
 import mimir.spi.Overrides;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
@@ -40,9 +36,6 @@ import mimir.spi.limits.Limits;
  */
 final class AlertmanagerConfigApi {
     private static final String INVALID = "error validating Alertmanager config: ";
-    /** Alertmanager's template functions (template.DefaultFuncs), for parsing; none of our receivers renders templates yet. */
-    private static final Map<String, TemplateFunction> FUNCTIONS = functions();
-
     private final MultitenantAlertmanager alertmanager;
     private final Overrides overrides;
 
@@ -53,27 +46,6 @@ final class AlertmanagerConfigApi {
 
     void register(HttpRoutes routes) {
         routes.register("/api/v1/alerts", Auth.TENANT, "Alertmanager configuration API", this::handle, "GET", "POST", "DELETE");
-    }
-
-    private static Map<String, TemplateFunction> functions() {
-        Map<String, TemplateFunction> f = new LinkedHashMap<>();
-        f.put("toUpper", args -> String.valueOf(args.getFirst()).toUpperCase(Locale.ROOT));
-        f.put("toLower", args -> String.valueOf(args.getFirst()).toLowerCase(Locale.ROOT));
-        f.put("title", args -> String.valueOf(args.getFirst()));
-        f.put("trimSpace", args -> String.valueOf(args.getFirst()).strip());
-        f.put("join", args -> String.join(String.valueOf(args.get(0)), ((List<?>) args.get(1)).stream().map(String::valueOf).toList()));
-        f.put("match", args -> com.google.re2j.Pattern.compile(String.valueOf(args.get(0))).matcher(String.valueOf(args.get(1))).find());
-        f.put("safeHtml", args -> String.valueOf(args.getFirst()));
-        f.put("safeUrl", args -> String.valueOf(args.getFirst()));
-        f.put("urlUnescape", args -> URLDecoder.decode(String.valueOf(args.getFirst()), StandardCharsets.UTF_8));
-        f.put("reReplaceAll", args -> com.google.re2j.Pattern.compile(String.valueOf(args.get(0))).matcher(String.valueOf(args.get(2)))
-                .replaceAll(String.valueOf(args.get(1))));
-        f.put("stringSlice", args -> List.copyOf(args));
-        f.put("date", args -> String.valueOf(args.get(1)));
-        f.put("tz", args -> String.valueOf(args.get(1)));
-        f.put("since", args -> 0.0);
-        f.put("humanizeDuration", args -> String.valueOf(args.getFirst()));
-        return Map.copyOf(f);
     }
 
     private HttpResponse handle(HttpRequest request) {
@@ -189,23 +161,23 @@ final class AlertmanagerConfigApi {
         return new AlertStore.UserConfig(text, templates);
     }
 
-    /** Validates a stored or posted configuration; returns the parsed Alertmanager configuration. */
-    static AmConfig validate(AlertStore.UserConfig userConfig) throws InvalidConfigException {
+    /** A validated configuration: the parsed Alertmanager configuration and its notification templates. */
+    record Validated(AmConfig config, NotificationTemplates templates) {}
+
+    /** Validates a stored or posted configuration. */
+    static Validated validate(AlertStore.UserConfig userConfig) throws InvalidConfigException {
         AmConfig parsed = AmConfigParser.parse(userConfig.config());
-        Template definitions = null;
-        for (Map.Entry<String, String> template : userConfig.templates().entrySet()) {
-            String name = template.getKey();
+        for (String name : userConfig.templates().keySet()) {
             if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
                 throw new InvalidConfigException("invalid template name " + quote(name) + ": the template name cannot contain any path");
             }
-            try {
-                definitions = definitions == null ? Template.parse(name, template.getValue(), FUNCTIONS) : definitions.withDefinitions(name, template.getValue());
-            }
-            catch (TemplateException e) {
-                throw new InvalidConfigException("unable to create template file " + quote(name) + ": " + e.getMessage());
-            }
         }
-        return parsed;
+        try {
+            return new Validated(parsed, NotificationTemplates.of(parsed.templates(), userConfig.templates()));
+        }
+        catch (TemplateException e) {
+            throw new InvalidConfigException("unable to create template file: " + e.getMessage());
+        }
     }
 
     private static String quote(String s) {

@@ -169,19 +169,20 @@ public final class MultitenantAlertmanager implements Service {
     }
 
     private void apply(String tenant, AlertStore.UserConfig userConfig) throws IOException {
-        AmConfig parsed;
+        AlertmanagerConfigApi.Validated validated;
         try {
-            parsed = AlertmanagerConfigApi.validate(userConfig);
+            validated = AlertmanagerConfigApi.validate(userConfig);
         }
         catch (InvalidConfigException e) {
             metrics.configReloaded(tenant, false);
             LOG.log(Level.WARNING, "alertmanager configuration is invalid user=" + tenant + " err=\"" + e.getMessage() + "\"");
             return;
         }
+        AmConfig parsed = validated.config();
         TenantAlertmanager existing = tenants.get(tenant);
         if (existing != null) {
-            if (!existing.config().original().equals(parsed.original())) {
-                existing.applyConfig(parsed);
+            if (!existing.config().original().equals(parsed.original()) || !userConfig.templates().equals(existing.templateFiles())) {
+                existing.applyConfig(parsed, validated.templates(), userConfig.templates());
             }
         }
         else {
@@ -190,7 +191,7 @@ public final class MultitenantAlertmanager implements Service {
             if (bytes.isPresent()) {
                 state = State.fromBytes(bytes.get());
             }
-            tenants.put(tenant, new TenantAlertmanager(tenant, parsed, state, clock, config.retention().toMillis(), config.externalUrl(),
+            tenants.put(tenant, new TenantAlertmanager(tenant, parsed, validated.templates(), userConfig.templates(), state, clock, config.retention().toMillis(), config.externalUrl(),
                     new TenantAlertmanager.Callbacks() {
                         @Override
                         public void stateChanged(TenantAlertmanager alertmanager) {

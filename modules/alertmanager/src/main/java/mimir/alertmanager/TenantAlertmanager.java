@@ -20,6 +20,8 @@ import mimir.alertmanager.config.AmConfig.Receiver;
 import mimir.alertmanager.config.AmConfig.Route;
 import mimir.alertmanager.config.AmConfig.WebhookConfig;
 import mimir.alertmanager.dispatch.Dispatcher;
+import mimir.alertmanager.dispatch.NotificationTemplates;
+import mimir.alertmanager.dispatch.Slack;
 import mimir.alertmanager.dispatch.TimeIntervals;
 import mimir.alertmanager.dispatch.Webhook;
 import mimir.alertmanager.model.Alert;
@@ -63,11 +65,16 @@ final class TenantAlertmanager {
     private final State state;
     private final Instant started;
     private volatile AmConfig config;
+    private volatile NotificationTemplates templates;
+    private volatile Map<String, String> templateFiles;
     private volatile Dispatcher dispatcher;
 
-    TenantAlertmanager(String tenant, AmConfig config, State state, Clock clock, long retentionMillis, String externalUrl, Callbacks callbacks) {
+    TenantAlertmanager(String tenant, AmConfig config, NotificationTemplates templates, Map<String, String> templateFiles, State state, Clock clock,
+            long retentionMillis, String externalUrl, Callbacks callbacks) {
+        this.templateFiles = Map.copyOf(templateFiles);
         this.tenant = requireNonNull(tenant, "tenant is null");
         this.config = requireNonNull(config, "config is null");
+        this.templates = requireNonNull(templates, "templates is null");
         this.state = requireNonNull(state, "state is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.retentionMillis = retentionMillis;
@@ -85,15 +92,21 @@ final class TenantAlertmanager {
         return config;
     }
 
+    Map<String, String> templateFiles() {
+        return templateFiles;
+    }
+
     Instant started() {
         return started;
     }
 
     /** Applies a new configuration: a new routing tree, into which the current alerts are routed again. */
-    void applyConfig(AmConfig newConfig) {
+    void applyConfig(AmConfig newConfig, NotificationTemplates newTemplates, Map<String, String> newTemplateFiles) {
         lock.lock();
         try {
             config = newConfig;
+            templates = newTemplates;
+            templateFiles = Map.copyOf(newTemplateFiles);
             dispatcher = new Dispatcher(newConfig.route());
             long now = clock.millis();
             for (Alert alert : alerts.values()) {
@@ -438,10 +451,19 @@ final class TenantAlertmanager {
             }
         }
         Receiver receiver = config.receiver(route.receiver());
-        boolean allDone = true;
+        List<Integration> integrations = new ArrayList<>();
         for (int i = 0; i < receiver.webhooks().size(); i++) {
             WebhookConfig webhook = receiver.webhooks().get(i);
-            State.LogKey key = new State.LogKey(group.key(), receiver.name(), "webhook", i);
+            integrations.add(new Integration("webhook", i, webhook.sendResolved(), webhook.maxAlerts(), (message, budget) -> Webhook.send(webhook, message, now, budget)));
+        }
+        for (int i = 0; i < receiver.slacks().size(); i++) {
+            AmConfig.SlackConfig slack = receiver.slacks().get(i);
+            NotificationTemplates current = templates;
+            integrations.add(new Integration("slack", i, slack.sendResolved(), 0, (message, budget) -> Slack.send(slack, current, message, now, budget)));
+        }
+        boolean allDone = true;
+        for (Integration integration : integrations) {
+            State.LogKey key = new State.LogKey(group.key(), receiver.name(), integration.name(), integration.index());
             State.Notified previous;
             lock.lock();
             try {
@@ -450,21 +472,21 @@ final class TenantAlertmanager {
             finally {
                 lock.unlock();
             }
-            Set<Long> loggedResolved = webhook.sendResolved() ? resolved : Set.of();
-            if (!needsUpdate(previous, firing, loggedResolved, webhook.sendResolved(), route.repeatInterval().toMillis(), now)) {
+            Set<Long> loggedResolved = integration.sendResolved() ? resolved : Set.of();
+            if (!needsUpdate(previous, firing, loggedResolved, integration.sendResolved(), route.repeatInterval().toMillis(), now)) {
                 continue;
             }
-            List<Alert> sent = webhook.sendResolved() ? unmuted : firingAlerts;
+            List<Alert> sent = integration.sendResolved() ? unmuted : firingAlerts;
             if (!sent.isEmpty()) {
-                List<Alert> carried = webhook.maxAlerts() > 0 && sent.size() > webhook.maxAlerts() ? sent.subList(0, webhook.maxAlerts()) : sent;
+                List<Alert> carried = integration.maxAlerts() > 0 && sent.size() > integration.maxAlerts() ? sent.subList(0, integration.maxAlerts()) : sent;
                 Webhook.Message message = new Webhook.Message(receiver.name(), group.key(), group.groupLabels(), carried, sent.size() - carried.size(),
                         externalUrl);
-                String error = Webhook.send(webhook, message, now, route.groupInterval());
-                callbacks.notified(tenant, "webhook", error != null);
+                String error = integration.sender().send(message, route.groupInterval());
+                callbacks.notified(tenant, integration.name(), error != null);
                 if (error != null) {
                     allDone = false;
-                    LOG.log(Level.WARNING, "notify for alerts failed user=" + tenant + " receiver=" + receiver.name() + " integration=webhook[" + i
-                            + "] err=\"" + error + "\"");
+                    LOG.log(Level.WARNING, "notify for alerts failed user=" + tenant + " receiver=" + receiver.name() + " integration="
+                            + integration.name() + "[" + integration.index() + "] err=\"" + error + "\"");
                     continue;
                 }
             }
@@ -488,6 +510,15 @@ final class TenantAlertmanager {
         }
         return done;
     }
+
+    /** Sends one notification through an integration; returns null on success, else the error. */
+    @FunctionalInterface
+    private interface Sender {
+        String send(Webhook.Message message, java.time.Duration budget) throws InterruptedException;
+    }
+
+    /** One integration of a receiver, e.g. its second webhook. */
+    private record Integration(String name, int index, boolean sendResolved, int maxAlerts, Sender sender) {}
 
     /** Alertmanager's DedupStage.needsUpdate. */
     static boolean needsUpdate(State.Notified previous, Set<Long> firing, Set<Long> resolved, boolean sendResolved, long repeatIntervalMillis, long now) {

@@ -106,7 +106,7 @@ class TestAlertmanagerApi {
         assertThat(undefined.status()).isEqualTo(400);
         assertThat(text(undefined)).isEqualTo("error validating Alertmanager config: line 2: undefined receiver \"nobody\" used in route\n");
         HttpResponse template = call("POST", "/api/v1/alerts", "team-a", CONFIG.replace("{{ end }}", ""));
-        assertThat(text(template)).startsWith("error validating Alertmanager config: unable to create template file 'custom.tmpl': template: custom.tmpl:1:");
+        assertThat(text(template)).startsWith("error validating Alertmanager config: unable to create template file: template: custom.tmpl:1: unexpected EOF");
         HttpResponse yaml = call("POST", "/api/v1/alerts", "team-a", "alertmanager_config: [\n");
         assertThat(yaml.status()).isEqualTo(400);
         assertThat(text(yaml)).startsWith("error marshalling YAML Alertmanager config: yaml:");

@@ -139,6 +139,6 @@ class TestAmConfigParser {
     @Test
     void integrationsThatCannotSendYetAreRefusedNotIgnored() {
         assertThatThrownBy(() -> AmConfigParser.parse("route:\n  receiver: a\nreceivers:\n  - name: a\n    email_configs:\n      - to: x@example.com\n"))
-                .hasMessageContaining("receiver \"a\": email_configs are not supported by this Alertmanager yet (webhook_configs are)");
+                .hasMessageContaining("receiver \"a\": email_configs are not supported by this Alertmanager yet (webhook_configs and slack_configs are)");
     }
 }

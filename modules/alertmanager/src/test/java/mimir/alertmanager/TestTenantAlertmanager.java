@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import mimir.alertmanager.config.AmConfigParser;
 import mimir.alertmanager.model.Alert;
 import mimir.alertmanager.model.AmMatcher;
 import mimir.alertmanager.model.Silence;
@@ -37,6 +36,7 @@ class TestTenantAlertmanager {
     private final LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
     private HttpServer server;
     private int stateChanges;
+    private Map<String, String> templates = Map.of();
 
     @BeforeEach
     void startReceiver() throws IOException {
@@ -71,7 +71,8 @@ class TestTenantAlertmanager {
     }
 
     private TenantAlertmanager alertmanager(String yaml, State state) throws Exception {
-        return new TenantAlertmanager("team-a", AmConfigParser.parse(yaml), state, clock, Duration.ofHours(120).toMillis(), "http://mimir/alertmanager",
+        AlertmanagerConfigApi.Validated validated = AlertmanagerConfigApi.validate(new AlertStore.UserConfig(yaml, templates));
+        return new TenantAlertmanager("team-a", validated.config(), validated.templates(), templates, state, clock, Duration.ofHours(120).toMillis(), "http://mimir/alertmanager",
                 new TenantAlertmanager.Callbacks() {
                     @Override
                     public void stateChanged(TenantAlertmanager alertmanager) {
@@ -256,6 +257,41 @@ class TestTenantAlertmanager {
         after.receive(List.of(alert("alertname", "Down", "instance", "new")));
         advance(Duration.ofMinutes(5));
         assertThat(flush(after)).hasSize(1);
+    }
+
+    @Test
+    void slackMessagesAreRenderedWithTheDefaultAndTheTenantsTemplates() throws Exception {
+        server.createContext("/slack", exchange -> {
+            received.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        templates = Map.of("custom.tmpl", "{{ define \"custom.text\" }}{{ range .Alerts.Firing }}{{ .Labels.instance }}: "
+                + "{{ .Annotations.summary | toUpper }}\n{{ end }}{{ end }}", "unused.txt", "{{ define \"custom.text\" }}not loaded{{ end }}");
+        TenantAlertmanager am = alertmanager("""
+                route:
+                  receiver: chat
+                  group_by: [alertname]
+                receivers:
+                  - name: chat
+                    slack_configs:
+                      - api_url: http://127.0.0.1:%d/slack
+                        channel: '#ops'
+                        text: '{{ template "custom.text" . }}'
+                templates: ['/etc/alertmanager/*.tmpl']
+                """.formatted(server.getAddress().getPort()), new State());
+        am.receive(List.of(alert("alertname", "Down", "instance", "1", "severity", "page"), alert("alertname", "Down", "instance", "2", "severity", "page")));
+        advance(Duration.ofSeconds(30));
+        JsonNode message = flush(am).getFirst();
+        assertThat(message.get("channel").asText()).isEqualTo("#ops");
+        assertThat(message.get("username").asText()).isEqualTo("Alertmanager");
+        JsonNode attachment = message.at("/attachments/0");
+        assertThat(attachment.get("title").asText()).isEqualTo("[FIRING:2] Down (page)");
+        assertThat(attachment.get("title_link").asText()).isEqualTo("http://mimir/alertmanager/#/alerts?receiver=chat");
+        assertThat(attachment.get("text").asText()).isEqualTo("1: S\n2: S\n");
+        assertThat(attachment.get("color").asText()).isEqualTo("danger");
+        assertThat(attachment.get("fallback").asText()).isEqualTo("[FIRING:2] Down (page) | http://mimir/alertmanager/#/alerts?receiver=chat");
+        assertThat(attachment.get("mrkdwn_in").toString()).isEqualTo("[\"fallback\",\"pretext\",\"text\"]");
     }
 
     @Test

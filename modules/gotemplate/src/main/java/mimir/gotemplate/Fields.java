@@ -3,7 +3,10 @@ package mimir.gotemplate;
 /**
  * A value with named fields, like a Go struct: {@code .Status}, {@code .Alerts.Firing}. Maps are
  * also addressed with field syntax, but a map's missing key is the empty string (Go's
- * {@code missingkey=zero} over {@code map[string]string}), while a missing field is an error.
+ * {@code missingkey=zero} over {@code map[string]string}), while a missing field is an error. A field
+ * whose value is a {@link TemplateFunction} is a method: called with the command's arguments
+ * ({@code .CommonLabels.Remove .GroupLabels.Names}), or with none inside a chain. A value may be both
+ * a map (or list) and {@code Fields}: its fields are looked up first, as Go looks up methods first.
  */
 public interface Fields {
     /**

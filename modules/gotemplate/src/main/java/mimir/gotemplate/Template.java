@@ -366,13 +366,43 @@ public final class Template {
             if (first instanceof Node.Identifier identifier) {
                 return call(identifier.name(), args.subList(1, args.size()), dot, finalValue, hasFinal);
             }
+            Object value = rawArg(first, dot);
+            if (value instanceof TemplateFunction method) {
+                // A method of a value (Fields returning a function): called with the command's arguments, as Go calls methods.
+                List<Object> argValues = new ArrayList<>();
+                for (Arg argNode : args.subList(1, args.size())) {
+                    argValues.add(arg(argNode, dot));
+                }
+                if (hasFinal) {
+                    argValues.add(finalValue);
+                }
+                try {
+                    return method.apply(argValues);
+                }
+                catch (ExecutionError | LoopControl e) {
+                    throw e;
+                }
+                catch (Exception e) {
+                    throw new ExecutionError(line, "error calling " + describe(first) + ": " + e.getMessage());
+                }
+            }
             if (args.size() > 1 || hasFinal) {
                 throw new ExecutionError(line, "can't give argument to non-function " + describe(first));
             }
-            return arg(first, dot);
+            return value;
         }
 
+        /** An operand's value; a method (a function-valued field) is called without arguments, as Go evaluates {@code .Labels.Names}. */
         Object arg(Arg arg, Object dot) {
+            Object value = rawArg(arg, dot);
+            if (value instanceof TemplateFunction method && !(arg instanceof Node.Literal)) {
+                return callNiladic(method, describe(arg));
+            }
+            return value;
+        }
+
+        /** An operand's value, a method left uncalled (for a command that calls it with arguments). */
+        Object rawArg(Arg arg, Object dot) {
             return switch (arg) {
                 case Node.DotArg ignored -> dot;
                 case Node.NilArg ignored -> null;
@@ -391,13 +421,13 @@ public final class Template {
 
         Object fields(Object receiver, List<String> fieldNames) {
             Object value = receiver;
-            for (String field : fieldNames) {
+            for (int i = 0; i < fieldNames.size(); i++) {
+                String field = fieldNames.get(i);
+                if (value instanceof TemplateFunction method) {
+                    value = callNiladic(method, fieldNames.get(i - 1));
+                }
                 value = switch (value) {
                     case null -> throw new ExecutionError(line, "nil pointer evaluating interface {}." + field);
-                    case Map<?, ?> map -> {
-                        Object found = map.get(field);
-                        yield found == null && !map.containsKey(field) ? "" : found;
-                    }
                     case Fields fields -> {
                         try {
                             yield fields.field(field);
@@ -406,10 +436,27 @@ public final class Template {
                             throw new ExecutionError(line, "can't evaluate field " + field + " in type " + GoFormat.typeName(value));
                         }
                     }
+                    case Map<?, ?> map -> {
+                        Object found = map.get(field);
+                        yield found == null && !map.containsKey(field) ? "" : found;
+                    }
                     default -> throw new ExecutionError(line, "can't evaluate field " + field + " in type " + GoFormat.typeName(value));
                 };
             }
             return value;
+        }
+
+        /** A method used without arguments in the middle of a chain ({@code .GroupLabels.SortedPairs.Values}). */
+        Object callNiladic(TemplateFunction method, String name) {
+            try {
+                return method.apply(List.of());
+            }
+            catch (ExecutionError | LoopControl e) {
+                throw e;
+            }
+            catch (Exception e) {
+                throw new ExecutionError(line, "error calling " + name + ": " + e.getMessage());
+            }
         }
 
         Object call(String function, List<Arg> argNodes, Object dot, Object finalValue, boolean hasFinal) {

@@ -99,6 +99,32 @@ class TestTemplate {
                 .isInstanceOf(TemplateException.class).hasMessageContaining("error calling index: index out of range: 5");
     }
 
+    /** A value with Go-style methods: {@code .Names} (no arguments) and {@code .Without} (one). */
+    private record Labelled(java.util.TreeMap<String, String> labels) implements Fields {
+        @Override
+        public Object field(String name) {
+            return switch (name) {
+                case "Names" -> (TemplateFunction) args -> List.copyOf(labels.keySet());
+                case "Without" -> (TemplateFunction) args -> {
+                    java.util.TreeMap<String, String> copy = new java.util.TreeMap<>(labels);
+                    ((List<?>) args.getFirst()).forEach(copy::remove);
+                    return new Labelled(copy);
+                };
+                default -> labels.getOrDefault(name, "");
+            };
+        }
+    }
+
+    @Test
+    void methodsAreCalledWithTheirArgumentsOrWithoutInsideChainsAndAsArguments() throws TemplateException {
+        Labelled all = new Labelled(new java.util.TreeMap<>(Map.of("a", "1", "b", "2", "c", "3")));
+        Labelled some = new Labelled(new java.util.TreeMap<>(Map.of("a", "1")));
+        Map<String, Object> data = map("All", all, "Some", some);
+        assertThat(run("{{ .All.Names }} {{ len .All.Names }} {{ .All.b }}", data)).isEqualTo("[a b c] 3 2");
+        assertThat(run("{{ (.All.Without .Some.Names).Names }}", data)).isEqualTo("[b c]");
+        assertThat(run("{{ with .All.Without .Some.Names }}{{ .Names }}{{ end }}", data)).isEqualTo("[b c]");
+    }
+
     @Test
     void callerFunctionsAndPredeclaredVariables() throws TemplateException {
         Template template = Template.parse("t", "{{ shout $name }}", Map.of("shout", args -> args.getFirst().toString().toUpperCase() + "!"));

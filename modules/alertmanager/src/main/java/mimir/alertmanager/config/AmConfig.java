@@ -53,10 +53,23 @@ public record AmConfig(Duration resolveTimeout, Route route, List<Receiver> rece
         }
     }
 
-    /** A receiver and its integrations (webhooks only, so far). */
-    public record Receiver(String name, List<WebhookConfig> webhooks) {
+    /** A receiver and its integrations (webhooks and Slack, so far). */
+    public record Receiver(String name, List<WebhookConfig> webhooks, List<SlackConfig> slacks) {
         public Receiver {
             webhooks = List.copyOf(webhooks);
+            slacks = List.copyOf(slacks);
+        }
+    }
+
+    /**
+     * {@code slack_configs} entry; the text fields are templates, with Alertmanager's defaults.
+     *
+     * @param apiUrl the incoming-webhook URL ({@code api_url}, else {@code global.slack_api_url})
+     */
+    public record SlackConfig(URI apiUrl, boolean sendResolved, String channel, String username, String color, String title, String titleLink,
+            String pretext, String text, String fallback, String footer, String iconEmoji, String iconUrl, boolean linkNames, List<String> mrkdwnIn) {
+        public SlackConfig {
+            mrkdwnIn = List.copyOf(mrkdwnIn);
         }
     }
 

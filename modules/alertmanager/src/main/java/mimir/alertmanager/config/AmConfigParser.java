@@ -51,6 +51,8 @@ public final class AmConfigParser {
             "opsgenie_configs", "wechat_configs", "pushover_configs", "victorops_configs", "sns_configs", "telegram_configs", "webex_configs",
             "discord_configs", "msteams_configs", "msteamsv2_configs", "jira_configs", "rocketchat_configs", "incidentio_configs");
     private static final Set<String> WEBHOOK = Set.of("url", "send_resolved", "max_alerts", "timeout");
+    private static final Set<String> SLACK = Set.of("api_url", "send_resolved", "channel", "username", "color", "title", "title_link", "pretext", "text",
+            "fallback", "footer", "icon_emoji", "icon_url", "link_names", "mrkdwn_in");
     private static final Set<String> INHIBIT = Set.of("source_matchers", "target_matchers", "source_match", "source_match_re", "target_match",
             "target_match_re", "equal");
     private static final Set<String> INTERVAL = Set.of("times", "weekdays", "days_of_month", "months", "years", "location");
@@ -89,11 +91,13 @@ public final class AmConfigParser {
         }
         Map<String, Node> top = mapping(root, TOP, "config.plain");
         Duration resolveTimeout = Duration.ofMinutes(5);
+        String slackApiUrl = "";
         if (top.containsKey("global")) {
             Map<String, Node> global = mapping(top.get("global"), GLOBAL, "config.plain");
             if (global.containsKey("resolve_timeout")) {
                 resolveTimeout = duration(global.get("resolve_timeout"));
             }
+            slackApiUrl = scalar(global.get("slack_api_url"));
         }
         Map<String, List<TimeInterval>> intervals = new LinkedHashMap<>();
         for (String key : List.of("time_intervals", "mute_time_intervals")) {
@@ -116,7 +120,7 @@ public final class AmConfigParser {
         List<Receiver> receivers = new ArrayList<>();
         Set<String> receiverNames = new HashSet<>();
         for (Node node : sequence(top.get("receivers"))) {
-            Receiver receiver = receiver(node);
+            Receiver receiver = receiver(node, slackApiUrl);
             if (!receiverNames.add(receiver.name())) {
                 throw error(node, "notification config name " + quote(receiver.name()) + " is not unique");
             }
@@ -344,15 +348,16 @@ public final class AmConfigParser {
         return all;
     }
 
-    private static Receiver receiver(Node node) throws InvalidConfigException {
+    private static Receiver receiver(Node node, String slackApiUrl) throws InvalidConfigException {
         Map<String, Node> fields = mapping(node, RECEIVER, "config.plain");
         String name = scalar(fields.get("name"));
         if (name.isEmpty()) {
             throw error(node, "missing name in receiver");
         }
         for (String key : fields.keySet()) {
-            if (!key.equals("name") && !key.equals("webhook_configs") && !sequence(fields.get(key)).isEmpty()) {
-                throw error(fields.get(key), "receiver " + quote(name) + ": " + key + " are not supported by this Alertmanager yet (webhook_configs are)");
+            if (!key.equals("name") && !key.equals("webhook_configs") && !key.equals("slack_configs") && !sequence(fields.get(key)).isEmpty()) {
+                throw error(fields.get(key), "receiver " + quote(name) + ": " + key + " are not supported by this Alertmanager yet (webhook_configs "
+                        + "and slack_configs are)");
             }
         }
         List<WebhookConfig> webhooks = new ArrayList<>();
@@ -387,7 +392,38 @@ public final class AmConfigParser {
             Duration timeout = w.containsKey("timeout") ? duration(w.get("timeout")) : Duration.ZERO;
             webhooks.add(new WebhookConfig(uri, bool(w.get("send_resolved"), true), maxAlerts, timeout));
         }
-        return new Receiver(name, webhooks);
+        List<AmConfig.SlackConfig> slacks = new ArrayList<>();
+        for (Node slack : sequence(fields.get("slack_configs"))) {
+            Map<String, Node> c = mapping(slack, SLACK, "config.plain");
+            String url = c.containsKey("api_url") ? scalar(c.get("api_url")) : slackApiUrl;
+            if (url.isEmpty()) {
+                throw error(slack, "no global Slack API URL set either inline or in a file");
+            }
+            URI uri;
+            try {
+                uri = URI.create(url);
+            }
+            catch (IllegalArgumentException e) {
+                throw error(c.get("api_url"), "parse " + quote(url) + ": " + e.getMessage());
+            }
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
+                throw error(c.get("api_url"), "unsupported scheme " + quote(String.valueOf(uri.getScheme())) + " for URL");
+            }
+            List<String> mrkdwnIn = c.containsKey("mrkdwn_in") ? strings(c.get("mrkdwn_in")) : List.of("fallback", "pretext", "text");
+            slacks.add(new AmConfig.SlackConfig(uri, bool(c.get("send_resolved"), false), text(c, "channel", ""),
+                    text(c, "username", "{{ template \"slack.default.username\" . }}"),
+                    text(c, "color", "{{ if eq .Status \"firing\" }}danger{{ else }}good{{ end }}"),
+                    text(c, "title", "{{ template \"slack.default.title\" . }}"), text(c, "title_link", "{{ template \"slack.default.titlelink\" . }}"),
+                    text(c, "pretext", "{{ template \"slack.default.pretext\" . }}"), text(c, "text", "{{ template \"slack.default.text\" . }}"),
+                    text(c, "fallback", "{{ template \"slack.default.fallback\" . }}"), text(c, "footer", "{{ template \"slack.default.footer\" . }}"),
+                    text(c, "icon_emoji", "{{ template \"slack.default.iconemoji\" . }}"), text(c, "icon_url", "{{ template \"slack.default.iconurl\" . }}"),
+                    bool(c.get("link_names"), false), mrkdwnIn));
+        }
+        return new Receiver(name, webhooks, slacks);
+    }
+
+    private static String text(Map<String, Node> fields, String key, String defaultValue) throws InvalidConfigException {
+        return fields.containsKey(key) ? scalar(fields.get(key)) : defaultValue;
     }
 
     private static InhibitRule inhibitRule(Node node) throws InvalidConfigException {

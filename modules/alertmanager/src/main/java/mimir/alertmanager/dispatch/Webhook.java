@@ -40,7 +40,11 @@ public final class Webhook {
      * @return null on success, else the last error
      */
     public static String send(WebhookConfig config, Message message, long now, Duration budget) throws InterruptedException {
-        String body = payload(message, now);
+        return post(config, payload(message, now), budget);
+    }
+
+    /** POSTs a JSON body to the integration's URL with the retries described above; null on success, else the last error. */
+    static String post(WebhookConfig config, String body, Duration budget) throws InterruptedException {
         long deadline = System.nanoTime() + budget.toNanos();
         long backoff = 200;
         String lastError;
