@@ -88,6 +88,10 @@ final class AlertStore implements AutoCloseable {
         store.put(STATE + tenant + "/fullstate", state);
     }
 
+    void deleteState(String tenant) throws IOException {
+        store.delete(STATE + tenant + "/fullstate");
+    }
+
     private Optional<byte[]> read(String key) throws IOException {
         try (InputStream in = store.get(key)) {
             return Optional.of(in.readAllBytes());

@@ -46,6 +46,7 @@ final class AlertmanagerConfigApi {
 
     void register(HttpRoutes routes) {
         routes.register("/api/v1/alerts", Auth.TENANT, "Alertmanager configuration API", this::handle, "GET", "POST", "DELETE");
+        routes.register("/multitenant_alertmanager/delete_tenant_config", Auth.TENANT, null, this::deleteTenant, "POST");
     }
 
     private HttpResponse handle(HttpRequest request) {
@@ -113,6 +114,20 @@ final class AlertmanagerConfigApi {
         alertmanager.store().putConfig(tenant, userConfig);
         alertmanager.configured(tenant);
         return new HttpResponse(201, HttpResponse.TEXT, Map.of(), new byte[0]);
+    }
+
+    /** {@code POST /multitenant_alertmanager/delete_tenant_config}: the tenant's configuration and state. */
+    private HttpResponse deleteTenant(HttpRequest request) {
+        String tenant = request.requireTenant();
+        try {
+            alertmanager.store().deleteConfig(tenant);
+            alertmanager.deconfigured(tenant);
+            alertmanager.store().deleteState(tenant);
+        }
+        catch (IOException e) {
+            return HttpResponse.text(500, "alertmanager storage failed: " + e.getMessage() + "\n");
+        }
+        return new HttpResponse(200, HttpResponse.TEXT, Map.of(), new byte[0]);
     }
 
     private HttpResponse delete(String tenant) throws IOException {

@@ -96,6 +96,11 @@ class TestAlertmanagerApi {
         assertThat(call("DELETE", "/api/v1/alerts", "team-a", "").status()).isEqualTo(200);
         assertThat(bucket.keys()).doesNotContain("alerts/team-a");
         assertThat(call("GET", "/alertmanager/api/v2/status", "team-a", "").status()).isEqualTo(412);
+        // Deleting the tenant removes its state too.
+        assertThat(call("POST", "/api/v1/alerts", "team-a", CONFIG).status()).isEqualTo(201);
+        bucket.put("alertmanager/team-a/fullstate", new State().toBytes("team-a", 0));
+        assertThat(call("POST", "/multitenant_alertmanager/delete_tenant_config", "team-a", "").status()).isEqualTo(200);
+        assertThat(bucket.keys()).doesNotContain("alerts/team-a", "alertmanager/team-a/fullstate");
     }
 
     @Test

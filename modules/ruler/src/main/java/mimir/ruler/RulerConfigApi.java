@@ -61,6 +61,7 @@ final class RulerConfigApi {
         routes.register(base(), Auth.TENANT, "Ruler config API: list rule groups", this::handle, "GET");
         routes.register(base() + "/*", Auth.TENANT, null, this::handle, "GET", "POST", "DELETE");
         routes.register("/ruler/delete_tenant_config", Auth.TENANT, null, this::deleteTenant, "POST");
+        routes.register("/ruler/rule_groups", Auth.NONE, "Ruler: every tenant's rule groups (YAML)", this::allRuleGroups, "GET");
     }
 
     HttpResponse handle(HttpRequest request) {
@@ -188,6 +189,29 @@ final class RulerConfigApi {
         }
         ruler.notifySync(tenant);
         return accepted();
+    }
+
+    /** {@code GET /ruler/rule_groups}: every tenant's groups, as Mimir's admin listing ({@code tenant: {namespace: [groups]}}). */
+    private HttpResponse allRuleGroups(HttpRequest request) {
+        try {
+            StringBuilder out = new StringBuilder();
+            List<String> tenants = new java.util.ArrayList<>(store.tenants());
+            java.util.Collections.sort(tenants);
+            for (String tenant : tenants) {
+                Map<String, List<RuleGroupDefinition>> groups = store.load(tenant, "");
+                if (groups.isEmpty()) {
+                    continue;
+                }
+                out.append(tenant).append(":\n");
+                for (String line : RuleGroupYaml.formatNamespaces(groups).split("\n")) {
+                    out.append("    ").append(line).append('\n');
+                }
+            }
+            return HttpResponse.ok(YAML, out.isEmpty() ? "{}\n" : out.toString());
+        }
+        catch (IOException e) {
+            return error(500, "rule storage failed: " + e.getMessage());
+        }
     }
 
     private HttpResponse deleteTenant(HttpRequest request) {

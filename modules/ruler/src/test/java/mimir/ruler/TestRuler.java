@@ -132,6 +132,8 @@ class TestRuler {
         assertThat(request("POST", RULES + "/infra", "team-a", GROUP).status()).isEqualTo(202);
         awaitGroups("team-a", 1).getFirst().evaluate(NOW.toEpochMilli());
         assertThat(text(request("GET", RULES, "team-b", ""))).isEqualTo("{}\n");
+        // The admin listing shows every tenant.
+        assertThat(text(routes().get("/ruler/rule_groups", null))).startsWith("team-a:\n    infra:\n");
         assertThat(request("GET", RULES + "/infra/availability", "team-b", "").status()).isEqualTo(404);
         assertThat(text(routes().get("/prometheus/api/v1/rules", "team-b"))).isEqualTo("{\"status\":\"success\",\"data\":{\"groups\":[]}}");
         assertThat(request("DELETE", RULES + "/infra", "team-b", "").status()).isEqualTo(404);
