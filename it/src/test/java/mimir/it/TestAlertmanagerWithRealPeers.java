@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,16 +125,6 @@ class TestAlertmanagerWithRealPeers {
         return new Result(process.exitValue(), output, java.nio.file.Files.readString(errors));
     }
 
-    private static boolean await(int seconds, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (condition.get()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return condition.get();
-    }
 
     private long notificationsFor(String alertname) {
         return notifications.stream().filter(n -> n.at("/groupLabels/alertname").asText().equals(alertname)).count();
@@ -143,7 +132,7 @@ class TestAlertmanagerWithRealPeers {
 
     @Test
     void theRulersAlertsReachTheWebhookAndAmtoolManagesSilencesThatSurviveARestart() throws Exception {
-        assertThat(await(60, () -> notificationsFor("AlwaysFiring") > 0 && notificationsFor("AlsoFiring") > 0))
+        assertThat(Eventually.within(60, () -> notificationsFor("AlwaysFiring") > 0 && notificationsFor("AlsoFiring") > 0))
                 .as("webhook notified within 60 s; got %s; mimir logs:\n%s", notifications, mimir.logs()).isTrue();
         JsonNode first = notifications.stream().filter(n -> n.at("/groupLabels/alertname").asText().equals("AlwaysFiring")).findFirst().orElseThrow();
         assertThat(first.at("/alerts/0/labels/severity").asText()).isEqualTo("page");
@@ -182,14 +171,8 @@ class TestAlertmanagerWithRealPeers {
         mimir.awaitReady(Duration.ofSeconds(90));
         assertThat(amtool("silence", "query", "-q").output().strip()).isEqualTo(keptId);
         // The ruler sends both alerts again within seconds; the notification log says they were notified.
-        assertThat(await(30, () -> {
-            try {
-                return JSON.readTree(amtool("alert", "query", "--active", "--silenced", "-o", "json").output()).size() == 2;
-            }
-            catch (Exception e) {
-                return false;
-            }
-        })).isTrue();
+        assertThat(Eventually.within(30, () -> JSON.readTree(amtool("alert", "query", "--active", "--silenced", "-o", "json").output()).size() == 2))
+                .isTrue();
         Thread.sleep(6000);
         assertThat(notificationsFor("AlwaysFiring") + notificationsFor("AlsoFiring")).as("no notification repeated after the restart: %s", notifications)
                 .isEqualTo(before);

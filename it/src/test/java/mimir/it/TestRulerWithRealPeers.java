@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,44 +165,19 @@ class TestRulerWithRealPeers {
         return series;
     }
 
-    /** Polls {@code condition} for at most {@code seconds}. */
-    private static boolean await(int seconds, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (condition.get()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return condition.get();
-    }
 
-    private Supplier<Boolean> unchecked(Check check) {
-        return () -> {
-            try {
-                return check.holds();
-            }
-            catch (Exception e) {
-                return false;
-            }
-        };
-    }
 
-    @FunctionalInterface
-    interface Check {
-        boolean holds() throws Exception;
-    }
 
     @Test
     void theDocumentationsRuleFileGivesTheSameSeriesAndAlertsAsPrometheus() throws Exception {
-        assertThat(await(90, unchecked(() -> alerts(ours("/prometheus/api/v1/alerts")).stream().anyMatch(a -> a.endsWith("firing"))
+        assertThat(Eventually.within(90, (() -> alerts(ours("/prometheus/api/v1/alerts")).stream().anyMatch(a -> a.endsWith("firing"))
                 && alerts(theirs("/api/v1/alerts")).stream().anyMatch(a -> a.endsWith("firing")))))
                 .as("InstanceDown firing in both within 90 s; ours: %s, Prometheus: %s", mimir.get("/prometheus/api/v1/alerts", "X-Scope-OrgID", TENANT)
                         .body(), prometheus.get("/api/v1/alerts").body()).isTrue();
-        assertThat(await(20, unchecked(() -> alerts(ours("/prometheus/api/v1/alerts")).equals(alerts(theirs("/api/v1/alerts"))))))
+        assertThat(Eventually.within(20, (() -> alerts(ours("/prometheus/api/v1/alerts")).equals(alerts(theirs("/api/v1/alerts"))))))
                 .as("same alerts: ours %s, Prometheus %s", alerts(ours("/prometheus/api/v1/alerts")), alerts(theirs("/api/v1/alerts"))).isTrue();
         String recorded = "/api/v1/query?query=" + PrometheusServer.encode("code:prometheus_http_requests_total:sum");
-        assertThat(await(20, unchecked(() -> !series(ours("/prometheus" + recorded)).isEmpty()
+        assertThat(Eventually.within(20, (() -> !series(ours("/prometheus" + recorded)).isEmpty()
                 && series(ours("/prometheus" + recorded)).equals(series(theirs(recorded))))))
                 .as("same recorded series: ours %s, Prometheus %s", series(ours("/prometheus" + recorded)), series(theirs(recorded))).isTrue();
 
@@ -214,7 +188,7 @@ class TestRulerWithRealPeers {
         assertThat(group.at("/rules/1/state").asText()).isEqualTo("firing");
 
         // Debian's Alertmanager lists our ruler's alert with our labels and annotations.
-        assertThat(await(30, unchecked(() -> {
+        assertThat(Eventually.within(30, (() -> {
             for (JsonNode alert : JSON.readTree(alertmanager.get("/api/v2/alerts").body())) {
                 if (alert.at("/labels/alertname").asText().equals("InstanceDown") && alert.at("/labels/job").asText().equals("down")
                         && alert.at("/labels/severity").asText().equals("page")
@@ -237,7 +211,7 @@ class TestRulerWithRealPeers {
                 """);
         assertThat(upload.statusCode()).as(upload.body()).isEqualTo(202);
         String[] activeAt = new String[1];
-        assertThat(await(60, unchecked(() -> {
+        assertThat(Eventually.within(60, (() -> {
             for (JsonNode alert : ours("/prometheus/api/v1/alerts").at("/data/alerts")) {
                 if (alert.at("/labels/alertname").asText().equals("LongDown")) {
                     activeAt[0] = alert.get("activeAt").asText();
@@ -256,7 +230,7 @@ class TestRulerWithRealPeers {
         mimir.awaitReady(Duration.ofSeconds(90));
 
         List<String> states = new ArrayList<>();
-        assertThat(await(60, unchecked(() -> {
+        assertThat(Eventually.within(60, (() -> {
             for (JsonNode alert : ours("/prometheus/api/v1/alerts").at("/data/alerts")) {
                 if (alert.at("/labels/alertname").asText().equals("LongDown")) {
                     // ALERTS_FOR_STATE keeps whole seconds.
@@ -269,7 +243,7 @@ class TestRulerWithRealPeers {
         }))).as("LongDown fires after the restart; states seen: %s", states).isTrue();
         // It fired when its 30 s were up counting from before the restart, not 30 s after the restart.
         JsonNode sent = null;
-        assertThat(await(30, unchecked(() -> {
+        assertThat(Eventually.within(30, (() -> {
             for (JsonNode alert : JSON.readTree(alertmanager.get("/api/v2/alerts").body())) {
                 if (alert.at("/labels/alertname").asText().equals("LongDown")) {
                     return true;

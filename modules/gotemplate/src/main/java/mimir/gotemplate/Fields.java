@@ -15,4 +15,15 @@ public interface Fields {
      * @throws IllegalArgumentException if there is no such field
      */
     Object field(String name);
+
+    /** A struct with these fields (copied); an unknown name is an error, as in Go. */
+    static Fields struct(java.util.Map<String, ?> fields) {
+        java.util.Map<String, Object> copy = new java.util.HashMap<>(fields);
+        return name -> {
+            if (!copy.containsKey(name)) {
+                throw new IllegalArgumentException(name);
+            }
+            return copy.get(name);
+        };
+    }
 }

@@ -107,16 +107,6 @@ public final class TemplateData {
         }
     }
 
-    private record Struct(Map<String, Object> fields) implements Fields {
-        @Override
-        public Object field(String name) {
-            if (!fields.containsKey(name)) {
-                throw new IllegalArgumentException(name);
-            }
-            return fields.get(name);
-        }
-    }
-
     /** Go's default print form of a {@code time.Time} in UTC. */
     static String goTime(long millis) {
         if (millis == 0) {
@@ -138,7 +128,7 @@ public final class TemplateData {
             fields.put("EndsAt", resolved ? goTime(alert.endsAt()) : goTime(0));
             fields.put("GeneratorURL", alert.generatorUrl());
             fields.put("Fingerprint", alert.fingerprintHex());
-            alerts.add(new Struct(fields));
+            alerts.add(Fields.struct(fields));
         }
         Map<String, Object> data = new TreeMap<>();
         data.put("Receiver", message.receiver());
@@ -148,6 +138,6 @@ public final class TemplateData {
         data.put("CommonLabels", new KV(Webhook.common(message.alerts(), true)));
         data.put("CommonAnnotations", new KV(Webhook.common(message.alerts(), false)));
         data.put("ExternalURL", message.externalUrl());
-        return new Struct(data);
+        return Fields.struct(data);
     }
 }

@@ -110,21 +110,11 @@ public final class RuleTemplates {
             variables.put("externalLabels", externalLabels);
             variables.put("externalURL", externalUrl);
             variables.put("value", value);
-            return ((Template) template).execute(new TemplateData(data), variables);
+            // The dot is a struct: an unknown field is an error, as in Prometheus.
+            return ((Template) template).execute(Fields.struct(data), variables);
         }
         catch (TemplateException e) {
             return "<error expanding template: " + e.getMessage() + ">";
-        }
-    }
-
-    /** The template's dot: a struct, so an unknown field is an error as in Prometheus. */
-    private record TemplateData(Map<String, Object> fields) implements Fields {
-        @Override
-        public Object field(String name) {
-            if (!fields.containsKey(name)) {
-                throw new IllegalArgumentException(name);
-            }
-            return fields.get(name);
         }
     }
 
