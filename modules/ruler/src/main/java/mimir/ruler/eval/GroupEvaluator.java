@@ -106,6 +106,19 @@ public final class GroupEvaluator {
         return (group.interval().isZero() ? context.defaultInterval() : group.interval()).toMillis();
     }
 
+    /**
+     * The most series or alerts one rule evaluation may produce: the group's {@code limit} and the tenant's
+     * {@code ruler_max_rule_evaluation_results}, whichever is smaller where set (0: none).
+     */
+    private long resultLimit() {
+        long tenantLimit = context.overrides().forTenant(tenant).rulerMaxRuleEvaluationResults();
+        long groupLimit = group.limit();
+        if (groupLimit <= 0) {
+            return Math.max(tenantLimit, 0);
+        }
+        return tenantLimit <= 0 ? groupLimit : Math.min(groupLimit, tenantLimit);
+    }
+
     private long queryOffsetMillis() {
         if (group.queryOffset() != null) {
             return group.queryOffset().toMillis();
@@ -328,7 +341,7 @@ public final class GroupEvaluator {
 
     private WriteBatch evaluateRecording(RuleState rule, Engine engine, long queryTs) {
         List<Sample> result = query(engine, rule.expr, queryTs);
-        long limit = group.limit();
+        long limit = resultLimit();
         Map<Labels, Double> series = new LinkedHashMap<>();
         for (Sample sample : result) {
             Labels.Builder builder = sample.labels().toBuilder().set(Labels.METRIC_NAME, rule.definition.record());
@@ -462,12 +475,13 @@ public final class GroupEvaluator {
             rule.active.remove(labels);
         }
         WriteBatch batch = newBatch();
-        if (group.limit() > 0 && activeCount > group.limit()) {
+        long limit = resultLimit();
+        if (limit > 0 && activeCount > limit) {
             rule.active.clear();
             staleMarkers(rule, Set.of(), queryTs, batch);
             rule.written = new HashSet<>();
             pushQuietly(batch);
-            throw new RuleException("exceeded limit of " + group.limit() + " with " + activeCount + " alerts");
+            throw new RuleException("exceeded limit of " + limit + " with " + activeCount + " alerts");
         }
         Set<Labels> written = new HashSet<>();
         for (ActiveAlert alert : rule.active.values()) {

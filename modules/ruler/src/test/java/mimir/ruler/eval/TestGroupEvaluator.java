@@ -246,6 +246,24 @@ class TestGroupEvaluator {
     }
 
     @Test
+    void theTenantsMaxRuleEvaluationResultsLimitsEveryGroup() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            sample(Labels.of("__name__", "m", "i", Integer.toString(i)), START - 1000, i);
+        }
+        overrides.set(Map.of(TENANT, Limits.defaults().withOverrides(Map.of("ruler_evaluation_delay_duration", "0s",
+                "ruler_max_rule_evaluation_results", 1))));
+        GroupEvaluator group = evaluator("""
+                name: unlimited
+                rules:
+                  - alert: Many
+                    expr: m >= 0
+                """);
+        group.evaluate(START);
+        assertThat(group.status().rules().getFirst().lastError()).isEqualTo("exceeded limit of 1 with 3 alerts");
+        assertThat(group.status().rules().getFirst().alerts()).isEmpty();
+    }
+
+    @Test
     void aRefusedWriteMarksTheRuleUnhealthyWithTheDistributorsReason() throws Exception {
         sample(Labels.of("__name__", "x"), START - 1000, 1);
         GroupEvaluator group = evaluator("""
