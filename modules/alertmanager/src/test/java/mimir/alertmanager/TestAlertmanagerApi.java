@@ -104,6 +104,28 @@ class TestAlertmanagerApi {
     }
 
     @Test
+    void withAFallbackConfigurationEveryTenantHasAnAlertmanager(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path fallback = dir.resolve("fallback.yaml");
+        java.nio.file.Files.writeString(fallback, "route:\n  receiver: default\nreceivers:\n  - name: default\n");
+        TestingCoreServices other = new TestingCoreServices(TestingConfigValues.defaults(List.of()), null, Limits.defaults(), NOW,
+                java.util.Set.of("alertmanager"));
+        MultitenantAlertmanager withFallback = AlertmanagerProvider.create(other, AlertmanagerConfig.defaults().withFallback(fallback.toString()),
+                new MemoryObjectStore());
+        withFallback.start(cause -> {
+            throw new AssertionError(cause);
+        });
+        try {
+            HttpResponse receivers = other.routes().call(new HttpRequest("GET", "/alertmanager/api/v2/receivers", Map.of(),
+                    Map.of("x-scope-orgid", List.of("anyone")), new byte[0], Optional.empty()));
+            assertThat(receivers.status()).isEqualTo(200);
+            assertThat(TestingHttpRoutes.body(receivers)).isEqualTo("[{\"name\":\"default\"}]");
+        }
+        finally {
+            withFallback.stop();
+        }
+    }
+
+    @Test
     void invalidConfigurationsAreRefusedWithTheReasonAndChangeNothing() {
         assertThat(call("POST", "/api/v1/alerts", "team-a", CONFIG).status()).isEqualTo(201);
         byte[] before = bucket.object("alerts/team-a");
