@@ -41,6 +41,11 @@ final class AlertmanagerMetrics {
         }
     }
 
+    void rateLimited(String tenant, String integration) {
+        counter("cortex_alertmanager_notification_rate_limited_total", "Number of rate-limited notifications per integration.", "integration",
+                integration, "user", tenant).increment();
+    }
+
     void configReloaded(String tenant, boolean success) {
         reloads.computeIfAbsent(tenant, t -> {
             AtomicInteger value = new AtomicInteger();

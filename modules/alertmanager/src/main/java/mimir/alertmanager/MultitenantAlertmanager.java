@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import mimir.alertmanager.config.AmConfig;
 import mimir.alertmanager.config.AmConfigParser;
 import mimir.alertmanager.config.AmConfigParser.InvalidConfigException;
+import mimir.spi.Overrides;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
 
@@ -47,8 +48,11 @@ public final class MultitenantAlertmanager implements Service {
     private Thread ticker;
     private Thread poller;
 
+    private final Overrides overrides;
+
     @Inject
-    MultitenantAlertmanager(AlertmanagerConfig config, AlertStore store, Clock clock, AlertmanagerMetrics metrics) {
+    MultitenantAlertmanager(AlertmanagerConfig config, AlertStore store, Clock clock, AlertmanagerMetrics metrics, Overrides overrides) {
+        this.overrides = requireNonNull(overrides, "overrides is null");
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -201,6 +205,16 @@ public final class MultitenantAlertmanager implements Service {
                         @Override
                         public void notified(String user, String integration, boolean failed) {
                             metrics.notification(user, integration, failed);
+                        }
+
+                        @Override
+                        public double notificationRateLimit(String user) {
+                            return overrides.forTenant(user).alertmanagerNotificationRateLimit();
+                        }
+
+                        @Override
+                        public void rateLimited(String user, String integration) {
+                            metrics.rateLimited(user, integration);
                         }
                     }));
         }

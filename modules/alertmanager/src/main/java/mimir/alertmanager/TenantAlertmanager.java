@@ -46,6 +46,14 @@ final class TenantAlertmanager {
         void stateChanged(TenantAlertmanager alertmanager);
 
         void notified(String tenant, String integration, boolean failed);
+
+        /** The tenant's {@code alertmanager_notification_rate_limit} (notifications per second; 0 none, negative: nothing may be sent). */
+        default double notificationRateLimit(String tenant) {
+            return 0;
+        }
+
+        /** A notification was not sent because of the rate limit. */
+        default void rateLimited(String tenant, String integration) {}
     }
 
     /** An alert with why it is or is not notified, for the API. */
@@ -68,6 +76,9 @@ final class TenantAlertmanager {
     private volatile NotificationTemplates templates;
     private volatile Map<String, String> templateFiles;
     private volatile Dispatcher dispatcher;
+    private final Object rateLock = new Object();
+    private double rateTokens = Double.NaN;
+    private long rateNanos;
 
     TenantAlertmanager(String tenant, AmConfig config, NotificationTemplates templates, Map<String, String> templateFiles, State state, Clock clock,
             long retentionMillis, String externalUrl, Callbacks callbacks) {
@@ -477,6 +488,13 @@ final class TenantAlertmanager {
                 continue;
             }
             List<Alert> sent = integration.sendResolved() ? unmuted : firingAlerts;
+            if (!sent.isEmpty() && !allowNotification()) {
+                callbacks.rateLimited(tenant, integration.name());
+                allDone = false;
+                LOG.log(Level.WARNING, "notification rate limited user=" + tenant + " receiver=" + receiver.name() + " integration=" + integration.name()
+                        + " limit=alertmanager_notification_rate_limit");
+                continue;
+            }
             if (!sent.isEmpty()) {
                 List<Alert> carried = integration.maxAlerts() > 0 && sent.size() > integration.maxAlerts() ? sent.subList(0, integration.maxAlerts()) : sent;
                 Webhook.Message message = new Webhook.Message(receiver.name(), group.key(), group.groupLabels(), carried, sent.size() - carried.size(),
@@ -509,6 +527,35 @@ final class TenantAlertmanager {
             }
         }
         return done;
+    }
+
+    /**
+     * Takes one token of the tenant's notification rate limit: tokens accrue at the limit per second up
+     * to a burst of the limit (at least 1), as Mimir's limiter does; a negative limit allows nothing.
+     */
+    private boolean allowNotification() {
+        double limit = callbacks.notificationRateLimit(tenant);
+        if (limit == 0) {
+            return true;
+        }
+        if (limit < 0) {
+            return false;
+        }
+        double burst = Math.max(1, Math.ceil(limit));
+        synchronized (rateLock) {
+            long now = System.nanoTime();
+            if (Double.isNaN(rateTokens)) {
+                rateTokens = burst;
+                rateNanos = now;
+            }
+            rateTokens = Math.min(burst, rateTokens + (now - rateNanos) / 1e9 * limit);
+            rateNanos = now;
+            if (rateTokens < 1) {
+                return false;
+            }
+            rateTokens -= 1;
+            return true;
+        }
     }
 
     /** Sends one notification through an integration; returns null on success, else the error. */

@@ -37,6 +37,8 @@ class TestTenantAlertmanager {
     private HttpServer server;
     private int stateChanges;
     private Map<String, String> templates = Map.of();
+    private double rateLimit;
+    private int rateLimited;
 
     @BeforeEach
     void startReceiver() throws IOException {
@@ -81,6 +83,16 @@ class TestTenantAlertmanager {
 
                     @Override
                     public void notified(String tenant, String integration, boolean failed) {}
+
+                    @Override
+                    public double notificationRateLimit(String tenant) {
+                        return rateLimit;
+                    }
+
+                    @Override
+                    public void rateLimited(String tenant, String integration) {
+                        rateLimited++;
+                    }
                 });
     }
 
@@ -292,6 +304,19 @@ class TestTenantAlertmanager {
         assertThat(attachment.get("color").asText()).isEqualTo("danger");
         assertThat(attachment.get("fallback").asText()).isEqualTo("[FIRING:2] Down (page) | http://mimir/alertmanager/#/alerts?receiver=chat");
         assertThat(attachment.get("mrkdwn_in").toString()).isEqualTo("[\"fallback\",\"pretext\",\"text\"]");
+    }
+
+    @Test
+    void theNotificationRateLimitHoldsNotificationsBackUntilTheNextFlush() throws Exception {
+        rateLimit = -1;
+        TenantAlertmanager am = alertmanager(config(""), new State());
+        am.receive(List.of(alert("alertname", "Down")));
+        advance(Duration.ofSeconds(30));
+        assertThat(flush(am)).isEmpty();
+        assertThat(rateLimited).isEqualTo(1);
+        rateLimit = 0;
+        advance(Duration.ofMinutes(5));
+        assertThat(flush(am)).hasSize(1);
     }
 
     @Test
