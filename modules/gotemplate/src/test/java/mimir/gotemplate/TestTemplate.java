@@ -126,6 +126,15 @@ class TestTemplate {
     }
 
     @Test
+    void timesPrintAndFormatLikeGo() throws TemplateException {
+        GoTime time = GoTime.ofMillis(java.time.Instant.parse("2026-06-01T15:04:05.120Z").toEpochMilli());
+        assertThat(run("{{ . }}", time)).isEqualTo("2026-06-01 15:04:05.12 +0000 UTC");
+        assertThat(run("{{ .Format \"2006-01-02T15:04:05Z07:00\" }}|{{ .Format \"Mon Jan _2 3:04PM\" }}|{{ .Unix }}", time))
+                .isEqualTo("2026-06-01T15:04:05Z|Mon Jun  1 3:04PM|" + java.time.Instant.parse("2026-06-01T15:04:05Z").getEpochSecond());
+        assertThat(run("{{ .IsZero }}", GoTime.ZERO)).isEqualTo("true");
+    }
+
+    @Test
     void callerFunctionsAndPredeclaredVariables() throws TemplateException {
         Template template = Template.parse("t", "{{ shout $name }}", Map.of("shout", args -> args.getFirst().toString().toUpperCase() + "!"));
         assertThat(template.execute(null, Map.of("name", "quiet"))).isEqualTo("QUIET!");

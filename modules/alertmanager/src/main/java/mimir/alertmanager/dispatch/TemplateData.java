@@ -1,16 +1,13 @@
 package mimir.alertmanager.dispatch;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 import mimir.alertmanager.model.Alert;
 import mimir.gotemplate.Fields;
+import mimir.gotemplate.GoTime;
 import mimir.gotemplate.TemplateFunction;
 
 /**
@@ -22,8 +19,6 @@ import mimir.gotemplate.TemplateFunction;
  * {@code .GeneratorURL}, {@code .Fingerprint}.
  */
 public final class TemplateData {
-    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT);
-
     private TemplateData() {}
 
     /** Alertmanager's {@code KV}: a label set whose methods come before its keys. */
@@ -107,14 +102,6 @@ public final class TemplateData {
         }
     }
 
-    /** Go's default print form of a {@code time.Time} in UTC. */
-    static String goTime(long millis) {
-        if (millis == 0) {
-            return "0001-01-01 00:00:00 +0000 UTC";
-        }
-        return GO_TIME.format(Instant.ofEpochMilli(millis).atOffset(ZoneOffset.UTC)) + " +0000 UTC";
-    }
-
     /** The data of one notification. */
     public static Fields of(Webhook.Message message, long now) {
         Alerts alerts = new Alerts();
@@ -124,8 +111,8 @@ public final class TemplateData {
             fields.put("Status", resolved ? "resolved" : "firing");
             fields.put("Labels", new KV(alert.labels()));
             fields.put("Annotations", new KV(alert.annotations()));
-            fields.put("StartsAt", goTime(alert.startsAt()));
-            fields.put("EndsAt", resolved ? goTime(alert.endsAt()) : goTime(0));
+            fields.put("StartsAt", GoTime.ofMillis(alert.startsAt()));
+            fields.put("EndsAt", resolved ? GoTime.ofMillis(alert.endsAt()) : GoTime.ZERO);
             fields.put("GeneratorURL", alert.generatorUrl());
             fields.put("Fingerprint", alert.fingerprintHex());
             alerts.add(Fields.struct(fields));
