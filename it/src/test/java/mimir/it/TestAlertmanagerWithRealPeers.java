@@ -32,13 +32,15 @@ import mimir.testing.TestingServers;
 /**
  * {@code bin/mimir -target=all,alertmanager}: our ruler's alert reaches our Alertmanager, which routes
  * it to a webhook; Debian's {@code amtool} lists it and adds, queries and expires silences; after a
- * restart silences are still there and the webhook is not notified a second time. Multi-tenancy is
- * off because {@code amtool} 0.25 cannot send an {@code X-Scope-OrgID} header (its HTTP config has no
- * custom headers), so everything is tenant {@code anonymous}.
+ * restart silences are still there and the webhook is not notified a second time. Multi-tenancy is on:
+ * {@code amtool} 0.25's HTTP config cannot set custom headers, so it names the tenant as its basic
+ * authentication user, with {@code -auth.tenant-from-basic-auth}; everything else sends
+ * {@code X-Scope-OrgID}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestAlertmanagerWithRealPeers {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TENANT = "team-it";
 
     @TempDir
     static Path dir;
@@ -59,7 +61,7 @@ class TestAlertmanagerWithRealPeers {
         webhook.start();
         int http = TestingServers.freePort();
         int grpc = TestingServers.freePort();
-        args = List.of("-target=all,alertmanager", "-auth.multitenancy-enabled=false", "-ruler.evaluation-interval=1s",
+        args = List.of("-target=all,alertmanager", "-auth.tenant-from-basic-auth=true", "-ruler.evaluation-interval=1s",
                 "-ruler.evaluation-delay-duration=0s", "-ruler.resend-delay=1s", "-ruler.alertmanager-url=http://127.0.0.1:" + http + "/alertmanager",
                 "-blocks-storage.tsdb.dir=" + dir.resolve("tsdb"), "-blocks-storage.bucket-store.sync-dir=" + dir.resolve("tsdb-sync"),
                 "-compactor.data-dir=" + dir.resolve("compactor"), "-blocks-storage.filesystem.dir=" + dir.resolve("bucket"),
@@ -107,7 +109,7 @@ class TestAlertmanagerWithRealPeers {
 
     private HttpResponse<String> post(String path, String body) {
         return MimirProcess.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mimir.httpPort + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .header("X-Scope-OrgID", TENANT).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     /** amtool's exit code, standard output and standard error (where it prints warnings and errors). */
@@ -117,6 +119,9 @@ class TestAlertmanagerWithRealPeers {
         List<String> command = new ArrayList<>();
         command.add(TestingExecutables.find("amtool", "AMTOOL", TestingExecutables.ALERTMANAGER_PACKAGE).toString());
         command.add("--alertmanager.url=http://127.0.0.1:" + mimir.httpPort + "/alertmanager");
+        Path httpConfig = dir.resolve("amtool-http.yml");
+        java.nio.file.Files.writeString(httpConfig, "basic_auth:\n  username: " + TENANT + "\n  password: not-checked\n");
+        command.add("--http.config.file=" + httpConfig);
         command.addAll(List.of(arguments));
         Path errors = java.nio.file.Files.createTempFile(dir, "amtool", ".err");
         Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
@@ -159,6 +164,10 @@ class TestAlertmanagerWithRealPeers {
         Result expired = amtool("silence", "expire", silenceId);
         assertThat(expired.exitCode()).as(expired.errors()).isZero();
         assertThat(amtool("silence", "query", "-q").output().strip()).isEqualTo(keptId);
+        // Another tenant sees none of it.
+        HttpResponse<String> other = MimirProcess.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mimir.httpPort
+                + "/alertmanager/api/v2/silences")).header("X-Scope-OrgID", "someone-else").build());
+        assertThat(other.statusCode()).isEqualTo(412);
         Result bad = amtool("silence", "add", "alertname=~.*", "--comment=everything", "--author=it");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.errors()).contains("at least one matcher must not match the empty string");

@@ -36,12 +36,14 @@ public final class RouteTable implements HttpRoutes {
     private final List<Route> prefixes = new ArrayList<>();
     private final boolean multitenancyEnabled;
     private final String noAuthTenant;
+    private final boolean tenantFromBasicAuth;
     private final boolean tenantFederationEnabled;
     private final MeterRegistry meterRegistry;
 
     public RouteTable(ServerConfig config, MeterRegistry meterRegistry) {
         this.multitenancyEnabled = config.multitenancyEnabled();
         this.noAuthTenant = config.noAuthTenant();
+        this.tenantFromBasicAuth = config.tenantFromBasicAuth();
         this.tenantFederationEnabled = config.tenantFederationEnabled();
         this.meterRegistry = requireNonNull(meterRegistry, "meterRegistry is null");
         if (!multitenancyEnabled) {
@@ -133,15 +135,20 @@ public final class RouteTable implements HttpRoutes {
 
     /**
      * The tenant of a request: {@code X-Scope-OrgID} when multi-tenancy is on (missing → 401,
-     * invalid → 400), else {@code -auth.no-auth-tenant}.
+     * invalid → 400; with {@code -auth.tenant-from-basic-auth} a missing header falls back to the basic
+     * authentication user), else {@code -auth.no-auth-tenant}.
      */
     String resolveTenant(HttpRequest request, boolean federated) {
         if (!multitenancyEnabled) {
             return noAuthTenant;
         }
         Optional<String> header = request.header(TenantIds.HEADER);
+        if ((header.isEmpty() || header.get().isEmpty()) && tenantFromBasicAuth) {
+            header = basicAuthUser(request);
+        }
         if (header.isEmpty() || header.get().isEmpty()) {
-            throw new HttpException(401, "no org id: the X-Scope-OrgID header is required (-auth.multitenancy-enabled=true)");
+            throw new HttpException(401, "no org id: the X-Scope-OrgID header is required (-auth.multitenancy-enabled=true"
+                    + (tenantFromBasicAuth ? ", or a basic authentication user with -auth.tenant-from-basic-auth)" : ")"));
         }
         String value = header.get();
         if (value.indexOf('|') >= 0) {
@@ -153,6 +160,23 @@ public final class RouteTable implements HttpRoutes {
                     : "multiple tenant IDs in X-Scope-OrgID are not supported by this endpoint");
         }
         return TenantIds.validate(value);
+    }
+
+    /** The user of {@code Authorization: Basic base64(user:password)}, if the request has one. */
+    private static Optional<String> basicAuthUser(HttpRequest request) {
+        Optional<String> authorization = request.header("Authorization");
+        if (authorization.isEmpty() || !authorization.get().regionMatches(true, 0, "Basic ", 0, 6)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.get().substring(6).strip()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return Optional.of(colon < 0 ? decoded : decoded.substring(0, colon));
+        }
+        catch (IllegalArgumentException e) {
+            throw new HttpException(400, "invalid basic authentication header: " + e.getMessage());
+        }
     }
 
     private Route find(String path) {

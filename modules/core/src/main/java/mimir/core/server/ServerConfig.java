@@ -22,6 +22,9 @@ import mimir.spi.config.ValueTypes;
  * @param multitenancyEnabled     {@code -auth.multitenancy-enabled}
  * @param noAuthTenant            {@code -auth.no-auth-tenant}
  * @param prometheusHttpPrefix    {@code -http.prometheus-http-prefix}
+ * @param tenantFederationEnabled {@code -tenant-federation.enabled}
+ * @param tenantFromBasicAuth     {@code -auth.tenant-from-basic-auth} (not in Mimir): a request without
+ *                                {@code X-Scope-OrgID} names its tenant as the user of HTTP basic authentication
  */
 public record ServerConfig(
         String httpListenAddress,
@@ -34,7 +37,8 @@ public record ServerConfig(
         boolean multitenancyEnabled,
         String noAuthTenant,
         String prometheusHttpPrefix,
-        boolean tenantFederationEnabled) {
+        boolean tenantFederationEnabled,
+        boolean tenantFromBasicAuth) {
 
     public static final Setting<String> HTTP_LISTEN_ADDRESS = Setting.advanced("server.http-listen-address", "server.http_listen_address",
             ValueTypes.STRING, "", "HTTP server listen address.");
@@ -57,6 +61,10 @@ public record ServerConfig(
             ValueTypes.BOOLEAN, true, "When set to true, incoming HTTP requests must specify tenant ID in HTTP X-Scope-OrgId header. When set to false, tenant ID from -auth.no-auth-tenant is used instead.");
     public static final Setting<String> NO_AUTH_TENANT = Setting.advanced("auth.no-auth-tenant", "no_auth_tenant",
             ValueTypes.STRING, "anonymous", "Tenant ID to use when multitenancy is disabled.");
+    public static final Setting<Boolean> TENANT_FROM_BASIC_AUTH = Setting.advanced("auth.tenant-from-basic-auth", "tenant_from_basic_auth",
+            ValueTypes.BOOLEAN, false, "Beyond Mimir: when a request has no X-Scope-OrgID header, take the tenant ID from the user name of its HTTP "
+                    + "basic authentication, for clients that can send credentials but no custom header (amtool 0.25, older Prometheus). The password is "
+                    + "not checked: as with X-Scope-OrgID, authentication is the job of a proxy in front.");
     public static final Setting<Boolean> TENANT_FEDERATION_ENABLED = SharedSettings.TENANT_FEDERATION_ENABLED;
     public static final Setting<String> PROMETHEUS_HTTP_PREFIX = SharedSettings.PROMETHEUS_HTTP_PREFIX;
 
@@ -64,7 +72,7 @@ public record ServerConfig(
     public static void register(ConfigRegistry registry) {
         for (Setting<?> setting : List.of(HTTP_LISTEN_ADDRESS, HTTP_LISTEN_PORT, GRPC_LISTEN_ADDRESS, GRPC_LISTEN_PORT, GRACEFUL_SHUTDOWN_TIMEOUT,
                 GRPC_MAX_RECV, HTTP_MAX_REQUEST, LOG_LEVEL, MULTITENANCY_ENABLED, NO_AUTH_TENANT, PROMETHEUS_HTTP_PREFIX,
-                TENANT_FEDERATION_ENABLED)) {
+                TENANT_FEDERATION_ENABLED, TENANT_FROM_BASIC_AUTH)) {
             registry.register(setting);
         }
     }
@@ -74,7 +82,7 @@ public record ServerConfig(
         return new ServerConfig(values.get(HTTP_LISTEN_ADDRESS), values.get(HTTP_LISTEN_PORT), values.get(GRPC_LISTEN_ADDRESS),
                 values.get(GRPC_LISTEN_PORT), values.get(GRACEFUL_SHUTDOWN_TIMEOUT), values.get(GRPC_MAX_RECV),
                 values.get(HTTP_MAX_REQUEST), values.get(MULTITENANCY_ENABLED), values.get(NO_AUTH_TENANT), values.get(PROMETHEUS_HTTP_PREFIX),
-                values.get(TENANT_FEDERATION_ENABLED));
+                values.get(TENANT_FEDERATION_ENABLED), values.get(TENANT_FROM_BASIC_AUTH));
     }
 
     public ServerConfig {

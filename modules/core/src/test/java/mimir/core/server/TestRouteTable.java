@@ -24,8 +24,12 @@ class TestRouteTable {
     }
 
     private static ServerConfig config(boolean multitenancy, boolean federation) {
+        return config(multitenancy, federation, false);
+    }
+
+    private static ServerConfig config(boolean multitenancy, boolean federation, boolean basicAuth) {
         return new ServerConfig("127.0.0.1", 0, "127.0.0.1", 0, Duration.ofSeconds(1), 1 << 20, 1 << 20, multitenancy, "anonymous", "/prometheus",
-                federation);
+                federation, basicAuth);
     }
 
     private static HttpRequest get(String path, String... headers) {
@@ -38,6 +42,23 @@ class TestRouteTable {
 
     private static String body(HttpResponse response) {
         return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void withTenantFromBasicAuthTheUserNamesTheTenantWhenTheHeaderIsMissing() {
+        RouteTable routes = new RouteTable(config(true, false, true), registry);
+        routes.register("/api/v1/user_limits", Auth.TENANT, "limits", r -> HttpResponse.text(200, "tenant=" + r.requireTenant()), "GET");
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("team-a:ignored".getBytes(StandardCharsets.UTF_8));
+        assertThat(body(routes.dispatch(get("/api/v1/user_limits", "Authorization", basic)))).isEqualTo("tenant=team-a");
+        assertThat(body(routes.dispatch(get("/api/v1/user_limits", "Authorization", basic, "X-Scope-OrgID", "team-b")))).isEqualTo("tenant=team-b");
+        HttpResponse invalid = routes.dispatch(get("/api/v1/user_limits", "Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString("..:x".getBytes(StandardCharsets.UTF_8))));
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(routes.dispatch(get("/api/v1/user_limits")).status()).isEqualTo(401);
+        // Off by default: the user name is ignored.
+        RouteTable strict = new RouteTable(config(true), registry);
+        strict.register("/api/v1/user_limits", Auth.TENANT, "limits", r -> HttpResponse.text(200, "tenant=" + r.requireTenant()), "GET");
+        assertThat(strict.dispatch(get("/api/v1/user_limits", "Authorization", basic)).status()).isEqualTo(401);
     }
 
     @Test
