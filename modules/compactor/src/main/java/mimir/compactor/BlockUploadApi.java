@@ -182,7 +182,6 @@ final class BlockUploadApi {
         return meta;
     }
 
-
     private BlockMeta uploadingMeta(String tenant, Ulid block) throws IOException {
         try (InputStream in = store.get(key(tenant, block, UPLOADING_META))) {
             return BlockMeta.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));

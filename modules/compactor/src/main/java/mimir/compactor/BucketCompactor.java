@@ -322,7 +322,6 @@ public final class BucketCompactor implements Service {
         return current;
     }
 
-
     private Optional<TenantBlock> readMeta(String tenant, Ulid id) throws IOException {
         Optional<ObjectAttributes> attributes = store.attributes(tenant + "/" + id + "/" + BlockMeta.FILE_NAME);
         if (attributes.isEmpty()) {

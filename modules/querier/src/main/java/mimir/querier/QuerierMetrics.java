@@ -1,12 +1,17 @@
 package mimir.querier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import mimir.querier.storage.StoreGatewayQuerySource;
 
 /**
  * The querier's metrics, with Mimir's names: {@code cortex_querier_queries_rejected_total{reason}}
@@ -24,23 +29,23 @@ public final class QuerierMetrics {
     public QuerierMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("cortex_querier_worker_inflight_queries", workerInflight);
-        io.micrometer.core.instrument.Gauge.builder("cortex_bucket_index_loaded", bucketIndexLoaded, AtomicInteger::get)
+        Gauge.builder("cortex_bucket_index_loaded", bucketIndexLoaded, AtomicInteger::get)
                 .description("Number of bucket indexes currently loaded in-memory (here: tenants' block lists, read from the bucket index or a listing).")
                 .register(registry);
     }
 
     /** The {@code cortex_bucket_index_*} metrics of the querier's block discovery. */
-    mimir.querier.storage.StoreGatewayQuerySource.Listener bucketIndexListener() {
+    StoreGatewayQuerySource.Listener bucketIndexListener() {
         Counter loads = Counter.builder("cortex_bucket_index_loads").description("Total number of bucket index loading attempts.").register(registry);
         Counter failures = Counter.builder("cortex_bucket_index_load_failures").description("Total number of bucket index loading failures.")
                 .register(registry);
-        io.micrometer.core.instrument.Timer duration = io.micrometer.core.instrument.Timer.builder("cortex_bucket_index_load_duration_seconds")
+        Timer duration = Timer.builder("cortex_bucket_index_load_duration_seconds")
                 .description("Duration of a single bucket index loading operation in seconds.").register(registry);
-        return new mimir.querier.storage.StoreGatewayQuerySource.Listener() {
+        return new StoreGatewayQuerySource.Listener() {
             @Override
             public void read(String tenant, boolean fromBucketIndex, long nanos, int tenantsCached) {
                 loads.increment();
-                duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                duration.record(nanos, TimeUnit.NANOSECONDS);
                 bucketIndexLoaded.set(tenantsCached);
             }
 

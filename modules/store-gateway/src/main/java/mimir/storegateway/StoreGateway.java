@@ -395,5 +395,4 @@ public final class StoreGateway implements Service, StoreGatewayClient {
     long fetchedBytes() {
         return metrics.fetchedBytes.sum();
     }
-
 }

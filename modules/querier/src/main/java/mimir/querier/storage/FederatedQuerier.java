@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 
 import mimir.model.Labels;
 import mimir.model.Matcher;
@@ -202,7 +203,7 @@ public final class FederatedQuerier implements Querier {
         }
 
         /** The samples of {@code iterator} whose timestamps {@code keep} accepts. */
-        static BufferedSeries read(Labels labels, SampleIterator iterator, java.util.function.LongPredicate keep) {
+        static BufferedSeries read(Labels labels, SampleIterator iterator, LongPredicate keep) {
             long[] timestamps = new long[16];
             double[] values = new double[16];
             BitSet histograms = new BitSet();
