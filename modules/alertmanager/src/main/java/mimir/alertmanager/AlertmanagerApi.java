@@ -29,6 +29,7 @@ import mimir.alertmanager.dispatch.Webhook;
 import mimir.alertmanager.model.Alert;
 import mimir.alertmanager.model.AmMatcher;
 import mimir.alertmanager.model.Silence;
+import mimir.model.LabelNames;
 import mimir.spi.Overrides;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
@@ -367,12 +368,12 @@ final class AlertmanagerApi {
             return "at least one label pair required";
         }
         for (String name : labels.keySet()) {
-            if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            if (!LabelNames.isValidLabelName(name)) {
                 return "invalid label set: invalid name \"" + name + "\"";
             }
         }
         for (String name : annotations.keySet()) {
-            if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            if (!LabelNames.isValidLabelName(name)) {
                 return "invalid annotations: invalid name \"" + name + "\"";
             }
         }
@@ -504,7 +505,7 @@ final class AlertmanagerApi {
                 throw new BadRequest("matchers in body must be of type object");
             }
             String name = string(matcher, "name");
-            if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            if (!LabelNames.isValidLabelName(name)) {
                 throw new SilenceException(400, "silence invalid: invalid label matcher 0: invalid label name \"" + name + "\"");
             }
             boolean regex = Boolean.TRUE.equals(matcher.get("isRegex"));

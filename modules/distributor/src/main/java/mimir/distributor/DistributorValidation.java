@@ -5,6 +5,7 @@ import java.util.HexFormat;
 
 import mimir.distributor.remotewrite.Discards;
 import mimir.ingester.client.MetricMetadata;
+import mimir.model.LabelNames;
 import mimir.model.Labels;
 import mimir.spi.limits.Limits;
 import mimir.spi.limits.LimitsSettings;
@@ -64,7 +65,7 @@ final class DistributorValidation {
             discards.samples(REASON_MISSING_METRIC_NAME, samples, "received series has no metric name (err-mimir-missing-metric-name)");
             return null;
         }
-        if (!validMetricName(metricName)) {
+        if (!LabelNames.isValidMetricName(metricName)) {
             discards.samples(REASON_INVALID_METRIC_NAME, samples,
                     String.format("received a series with invalid metric name: '%.200s' (err-mimir-metric-name-invalid)", asciiOnly(metricName)));
             return null;
@@ -96,7 +97,7 @@ final class DistributorValidation {
         for (int i = 0; i < count; i++) {
             String name = labels.name(i);
             String value = labels.value(i);
-            if (!validLabelName(name)) {
+            if (!LabelNames.isValidLabelName(name)) {
                 discards.samples(REASON_INVALID_LABEL, samples,
                         String.format("received a series with an invalid label: '%.200s' series: '%.200s' (err-mimir-label-invalid)", name, labels));
                 return null;
@@ -200,24 +201,6 @@ final class DistributorValidation {
             return new MetricMetadata(metadata.metricFamilyName(), metadata.type(), truncate(metadata.help(), max), metadata.unit());
         }
         return metadata;
-    }
-
-    static boolean validMetricName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean validLabelName(String name) {
-        return Relabeler.validLabelName(name);
     }
 
     /**

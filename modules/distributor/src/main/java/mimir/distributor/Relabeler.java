@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import mimir.model.LabelNames;
 import mimir.model.Labels;
 import mimir.spi.limits.RelabelConfig;
 
@@ -62,7 +63,7 @@ final class Relabeler {
                     return true;
                 }
                 String target = expand(matcher, rule.targetLabel(), pattern);
-                if (!validLabelName(target)) {
+                if (!LabelNames.isValidLabelName(target)) {
                     return true;
                 }
                 String replaced = expand(matcher, rule.replacement(), pattern);
@@ -212,20 +213,6 @@ final class Relabeler {
 
     private static boolean isNameChar(char c) {
         return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    static boolean validLabelName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long md5Low64(String value) {

@@ -28,6 +28,7 @@ import mimir.alertmanager.config.AmConfig.Route;
 import mimir.alertmanager.config.AmConfig.TimeInterval;
 import mimir.alertmanager.config.AmConfig.WebhookConfig;
 import mimir.alertmanager.model.AmMatcher;
+import mimir.model.LabelNames;
 import mimir.promql.parser.PromDurations;
 
 /**
@@ -254,7 +255,7 @@ public final class AmConfigParser {
             throw error(fields.get(matchersKey), e.getMessage());
         }
         for (AmMatcher matcher : result) {
-            if (!validLabelName(matcher.name())) {
+            if (!LabelNames.isValidLabelName(matcher.name())) {
                 throw error(fields.get(matchersKey), "invalid label name " + quote(matcher.name()));
             }
         }
@@ -273,10 +274,6 @@ public final class AmConfigParser {
         return keys;
     }
 
-    static boolean validLabelName(String name) {
-        return name.matches("[a-zA-Z_][a-zA-Z0-9_]*");
-    }
-
     private static Route route(Node node, Route parent, String key, boolean root, Set<String> receivers, Set<String> intervals)
             throws InvalidConfigException {
         Map<String, Node> fields = mapping(node, ROUTE, "config.plain");
@@ -293,7 +290,7 @@ public final class AmConfigParser {
                 if (!seen.add(label)) {
                     throw error(fields.get("group_by"), "duplicated label " + quote(label) + " in group_by");
                 }
-                if (!label.equals("...") && !validLabelName(label)) {
+                if (!label.equals("...") && !LabelNames.isValidLabelName(label)) {
                     throw error(fields.get("group_by"), "invalid label name " + quote(label) + " in group_by list");
                 }
             }
@@ -432,7 +429,7 @@ public final class AmConfigParser {
         List<AmMatcher> target = matchers(fields, "target_matchers", "target_match", "target_match_re");
         List<String> equal = strings(fields.get("equal"));
         for (String label : equal) {
-            if (!validLabelName(label)) {
+            if (!LabelNames.isValidLabelName(label)) {
                 throw error(fields.get("equal"), "invalid label name " + quote(label));
             }
         }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -20,6 +19,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import mimir.model.LabelNames;
 import mimir.promql.parser.ParseException;
 import mimir.promql.parser.PromDurations;
 import mimir.promql.parser.PromQLParser;
@@ -38,7 +38,6 @@ public final class RuleGroupYaml {
             "align_evaluation_time_on_interval", "rules");
     private static final Set<String> RULE_FIELDS = Set.of("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations");
 
-    private final Predicate<String> validMetricName;
     private final TemplateChecker templates;
 
     /** Checks that an alerting rule's label or annotation value parses as a template. */
@@ -50,7 +49,6 @@ public final class RuleGroupYaml {
 
     public RuleGroupYaml(TemplateChecker templates) {
         this.templates = templates;
-        this.validMetricName = name -> name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*");
     }
 
     /**
@@ -292,17 +290,17 @@ public final class RuleGroupYaml {
             if (fields.containsKey("keep_firing_for") && !keepFiringFor.isZero()) {
                 problems.add("invalid field 'keep_firing_for' in recording rule");
             }
-            if (!validMetricName.test(record)) {
+            if (!LabelNames.isValidMetricName(record)) {
                 problems.add("invalid recording rule name: " + record);
             }
         }
         for (Map.Entry<String, String> label : labels.entrySet()) {
-            if (!label.getKey().matches("[a-zA-Z_][a-zA-Z0-9_]*") || label.getKey().equals("__name__")) {
+            if (!LabelNames.isValidLabelName(label.getKey()) || label.getKey().equals("__name__")) {
                 problems.add("invalid label name: " + label.getKey());
             }
         }
         for (String annotation : annotations.keySet()) {
-            if (!annotation.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+            if (!LabelNames.isValidLabelName(annotation)) {
                 problems.add("invalid annotation name: " + annotation);
             }
         }
