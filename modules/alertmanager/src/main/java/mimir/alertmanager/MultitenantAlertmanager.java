@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -268,15 +267,6 @@ public final class MultitenantAlertmanager implements Service {
         }
     }
 
-    /** Flushes every tenant's due groups now and waits for the notifications; for tests. */
-    void tickAndWait() throws InterruptedException {
-        for (TenantAlertmanager tenant : tenants.values()) {
-            for (Thread thread : tenant.tick()) {
-                thread.join();
-            }
-        }
-    }
-
     @Override
     public void stop() throws InterruptedException, IOException {
         running = false;
@@ -288,9 +278,5 @@ public final class MultitenantAlertmanager implements Service {
         }
         persist(Set.copyOf(tenants.keySet()));
         store.close();
-    }
-
-    List<String> runningTenants() {
-        return List.copyOf(tenants.keySet());
     }
 }

@@ -74,11 +74,6 @@ public final class Template {
         return new Template(name, root, added, functions);
     }
 
-    /** Whether a template of that name was defined. */
-    public boolean defines(String definition) {
-        return definitions.containsKey(definition);
-    }
-
     /** Executes the template with {@code dot} as {@code .} and {@code $}. */
     public String execute(Object dot) throws TemplateException {
         return execute(dot, Map.of());

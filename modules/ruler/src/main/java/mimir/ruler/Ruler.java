@@ -77,10 +77,6 @@ public final class Ruler implements Service {
         return templates;
     }
 
-    RulerConfig config() {
-        return config;
-    }
-
     @Override
     public void start(ServiceContext serviceContext) throws IOException {
         QuerierClient querier = localInstances.find(QuerierClient.class).orElseThrow(() -> new IllegalStateException(

@@ -77,16 +77,6 @@ public record RulerConfig(Duration evaluationInterval, Duration pollInterval, Li
                 Duration.ofSeconds(10), "", "/prometheus", false);
     }
 
-    public RulerConfig withAlertmanagerUrls(List<String> urls) {
-        return new RulerConfig(evaluationInterval, pollInterval, urls, enableApi, resendDelay, outageTolerance, notificationQueueCapacity,
-                notificationTimeout, externalUrl, prometheusPrefix, federationEnabled);
-    }
-
-    public RulerConfig withFederation(boolean enabled) {
-        return new RulerConfig(evaluationInterval, pollInterval, alertmanagerUrls, enableApi, resendDelay, outageTolerance, notificationQueueCapacity,
-                notificationTimeout, externalUrl, prometheusPrefix, enabled);
-    }
-
     static void register(ConfigRegistry registry) {
         for (Setting<?> setting : List.of(EVALUATION_INTERVAL, POLL_INTERVAL, ALERTMANAGER_URL, ENABLE_API, RESEND_DELAY, FOR_OUTAGE_TOLERANCE,
                 NOTIFICATION_QUEUE_CAPACITY, NOTIFICATION_TIMEOUT, EXTERNAL_URL)) {

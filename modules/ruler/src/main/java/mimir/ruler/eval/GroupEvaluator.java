@@ -97,11 +97,6 @@ public final class GroupEvaluator {
         return group;
     }
 
-    /** The {@code rule_group} label of the group's metrics: {@code <namespace>;<group>}. */
-    public String ruleGroupLabel() {
-        return ruleGroupLabel;
-    }
-
     public long intervalMillis() {
         return (group.interval().isZero() ? context.defaultInterval() : group.interval()).toMillis();
     }
@@ -187,21 +182,22 @@ public final class GroupEvaluator {
         lock.lock();
         try {
             long ts = context.clock().millis() - queryOffsetMillis();
-            WriteBatch batch = new WriteBatch();
-            batch.setSource(WriteBatch.Source.RULE);
             for (RuleState rule : rules) {
-                for (Labels series : rule.written) {
-                    batch.addSeries(series);
-                    batch.addSample(ts, StaleMarker.VALUE);
-                }
-                rule.written = new HashSet<>();
-            }
-            if (batch.seriesCount() > 0) {
-                push(batch);
+                markStale(rule, ts);
             }
         }
         finally {
             lock.unlock();
+        }
+    }
+
+    /** Writes stale markers for every series the rule wrote last and forgets them (a rule over its limit, a deleted group). */
+    private void markStale(RuleState rule, long ts) {
+        WriteBatch batch = newBatch();
+        staleMarkers(rule, Set.of(), ts, batch);
+        rule.written = new HashSet<>();
+        if (batch.seriesCount() > 0) {
+            push(batch);
         }
     }
 
@@ -358,13 +354,11 @@ public final class GroupEvaluator {
                 throw new RuleException("vector contains metrics with the same labelset after applying rule labels");
             }
         }
-        WriteBatch batch = newBatch();
         if (limit > 0 && series.size() > limit) {
-            staleMarkers(rule, Set.of(), queryTs, batch);
-            rule.written = new HashSet<>();
-            pushQuietly(batch);
+            markStale(rule, queryTs);
             throw new RuleException("exceeded limit of " + limit + " with " + series.size() + " series");
         }
+        WriteBatch batch = newBatch();
         for (Map.Entry<Labels, Double> entry : series.entrySet()) {
             batch.addSeries(entry.getKey());
             batch.addSample(queryTs, entry.getValue());
@@ -372,12 +366,6 @@ public final class GroupEvaluator {
         staleMarkers(rule, series.keySet(), queryTs, batch);
         rule.written = new HashSet<>(series.keySet());
         return batch;
-    }
-
-    private void pushQuietly(WriteBatch batch) {
-        if (batch.seriesCount() > 0) {
-            push(batch);
-        }
     }
 
     private static void staleMarkers(RuleState rule, Set<Labels> current, long queryTs, WriteBatch batch) {
@@ -474,15 +462,13 @@ public final class GroupEvaluator {
         for (Labels labels : toDelete) {
             rule.active.remove(labels);
         }
-        WriteBatch batch = newBatch();
         long limit = resultLimit();
         if (limit > 0 && activeCount > limit) {
             rule.active.clear();
-            staleMarkers(rule, Set.of(), queryTs, batch);
-            rule.written = new HashSet<>();
-            pushQuietly(batch);
+            markStale(rule, queryTs);
             throw new RuleException("exceeded limit of " + limit + " with " + activeCount + " alerts");
         }
+        WriteBatch batch = newBatch();
         Set<Labels> written = new HashSet<>();
         for (ActiveAlert alert : rule.active.values()) {
             if (alert.state == State.INACTIVE) {

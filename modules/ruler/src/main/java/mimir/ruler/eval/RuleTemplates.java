@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,6 +18,7 @@ import com.google.re2j.PatternSyntaxException;
 
 import mimir.gotemplate.Fields;
 import mimir.gotemplate.GoFormat;
+import mimir.gotemplate.GoTime;
 import mimir.gotemplate.Template;
 import mimir.gotemplate.TemplateException;
 import mimir.gotemplate.TemplateFunction;
@@ -58,7 +57,6 @@ public final class RuleTemplates {
     /** The query function of the evaluation in progress on this thread. */
     public static final ScopedValue<QueryFunction> QUERY = ScopedValue.newInstance();
 
-    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS", Locale.ROOT);
     private static final Map<String, TemplateFunction> FUNCTIONS = functions();
 
     private final Map<String, Object> parsed = new ConcurrentHashMap<>();
@@ -178,7 +176,7 @@ public final class RuleTemplates {
         f.put("humanizePercentage", args -> GoFormat.sprintf("%.4g%%", List.of(number(args, 0) * 100)));
         f.put("humanizeTimestamp", args -> {
             double v = number(args, 0);
-            return Double.isNaN(v) || Double.isInfinite(v) ? GoFormat.sprintf("%.4g", List.of(v)) : goTime(v);
+            return Double.isNaN(v) || Double.isInfinite(v) ? GoFormat.sprintf("%.4g", List.of(v)) : goTime(v).toString();
         });
         f.put("toTime", args -> goTime(number(args, 0)));
         f.put("parseDuration", args -> PromDurations.parseMillis(string(args, 0)) / 1000.0);
@@ -306,16 +304,10 @@ public final class RuleTemplates {
         return GoFormat.sprintf("%.4g", List.of(v)) + prefix + "s";
     }
 
-    /** Go's {@code time.Time} printed: {@code 2006-01-02 15:04:05.999999999 +0000 UTC} (fraction trimmed). */
-    static String goTime(double seconds) {
+    /** A Go {@code time.Time} of Unix seconds (prints as Go prints it; {@code .Format}, {@code .Unix}, ...). */
+    static GoTime goTime(double seconds) {
         long nanos = (long) (seconds * 1e9);
-        Instant instant = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-        String text = GO_TIME.format(instant.atOffset(ZoneOffset.UTC));
-        text = text.replaceAll("0+$", "");
-        if (text.endsWith(".")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return text + " +0000 UTC";
+        return new GoTime(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)), false);
     }
 
     private static String title(String s) {

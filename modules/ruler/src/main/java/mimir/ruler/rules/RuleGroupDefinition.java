@@ -27,9 +27,4 @@ public record RuleGroupDefinition(String namespace, String name, Duration interv
         sourceTenants = List.copyOf(sourceTenants);
         rules = List.copyOf(rules);
     }
-
-    /** This group in another namespace (the config API takes the namespace from the path). */
-    public RuleGroupDefinition inNamespace(String newNamespace) {
-        return new RuleGroupDefinition(newNamespace, name, interval, limit, queryOffset, sourceTenants, alignEvaluationTimeOnInterval, rules);
-    }
 }
