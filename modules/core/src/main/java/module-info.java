@@ -36,6 +36,7 @@ module mimir.core {
 
     uses mimir.spi.ComponentProvider;
     uses mimir.spi.objstore.ObjectStoreProvider;
+    uses mimir.spi.kv.KvStoreProvider;
 
     provides java.lang.System.LoggerFinder with mimir.core.logging.LogfmtLoggerFinder;
 }

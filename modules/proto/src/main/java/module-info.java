@@ -14,4 +14,5 @@ module mimir.proto {
     exports mimir.proto.prompb.write.v2;
     exports mimir.proto.alertspb;
     exports mimir.proto.rulespb;
+    exports mimir.proto.ringpb;
 }

@@ -17,6 +17,7 @@ module mimir.spi {
     exports mimir.spi;
     exports mimir.spi.config;
     exports mimir.spi.http;
+    exports mimir.spi.kv;
     exports mimir.spi.limits;
     exports mimir.spi.objstore;
     exports mimir.spi.service;

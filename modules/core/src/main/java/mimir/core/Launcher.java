@@ -29,6 +29,7 @@ import mimir.core.modules.ModuleDefinition;
 import mimir.core.modules.ModuleGraphReport;
 import mimir.core.modules.ModuleResolver;
 import mimir.core.modules.ServiceManager;
+import mimir.core.kv.KvConfig;
 import mimir.core.objstore.StorageConfig;
 import mimir.core.plugins.PluginLoader;
 import mimir.core.plugins.PluginRegistry;
@@ -39,6 +40,7 @@ import mimir.core.server.ServerConfig;
 import mimir.spi.ComponentProvider;
 import mimir.spi.limits.LimitsSettings;
 import mimir.spi.objstore.ObjectStore;
+import mimir.spi.kv.KvStoreProvider;
 import mimir.spi.objstore.ObjectStoreProvider;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -97,6 +99,7 @@ public final class Launcher {
         boolean all = false;
         PluginRegistry plugins;
         StorageConfig storage;
+        KvConfig kv;
         ConfigRegistryImpl registry;
         LoadedConfig loadedConfig;
         while (true) {
@@ -106,6 +109,7 @@ public final class Launcher {
                     "the configuration names no backend or setting of it (storage plugins loaded: " + String.join(", ", chosen) + ")");
             List<ComponentProvider> components = plugins.components().stream().map(p -> (ComponentProvider) p.provider()).toList();
             storage = new StorageConfig(plugins.objectStores().stream().map(p -> (ObjectStoreProvider) p.provider()).toList(), pluginDir);
+            kv = new KvConfig(plugins.kvStores().stream().map(p -> (KvStoreProvider) p.provider()).toList());
             registry = new ConfigRegistryImpl();
             try {
                 LauncherSettings.register(registry);
@@ -114,6 +118,7 @@ public final class Launcher {
                 RuntimeConfigManager.registerSettings(registry);
                 LimitsSettings.register(registry);
                 storage.register(registry);
+                kv.register(registry);
                 for (ComponentProvider component : components) {
                     component.registerConfig(registry);
                 }
@@ -170,11 +175,13 @@ public final class Launcher {
         LogfmtLoggerFinder.setThreshold(logLevel);
         JulBridge.install(logLevel);
         storage.bind(config);
+        kv.bind(config);
 
         CoreGraph graph;
         try {
-            graph = DaggerCoreGraph.factory().create(config, storage, Clock.systemUTC());
+            graph = DaggerCoreGraph.factory().create(config, storage, kv, Clock.systemUTC());
             storage.bindMetrics(graph.prometheusRegistry());
+            kv.bindMetrics(graph.prometheusRegistry());
             graph.serverConfig();
         }
         catch (IllegalArgumentException e) {

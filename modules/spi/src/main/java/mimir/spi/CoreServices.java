@@ -26,6 +26,9 @@ public interface CoreServices {
     /** Opens object stores per storage scope. */
     ObjectStores objectStores();
 
+    /** Opens KV stores per scope (rings, HA tracker). */
+    KvStores kvStores();
+
     /** Per-tenant limits with runtime overrides. */
     Overrides overrides();
 

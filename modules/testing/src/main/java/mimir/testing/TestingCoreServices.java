@@ -13,11 +13,15 @@ import java.util.Set;
 
 import mimir.spi.CoreServices;
 import mimir.spi.GrpcServices;
+import mimir.spi.KvStores;
 import mimir.spi.LocalInstances;
 import mimir.spi.ObjectStores;
 import mimir.spi.Overrides;
 import mimir.spi.config.ConfigValues;
 import mimir.spi.http.HttpRoutes;
+import mimir.spi.kv.KvClient;
+import mimir.spi.kv.KvCodec;
+import mimir.spi.kv.KvScope;
 import mimir.spi.limits.Limits;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
@@ -36,6 +40,12 @@ public final class TestingCoreServices implements CoreServices {
     private final TestingOverrides overrides;
     private final TestingClock clock;
     private final TestingLocalInstances localInstances;
+    private KvStores kvStores = new KvStores() {
+        @Override
+        public <T> KvClient<T> open(KvScope scope, KvCodec<T> codec) {
+            throw new IllegalStateException("this test gave no KV store (TestingCoreServices.withKvStores)");
+        }
+    };
 
     /**
      * @param objectStore the store every scope opens (not closed by the component's close of it; may be
@@ -71,6 +81,17 @@ public final class TestingCoreServices implements CoreServices {
 
     public TestingHttpRoutes routes() {
         return httpRoutes;
+    }
+
+    /** Sets the KV stores components open (e.g. one in-memory store for every scope). */
+    public TestingCoreServices withKvStores(KvStores stores) {
+        this.kvStores = requireNonNull(stores, "stores is null");
+        return this;
+    }
+
+    @Override
+    public KvStores kvStores() {
+        return kvStores;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 
 import mimir.core.config.LoadedConfig;
 import mimir.core.local.LocalInstanceRegistry;
+import mimir.core.kv.KvConfig;
 import mimir.core.objstore.StorageConfig;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.GrpcServer;
@@ -44,6 +45,6 @@ public interface CoreGraph extends CoreServices {
     /** Builds the graph from the loaded configuration. */
     @Component.Factory
     interface Factory {
-        CoreGraph create(@BindsInstance LoadedConfig config, @BindsInstance StorageConfig storage, @BindsInstance Clock clock);
+        CoreGraph create(@BindsInstance LoadedConfig config, @BindsInstance StorageConfig storage, @BindsInstance KvConfig kv, @BindsInstance Clock clock);
     }
 }

@@ -24,6 +24,8 @@ import mimir.core.server.HttpServer;
 import mimir.core.server.RouteTable;
 import mimir.core.server.ServerConfig;
 import mimir.spi.GrpcServices;
+import mimir.core.kv.KvConfig;
+import mimir.spi.KvStores;
 import mimir.spi.LocalInstances;
 import mimir.spi.ObjectStores;
 import mimir.spi.Overrides;
@@ -51,6 +53,9 @@ abstract class CoreGraphModule {
 
     @Binds
     abstract ObjectStores objectStores(StorageConfig storage);
+
+    @Binds
+    abstract KvStores kvStores(KvConfig kv);
 
     @Binds
     abstract LocalInstances localInstances(LocalInstanceRegistry registry);

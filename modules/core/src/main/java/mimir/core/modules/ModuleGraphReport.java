@@ -75,6 +75,7 @@ public final class ModuleGraphReport {
         Map<String, Object> providers = new LinkedHashMap<>();
         providers.put("ComponentProvider", plugins.components().stream().map(ModuleGraphReport::provider).toList());
         providers.put("ObjectStoreProvider", plugins.objectStores().stream().map(ModuleGraphReport::provider).toList());
+        providers.put("KvStoreProvider", plugins.kvStores().stream().map(ModuleGraphReport::provider).toList());
         root.put("providers", providers);
         Map<String, Object> pluginSection = new LinkedHashMap<>();
         pluginSection.put("dir", plugins.pluginDir().toString());

@@ -19,6 +19,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import mimir.spi.ComponentProvider;
+import mimir.spi.kv.KvStoreProvider;
 import mimir.spi.objstore.ObjectStoreProvider;
 
 /**
@@ -37,6 +38,19 @@ public final class PluginLoader {
     /** The marker file that makes a plugin folder classpath-style. */
     public static final String CLASSPATH_MARKER = "CLASSPATH";
 
+    /** An SPI whose providers are collected, with how a provider names itself. */
+    private record Spi<S>(Class<S> type, Function<S, String> naming) {
+        String label() {
+            return type.getSimpleName();
+        }
+    }
+
+    /** Every SPI the loader collects; a new SPI kind is one more entry here. */
+    private static final List<Spi<?>> SPIS = List.of(
+            new Spi<>(ComponentProvider.class, ComponentProvider::name),
+            new Spi<>(ObjectStoreProvider.class, ObjectStoreProvider::name),
+            new Spi<>(KvStoreProvider.class, KvStoreProvider::name));
+
     private PluginLoader() {}
 
     /** Loads the boot layer's providers and then every plugin folder under {@code pluginDir} (if it exists). */
@@ -54,12 +68,14 @@ public final class PluginLoader {
         requireNonNull(skipReason, "skipReason is null");
         List<ProviderInfo> providers = new ArrayList<>();
         List<PluginStatus> plugins = new ArrayList<>();
-        collect(ServiceLoader.load(ModuleLayer.boot(), ComponentProvider.class), "boot", providers, p -> true);
-        collect(ServiceLoader.load(ModuleLayer.boot(), ObjectStoreProvider.class), "boot", providers, p -> true);
+        for (Spi<?> spi : SPIS) {
+            collect(spi, type -> ServiceLoader.load(ModuleLayer.boot(), type), "boot", providers, p -> true);
+        }
         // Unnamed-module runs (tests, IDEs) find providers on the class path.
         if (!PluginLoader.class.getModule().isNamed()) {
-            collect(ServiceLoader.load(ComponentProvider.class), "classpath", providers, p -> !p.getClass().getModule().isNamed());
-            collect(ServiceLoader.load(ObjectStoreProvider.class), "classpath", providers, p -> !p.getClass().getModule().isNamed());
+            for (Spi<?> spi : SPIS) {
+                collect(spi, ServiceLoader::load, "classpath", providers, p -> !p.getClass().getModule().isNamed());
+            }
         }
         if (Files.isDirectory(pluginDir)) {
             try (Stream<Path> folders = Files.list(pluginDir)) {
@@ -121,8 +137,9 @@ public final class PluginLoader {
             return rejected(name, "module-layer", "modules do not resolve: " + e.getMessage(), moduleNames);
         }
         int before = providers.size();
-        collect(ServiceLoader.load(layer, ComponentProvider.class), layerName, providers, p -> p.getClass().getModule().getLayer() == layer);
-        collect(ServiceLoader.load(layer, ObjectStoreProvider.class), layerName, providers, p -> p.getClass().getModule().getLayer() == layer);
+        for (Spi<?> spi : SPIS) {
+            collect(spi, type -> ServiceLoader.load(layer, type), layerName, providers, p -> p.getClass().getModule().getLayer() == layer);
+        }
         return finish(name, "module-layer", providers.size() - before, moduleNames);
     }
 
@@ -145,8 +162,9 @@ public final class PluginLoader {
         URLClassLoader loader = new URLClassLoader("plugin-" + name, jars.toArray(URL[]::new), PluginLoader.class.getClassLoader());
         int before = providers.size();
         try {
-            collect(ServiceLoader.load(ComponentProvider.class, loader), layerName, providers, p -> p.getClass().getClassLoader() == loader);
-            collect(ServiceLoader.load(ObjectStoreProvider.class, loader), layerName, providers, p -> p.getClass().getClassLoader() == loader);
+            for (Spi<?> spi : SPIS) {
+                collect(spi, type -> ServiceLoader.load(type, loader), layerName, providers, p -> p.getClass().getClassLoader() == loader);
+            }
         }
         catch (java.util.ServiceConfigurationError | LinkageError e) {
             return rejected(name, "classpath", "providers cannot be loaded: " + e.getMessage(), jarNames);
@@ -156,7 +174,7 @@ public final class PluginLoader {
 
     private static PluginStatus finish(String name, String style, int found, List<String> modules) {
         if (found == 0) {
-            return rejected(name, style, "provides no ComponentProvider or ObjectStoreProvider", modules);
+            return rejected(name, style, "provides no " + String.join(", ", SPIS.stream().map(Spi::label).toList()), modules);
         }
         return new PluginStatus(name, style, true, false, found + " provider(s)", modules);
     }
@@ -166,12 +184,11 @@ public final class PluginLoader {
         return new PluginStatus(name, style, false, false, reason, modules);
     }
 
-    private static <S> void collect(ServiceLoader<S> loader, String layer, List<ProviderInfo> out, java.util.function.Predicate<S> accept) {
-        Function<S, String> naming = p -> p instanceof ComponentProvider c ? c.name() : ((ObjectStoreProvider) p).name();
-        for (S provider : loader) {
+    private static <S> void collect(Spi<S> spi, Function<Class<S>, ServiceLoader<S>> loading, String layer, List<ProviderInfo> out,
+            java.util.function.Predicate<Object> accept) {
+        for (S provider : loading.apply(spi.type())) {
             if (accept.test(provider)) {
-                String spi = provider instanceof ComponentProvider ? "ComponentProvider" : "ObjectStoreProvider";
-                out.add(ProviderInfo.of(spi, naming.apply(provider), provider, layer));
+                out.add(ProviderInfo.of(spi.label(), spi.naming().apply(provider), provider, layer));
             }
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import mimir.spi.ComponentProvider;
+import mimir.spi.kv.KvStoreProvider;
 import mimir.spi.objstore.ObjectStoreProvider;
 
 /**
@@ -25,6 +26,11 @@ public record PluginRegistry(Path pluginDir, List<ProviderInfo> providers, List<
     /** The component providers. */
     public List<ProviderInfo> components() {
         return providers.stream().filter(p -> p.provider() instanceof ComponentProvider).toList();
+    }
+
+    /** The KV store backends. */
+    public List<ProviderInfo> kvStores() {
+        return providers.stream().filter(p -> p.provider() instanceof KvStoreProvider).toList();
     }
 
     /** The storage backends. */

@@ -46,8 +46,7 @@ public record ServerConfig(
             ValueTypes.INT, 8080, "HTTP server listen port.");
     public static final Setting<String> GRPC_LISTEN_ADDRESS = Setting.advanced("server.grpc-listen-address", "server.grpc_listen_address",
             ValueTypes.STRING, "", "gRPC server listen address.");
-    public static final Setting<Integer> GRPC_LISTEN_PORT = Setting.basic("server.grpc-listen-port", "server.grpc_listen_port",
-            ValueTypes.INT, 9095, "gRPC server listen port.");
+    public static final Setting<Integer> GRPC_LISTEN_PORT = SharedSettings.GRPC_LISTEN_PORT;
     public static final Setting<Duration> GRACEFUL_SHUTDOWN_TIMEOUT = Setting.advanced("server.graceful-shutdown-timeout",
             "server.graceful_shutdown_timeout", ValueTypes.DURATION, Duration.ofSeconds(30), "Timeout for graceful shutdowns");
     public static final Setting<Integer> GRPC_MAX_RECV = Setting.advanced("server.grpc-max-recv-msg-size-bytes",

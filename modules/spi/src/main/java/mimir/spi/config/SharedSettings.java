@@ -14,5 +14,9 @@ public final class SharedSettings {
     public static final Setting<Boolean> TENANT_FEDERATION_ENABLED = Setting.basic("tenant-federation.enabled", "tenant_federation.enabled",
             ValueTypes.BOOLEAN, false, "If enabled on all services, queries can be federated across multiple tenants. The tenant IDs involved need to be specified separated by a '|' character in the 'X-Scope-OrgID' header.");
 
+    /** {@code -server.grpc-listen-port}: where the gRPC server listens; rings advertise it as the instance port by default. */
+    public static final Setting<Integer> GRPC_LISTEN_PORT = Setting.basic("server.grpc-listen-port", "server.grpc_listen_port",
+            ValueTypes.INT, 9095, "gRPC server listen port.");
+
     private SharedSettings() {}
 }
