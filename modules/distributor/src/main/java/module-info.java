@@ -12,6 +12,7 @@ module mimir.distributor {
     requires mimir.distributor.client;
     requires mimir.ingester.client;
     requires mimir.otlp;
+    requires mimir.ring;
     requires mimir.snappy;
     requires mimir.spi;
 

@@ -11,6 +11,7 @@ module mimir.ingester {
     requires javax.inject;
     requires mimir.bucket;
     requires mimir.ingester.client;
+    requires mimir.ring;
     requires mimir.spi;
     requires mimir.tsdb;
 

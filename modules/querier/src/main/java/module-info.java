@@ -17,6 +17,7 @@ module mimir.querier {
     requires mimir.proto;
     requires mimir.querier.client;
     requires mimir.queryscheduler.client;
+    requires mimir.ring;
     requires mimir.snappy;
     requires mimir.spi;
     requires mimir.storegateway.client;

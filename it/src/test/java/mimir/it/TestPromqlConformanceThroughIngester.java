@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 import mimir.ingester.IngesterProvider;
 import mimir.ingester.client.IngesterClient;
+import mimir.ring.IngesterRing;
+import mimir.ring.SingleInstanceRing;
 import mimir.ingester.client.PushResult;
 import mimir.ingester.client.WriteBatch;
 import mimir.model.Labels;
@@ -140,6 +142,7 @@ class TestPromqlConformanceThroughIngester {
         }
         FilesystemObjectStore bucket = new FilesystemObjectStore(Files.createDirectories(dir.resolve("bucket")));
         TestingCoreServices core = new TestingCoreServices(config, bucket, Limits.defaults(), Instant.now(), Set.of("ingester", "querier"));
+        core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("conformance", core.clock()));
         List<Service> services = provider.create(core, config);
         for (Service service : services) {
             service.start(cause -> {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
@@ -21,6 +22,7 @@ import mimir.distributor.remotewrite.SeriesKeys;
 import mimir.distributor.client.DistributorClient;
 import mimir.distributor.client.PushOutcome;
 import mimir.ingester.client.IngesterClient;
+import mimir.ring.IngesterRing;
 import mimir.ingester.client.IngesterException;
 import mimir.ingester.client.MetricMetadata;
 import mimir.ingester.client.PushResult;
@@ -52,8 +54,7 @@ public final class Distributor implements Service, DistributorClient {
     static final String REASON_RATE_LIMITED = "rate_limited";
     static final String REASON_TOO_MANY_HA_CLUSTERS = "too_many_ha_clusters";
     static final String REASON_TOO_MANY_EXEMPLARS = "too_many_exemplars_per_series_per_request";
-    static final String MISSING_INGESTER = "the distributor needs an ingester in this process (-target=distributor,ingester or write or all); "
-            + "ingesters in other processes need the gRPC client of the distributed modes, not built yet";
+    static final String MISSING_RING = "the distributor needs the ingester ring (module ingester-ring) to find the ingesters";
 
     /** Per-request state, pooled. */
     static final class PushContext {
@@ -116,17 +117,19 @@ public final class Distributor implements Service, DistributorClient {
     private final InstanceIngestionRate instanceIngestionRate = new InstanceIngestionRate();
     private final ConcurrentLinkedQueue<PushContext> contexts = new ConcurrentLinkedQueue<>();
     private final Map<String, SeriesCache> seriesCaches = new ConcurrentHashMap<>();
-    private volatile IngesterClient ingester;
+    private final Function<String, IngesterClient> remoteIngesters;
+    private volatile IngesterReplication ingesters;
 
     @Inject
     public Distributor(DistributorConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, DistributorMetrics metrics,
-            HaTracker haTracker) {
+            HaTracker haTracker, Function<String, IngesterClient> remoteIngesters) {
         this.config = requireNonNull(config, "config is null");
         this.overrides = requireNonNull(overrides, "overrides is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.haTracker = requireNonNull(haTracker, "haTracker is null");
+        this.remoteIngesters = requireNonNull(remoteIngesters, "remoteIngesters is null");
     }
 
     @Override
@@ -136,13 +139,18 @@ public final class Distributor implements Service, DistributorClient {
 
     @Override
     public void start(ServiceContext context) {
-        ingester = localInstances.find(IngesterClient.class).orElseThrow(() -> new IllegalStateException(MISSING_INGESTER));
+        IngesterRing ring = localInstances.find(IngesterRing.class).orElseThrow(() -> new IllegalStateException(MISSING_RING));
+        ingesters = new IngesterReplication(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
         LOG.log(Level.INFO, "distributor started ha_tracker=" + config.haTrackerEnabled() + " max_recv_msg_size=" + config.maxRecvMsgSize());
     }
 
     @Override
     public void stop() {
-        ingester = null;
+        IngesterReplication replication = ingesters;
+        ingesters = null;
+        if (replication != null) {
+            replication.close();
+        }
     }
 
     DistributorConfig config() {
@@ -263,7 +271,7 @@ public final class Distributor implements Service, DistributorClient {
      */
     PushOutcome push(String tenant, WriteBatch batch, Discards discards, PushContext context, SeriesCache cache) {
         WriteBatch validated = context.validated;
-        IngesterClient target = ingester;
+        IngesterReplication target = ingesters;
         if (target == null) {
             return PushOutcome.error(503, "distributor is unavailable (not running)");
         }

@@ -7,8 +7,10 @@ import dagger.Provides;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.function.Function;
 
 import mimir.distributor.hatracker.HaTracker;
+import mimir.ingester.client.IngesterClient;
 import mimir.spi.CoreServices;
 
 /**
@@ -27,7 +29,8 @@ interface DistributorGraph {
 
     @Component.Factory
     interface Factory {
-        DistributorGraph create(CoreServices core, @BindsInstance DistributorConfig config);
+        DistributorGraph create(CoreServices core, @BindsInstance DistributorConfig config,
+                @BindsInstance Function<String, IngesterClient> remoteIngesters);
     }
 
     @Module

@@ -1,8 +1,10 @@
 package mimir.distributor;
 
 import java.util.List;
+import java.util.function.Function;
 
 import mimir.distributor.client.DistributorClient;
+import mimir.ingester.client.IngesterClient;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
@@ -10,10 +12,14 @@ import mimir.spi.config.ConfigValues;
 import mimir.spi.service.Service;
 
 /**
- * The {@code distributor} module. Of Mimir's dependencies it names those that exist here; the ring
- * and memberlist modules come with the distributed write path.
+ * The {@code distributor} module. Of Mimir's dependencies (distributor-service: ingester-ring, overrides,
+ * ...) it names those that exist here.
  */
 public final class DistributorProvider implements ComponentProvider {
+    static final Function<String, IngesterClient> REMOTE_PENDING = address -> {
+        throw new IllegalStateException("ingester " + address + " runs in another process; the gRPC ingester client is not wired yet");
+    };
+
     @Override
     public String name() {
         return "distributor";
@@ -21,7 +27,7 @@ public final class DistributorProvider implements ComponentProvider {
 
     @Override
     public List<String> dependencies() {
-        return List.of("api", "overrides", "runtime-config", "vault");
+        return List.of("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
     }
 
     @Override
@@ -31,7 +37,7 @@ public final class DistributorProvider implements ComponentProvider {
 
     @Override
     public List<Service> create(CoreServices core, ConfigValues config) {
-        DistributorGraph graph = DaggerDistributorGraph.factory().create(core, DistributorConfig.from(config));
+        DistributorGraph graph = DaggerDistributorGraph.factory().create(core, DistributorConfig.from(config), REMOTE_PENDING);
         graph.httpApi().register(core.httpRoutes());
         graph.otlpApi().register(core.httpRoutes());
         core.localInstances().register(DistributorClient.class, graph.distributor());

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import mimir.ingester.client.IngesterClient;
+import mimir.ring.IngesterRing;
+import mimir.ring.SingleInstanceRing;
 import mimir.proto.prompb.Label;
 import mimir.proto.prompb.Sample;
 import mimir.proto.prompb.TimeSeries;
@@ -55,6 +57,7 @@ final class DistributorFixture {
         core.testingOverrides().set(Map.of(TENANT, Limits.defaults().withOverrides(tenantLimits)));
         if (withIngester) {
             core.testingLocalInstances().register(IngesterClient.class, ingester);
+            core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("local", core.clock()));
         }
         List<Service> services = provider.create(core, config);
         assertThat(services).hasSize(1);

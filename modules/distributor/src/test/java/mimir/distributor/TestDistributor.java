@@ -104,12 +104,11 @@ class TestDistributor {
     }
 
     @Test
-    void startFailsWithoutAnIngesterInTheProcess() throws Exception {
+    void startFailsWithoutTheIngesterRing() throws Exception {
         DistributorFixture fixture = new DistributorFixture(NO_SETTINGS, Map.of(), false);
         assertThatThrownBy(() -> fixture.distributor.start(cause -> {}))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("the distributor needs an ingester in this process (-target=distributor,ingester or write or all); ingesters in other "
-                        + "processes need the gRPC client of the distributed modes, not built yet");
+                .hasMessage("the distributor needs the ingester ring (module ingester-ring) to find the ingesters");
     }
 
     @Test

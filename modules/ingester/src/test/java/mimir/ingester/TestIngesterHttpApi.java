@@ -41,7 +41,7 @@ class TestIngesterHttpApi {
     void providerDeclaresItsModuleAndRegistersTheInProcessClientAndRoutes() throws Exception {
         IngesterProvider provider = new IngesterProvider();
         assertThat(provider.name()).isEqualTo("ingester");
-        assertThat(provider.dependencies()).containsExactly("api", "overrides", "runtime-config", "vault");
+        assertThat(provider.dependencies()).containsExactly("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
         assertThat(provider.storageScopes()).containsExactly(StorageScope.BLOCKS);
         try (TestingIngester testing = ingester()) {
             TestingHttpRoutes routes = testing.core.routes();

@@ -52,7 +52,8 @@ final class TestingIngester implements AutoCloseable {
                 .with(IngesterConfig.RATE_UPDATE_PERIOD, Duration.ofHours(1)));
         core = new TestingCoreServices(values, store, Limits.defaults(), now, Set.of("ingester"));
         List<Service> services = provider.create(core, values);
-        assertThat(services).hasSize(1);
+        // The ingester and its ring lifecycler, which these tests leave unstarted.
+        assertThat(services).hasSize(2);
         ingester = (Ingester) core.localInstances().find(IngesterClient.class).orElseThrow();
         assertThat(services.getFirst()).isSameAs(ingester);
         ingester.start(cause -> {

@@ -12,32 +12,35 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
+import mimir.bucket.BucketBlocks;
+import mimir.bucket.SeriesDeletions;
 import mimir.ingester.client.IngesterClient;
 import mimir.model.storage.Queryable;
 import mimir.promql.engine.EngineOptions;
 import mimir.querier.api.CardinalityApi;
-import mimir.querier.client.QuerierClient;
 import mimir.querier.api.PrometheusApi;
 import mimir.querier.api.QueryContext;
 import mimir.querier.api.RemoteReadApi;
+import mimir.querier.client.QuerierClient;
 import mimir.querier.storage.IngesterQuerySource;
-import mimir.querier.storage.SeriesDeletionCache;
-import mimir.querier.storage.StoreGatewayQuerySource;
-import mimir.bucket.SeriesDeletions;
-import mimir.spi.objstore.ObjectStore;
-import mimir.bucket.BucketBlocks;
-import mimir.storegateway.client.StoreGatewayClient;
 import mimir.querier.storage.QuerierStorage;
 import mimir.querier.storage.QuerySource;
+import mimir.querier.storage.ReplicatedIngesters;
+import mimir.querier.storage.SeriesDeletionCache;
+import mimir.querier.storage.StoreGatewayQuerySource;
 import mimir.queryscheduler.client.ScheduledRequest;
 import mimir.queryscheduler.client.SchedulerForQuerier;
+import mimir.ring.IngesterRing;
 import mimir.spi.LocalInstances;
 import mimir.spi.Overrides;
 import mimir.spi.http.HttpResponse;
 import mimir.spi.http.HttpRoutes;
+import mimir.spi.objstore.ObjectStore;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
+import mimir.storegateway.client.StoreGatewayClient;
 
 /**
  * The querier service. Its data source is the in-process ingester, looked up at start (modules are
@@ -63,14 +66,19 @@ public final class Querier implements Service, QuerierClient {
     private final List<Thread> workers = new ArrayList<>();
     private final Optional<ObjectStore> blocksStore;
     private final Optional<SeriesDeletionApi> seriesDeletionApi;
+    private final Function<String, IngesterClient> remoteIngesters;
+    private final Clock clock;
+    private volatile ReplicatedIngesters replicated;
     private volatile IngesterClient ingester;
     private volatile SchedulerForQuerier scheduler;
     private volatile boolean running;
 
     @Inject
     public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
-            Optional<ObjectStore> blocksStore) {
+            Optional<ObjectStore> blocksStore, Function<String, IngesterClient> remoteIngesters) {
         this.config = requireNonNull(config, "config is null");
+        this.remoteIngesters = requireNonNull(remoteIngesters, "remoteIngesters is null");
+        this.clock = requireNonNull(clock, "clock is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.routes = requireNonNull(routes, "routes is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -137,9 +145,10 @@ public final class Querier implements Service, QuerierClient {
 
     @Override
     public void start(ServiceContext context) {
-        ingester = localInstances.find(IngesterClient.class).orElseThrow(() -> new IllegalStateException(
-                "querier: no ingester runs in this process; the querier reads the in-process ingester only (ingesters in other processes "
-                        + "need the ingester gRPC client, not available yet): run the querier together with the ingester, e.g. -target=ingester,querier (or the whole write and read path)"));
+        IngesterRing ring = localInstances.find(IngesterRing.class).orElseThrow(() -> new IllegalStateException(
+                "querier: the ingester-ring module is not running; the querier finds the ingesters through it"));
+        replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
+        ingester = replicated;
         running = true;
         if (frontendInProcess()) {
             scheduler = localInstances.find(SchedulerForQuerier.class).orElseThrow(() -> new IllegalStateException(
@@ -208,6 +217,10 @@ public final class Querier implements Service, QuerierClient {
             }
         }
         workers.clear();
+        ReplicatedIngesters reads = replicated;
+        if (reads != null) {
+            reads.close();
+        }
         if (blocksStore.isPresent()) {
             blocksStore.get().close();
         }

@@ -5,7 +5,9 @@ import dagger.Component;
 import jakarta.inject.Singleton;
 
 import java.util.Optional;
+import java.util.function.Function;
 
+import mimir.ingester.client.IngesterClient;
 import mimir.spi.CoreServices;
 import mimir.spi.objstore.ObjectStore;
 
@@ -21,6 +23,7 @@ interface QuerierGraph {
 
     @Component.Factory
     interface Factory {
-        QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config, @BindsInstance Optional<ObjectStore> blocksStore);
+        QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config, @BindsInstance Optional<ObjectStore> blocksStore,
+                @BindsInstance Function<String, IngesterClient> remoteIngesters);
     }
 }

@@ -2,7 +2,9 @@ package mimir.querier;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
+import mimir.ingester.client.IngesterClient;
 import mimir.querier.client.QuerierClient;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
@@ -14,6 +16,10 @@ import mimir.spi.service.Service;
 
 /** The {@code querier} module: PromQL over the tenant's data, the Prometheus API (unless the query-frontend runs here) and querier workers. */
 public final class QuerierProvider implements ComponentProvider {
+    static final Function<String, IngesterClient> REMOTE_PENDING = address -> {
+        throw new IllegalStateException("ingester " + address + " runs in another process; the gRPC ingester client is not wired yet");
+    };
+
     @Override
     public String name() {
         return "querier";
@@ -21,7 +27,7 @@ public final class QuerierProvider implements ComponentProvider {
 
     @Override
     public List<String> dependencies() {
-        return List.of("api", "overrides", "runtime-config", "vault");
+        return List.of("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
     }
 
     @Override
@@ -48,7 +54,7 @@ public final class QuerierProvider implements ComponentProvider {
 
     /** Builds the querier from a config record (and the blocks storage, if it reads blocks) and registers its routes. */
     static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore) {
-        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore).querier();
+        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore, REMOTE_PENDING).querier();
         querier.registerRoutes();
         core.localInstances().register(QuerierClient.class, querier);
         return querier;

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 import mimir.ingester.client.IngesterClient;
+import mimir.ring.IngesterRing;
+import mimir.ring.SingleInstanceRing;
 import mimir.model.Labels;
 import mimir.spi.http.HttpResponse;
 import mimir.spi.limits.Limits;
@@ -38,6 +40,7 @@ public final class QuerierFixture {
         core = new TestingCoreServices(TestingConfigValues.defaults(List.of()), null, Limits.defaults(), NOW, modules);
         if (withIngester) {
             core.testingLocalInstances().register(IngesterClient.class, ingester);
+            core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("local", core.clock()));
         }
         querier = QuerierProvider.create(core, config);
     }

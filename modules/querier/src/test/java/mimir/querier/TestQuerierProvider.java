@@ -61,7 +61,7 @@ class TestQuerierProvider {
         QuerierProvider provider = new QuerierProvider();
         List<Service> services = provider.create(core, values);
         assertThat(services).extracting(Service::name).containsExactly("querier");
-        assertThat(provider.dependencies()).containsExactly("api", "overrides", "runtime-config", "vault");
+        assertThat(provider.dependencies()).containsExactly("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
         assertThat(provider.storageScopes()).containsExactly(mimir.spi.objstore.StorageScope.BLOCKS);
         assertThat(core.routes().has("/api/prom/api/v1/query")).isTrue();
         assertThat(core.routes().has("/api/prom/api/v1/read")).isTrue();

@@ -101,9 +101,9 @@ class TestQuerierWorkers {
     }
 
     @Test
-    void startFailsWithoutAnIngesterOrWithAFrontendButNoScheduler() {
+    void startFailsWithoutTheIngesterRingOrWithAFrontendButNoScheduler() {
         QuerierFixture noIngester = new QuerierFixture(QuerierConfig.defaults(), Set.of("querier"), false);
-        assertThatThrownBy(noIngester::start).rootCause().hasMessageStartingWith("querier: no ingester runs in this process");
+        assertThatThrownBy(noIngester::start).rootCause().hasMessageStartingWith("querier: the ingester-ring module is not running");
 
         QuerierFixture noScheduler = new QuerierFixture(QuerierConfig.defaults(), WITH_FRONTEND, true);
         assertThatThrownBy(noScheduler::start).rootCause()
