@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import mimir.distributor.hatracker.HaTracker;
 import mimir.distributor.remotewrite.Discards;
@@ -119,6 +120,8 @@ public final class Distributor implements Service, DistributorClient {
     private final Map<String, SeriesCache> seriesCaches = new ConcurrentHashMap<>();
     private final Function<String, IngesterClient> remoteIngesters;
     private volatile IngesterReplication ingesters;
+    /** The healthy distributors sharing the tenants' global rate limits; 1 until the distributor ring is read. */
+    private volatile IntSupplier healthyDistributors = () -> 1;
 
     @Inject
     public Distributor(DistributorConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, DistributorMetrics metrics,
@@ -151,6 +154,16 @@ public final class Distributor implements Service, DistributorClient {
         if (replication != null) {
             replication.close();
         }
+    }
+
+    /** Sets where the number of healthy distributors comes from (the distributor ring). */
+    void shareLimitsWith(IntSupplier distributors) {
+        this.healthyDistributors = requireNonNull(distributors, "distributors is null");
+    }
+
+    /** A global per-tenant rate as this distributor enforces it: its share among the healthy distributors, as Mimir's global strategy. */
+    private double localShare(double globalRate) {
+        return globalRate / Math.max(1, healthyDistributors.getAsInt());
     }
 
     DistributorConfig config() {
@@ -282,7 +295,7 @@ public final class Distributor implements Service, DistributorClient {
         long nowNanos = nowNanos();
         try {
             if (limits.requestRate() > 0
-                    && !requestRates.computeIfAbsent(tenant, t -> new TokenBucket()).allow(nowNanos, limits.requestRate(), limits.requestBurstSize(), 1)) {
+                    && !requestRates.computeIfAbsent(tenant, t -> new TokenBucket()).allow(nowNanos, localShare(limits.requestRate()), limits.requestBurstSize(), 1)) {
                 discards.samples(REASON_RATE_LIMITED, batch.sampleCount(), "");
                 return PushOutcome.error(429, DistributorValidation.perTenantLimits(String.format(
                         "the request has been rejected because the tenant exceeded the request rate limit, set to %s requests/s across all "
@@ -359,7 +372,7 @@ public final class Distributor implements Service, DistributorClient {
                             + "limit is applied on the total number of samples, exemplars and metadata received across all distributors",
                     burst, items), "tenant-max-ingestion-rate", LimitsSettings.INGESTION_BURST_SIZE.setting().flag());
         }
-        if (!ingestionRates.computeIfAbsent(tenant, t -> new TokenBucket()).allow(nowNanos, limits.ingestionRate(), burst, items)) {
+        if (!ingestionRates.computeIfAbsent(tenant, t -> new TokenBucket()).allow(nowNanos, localShare(limits.ingestionRate()), burst, items)) {
             return DistributorValidation.perTenantLimits(String.format(
                     "the request has been rejected because the tenant exceeded the ingestion rate limit, set to %s items/s with a maximum "
                             + "allowed burst of %d. This limit is applied on the total number of samples, exemplars and metadata received "

@@ -1,21 +1,36 @@
 package mimir.distributor;
 
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
 import mimir.distributor.client.DistributorClient;
 import mimir.ingester.client.IngesterClient;
+import mimir.ring.Lifecycler;
+import mimir.ring.Operation;
+import mimir.ring.RingClient;
+import mimir.ring.RingDesc;
+import mimir.ring.RingPage;
+import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.kv.KvClient;
+import mimir.spi.kv.KvScope;
 import mimir.spi.service.Service;
+import mimir.spi.service.ServiceContext;
 
 /**
  * The {@code distributor} module. Of Mimir's dependencies (distributor-service: ingester-ring, overrides,
  * ...) it names those that exist here.
  */
 public final class DistributorProvider implements ComponentProvider {
+    /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
+    private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
+
     static final Function<String, IngesterClient> REMOTE_PENDING = address -> {
         throw new IllegalStateException("ingester " + address + " runs in another process; the gRPC ingester client is not wired yet");
     };
@@ -33,14 +48,45 @@ public final class DistributorProvider implements ComponentProvider {
     @Override
     public void registerConfig(ConfigRegistry registry) {
         DistributorConfig.register(registry);
+        RingSettings.DISTRIBUTOR.register(registry);
     }
 
     @Override
-    public List<Service> create(CoreServices core, ConfigValues config) {
+    public List<Service> create(CoreServices core, ConfigValues config) throws IOException {
         DistributorGraph graph = DaggerDistributorGraph.factory().create(core, DistributorConfig.from(config), REMOTE_PENDING);
         graph.httpApi().register(core.httpRoutes());
         graph.otlpApi().register(core.httpRoutes());
         core.localInstances().register(DistributorClient.class, graph.distributor());
-        return List.of(graph.distributor());
+        RingSettings.Values ringSettings = RingSettings.DISTRIBUTOR.read(config);
+        KvClient<RingDesc> kv = core.kvStores().open(KvScope.DISTRIBUTOR_RING, RingDesc.CODEC);
+        RingClient ring = new RingClient(kv, ringSettings, core.clock());
+        new RingPage("Distributor Ring Status", ring).register(core.httpRoutes(), "/distributor/ring");
+        graph.distributor().shareLimitsWith(() -> ring.ring().healthyCount(Operation.WRITE, core.clock().millis()));
+        return List.of(new DistributorRing(ring, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT)), graph.distributor());
+    }
+
+    /** The distributor ring: this distributor registers and heartbeats, and counts its healthy peers. */
+    private record DistributorRing(RingClient ring, Lifecycler lifecycler) implements Service {
+        @Override
+        public String name() {
+            return "distributor-ring";
+        }
+
+        @Override
+        public void start(ServiceContext context) throws Exception {
+            ring.start();
+            lifecycler.start();
+        }
+
+        @Override
+        public void stop() throws Exception {
+            try {
+                lifecycler.stop();
+            }
+            finally {
+                ring.close();
+                ring.kv().close();
+            }
+        }
     }
 }

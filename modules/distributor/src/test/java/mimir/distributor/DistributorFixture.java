@@ -10,16 +10,22 @@ import java.util.Map;
 import java.util.Set;
 
 import mimir.ingester.client.IngesterClient;
-import mimir.ring.IngesterRing;
-import mimir.ring.SingleInstanceRing;
 import mimir.proto.prompb.Label;
 import mimir.proto.prompb.Sample;
 import mimir.proto.prompb.TimeSeries;
 import mimir.proto.prompb.WriteRequest;
+import mimir.ring.IngesterRing;
+import mimir.ring.SingleInstanceRing;
+import mimir.ring.kv.InMemoryKv;
 import mimir.snappy.Snappy;
+import mimir.spi.KvStores;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.Setting;
+import mimir.spi.config.SharedSettings;
 import mimir.spi.http.HttpResponse;
+import mimir.spi.kv.KvClient;
+import mimir.spi.kv.KvCodec;
+import mimir.spi.kv.KvScope;
 import mimir.spi.limits.Limits;
 import mimir.spi.service.Service;
 import mimir.testing.TestingConfigValues;
@@ -33,6 +39,7 @@ final class DistributorFixture {
     final TestingIngester ingester = new TestingIngester();
     final TestingCoreServices core;
     final Distributor distributor;
+    final List<Service> services;
 
     DistributorFixture(Map<Setting<?>, Object> settings, Map<String, ?> tenantLimits) throws Exception {
         this(settings, tenantLimits, true);
@@ -49,19 +56,28 @@ final class DistributorFixture {
                 return setting;
             }
         });
+        registered.add(SharedSettings.GRPC_LISTEN_PORT);
         TestingConfigValues config = TestingConfigValues.defaults(registered);
         for (Map.Entry<Setting<?>, Object> entry : settings.entrySet()) {
             config = config.with((Setting<Object>) entry.getKey(), entry.getValue());
         }
         core = new TestingCoreServices(config, null, Limits.defaults(), NOW, Set.of("distributor", "ingester"));
+        InMemoryKv kv = new InMemoryKv();
+        core.withKvStores(new KvStores() {
+            @Override
+            public <T> KvClient<T> open(KvScope scope, KvCodec<T> codec) {
+                return kv.client(codec);
+            }
+        });
         core.testingOverrides().set(Map.of(TENANT, Limits.defaults().withOverrides(tenantLimits)));
         if (withIngester) {
             core.testingLocalInstances().register(IngesterClient.class, ingester);
             core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("local", core.clock()));
         }
-        List<Service> services = provider.create(core, config);
-        assertThat(services).hasSize(1);
-        distributor = (Distributor) services.getFirst();
+        services = provider.create(core, config);
+        // The distributor ring's service (which these tests leave unstarted: the rate limits are not shared) and the distributor.
+        assertThat(services).hasSize(2);
+        distributor = (Distributor) services.getLast();
     }
 
     DistributorFixture start() throws Exception {

@@ -35,7 +35,7 @@ class TestDistributor {
     }
 
     /** A request of one series {@code up{job}} with {@code samples} samples. */
-    private static WriteRequest samples(String job, int samples) {
+    static WriteRequest samples(String job, int samples) {
         TimeSeries.Builder series = series("__name__", "up", "job", job).toBuilder().clearSamples();
         for (int i = 0; i < samples; i++) {
             series.addSamples(Sample.newBuilder().setTimestamp(NOW.toEpochMilli() - i).setValue(i));

@@ -228,6 +228,17 @@ public final class Ring {
         return false;
     }
 
+    /** How many instances are healthy for {@code op}: the divisor of a global limit shared among distributors. */
+    public int healthyCount(Operation op, long nowMillis) {
+        int n = 0;
+        for (InstanceDesc instance : members) {
+            if (instance.isHealthy(op, heartbeatTimeout, nowMillis)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The share of the token space each instance owns (0..1), for the ring page. */
     public double ownership(InstanceDesc instance) {
         if (tokens.length == 0) {

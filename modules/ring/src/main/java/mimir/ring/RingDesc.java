@@ -11,7 +11,7 @@ import mimir.proto.ringpb.Desc;
 import mimir.spi.kv.KvCodec;
 
 /**
- * A ring's record in the KV store ({@code ring.Desc}): the instances by ID. Immutable.
+ * A ring's record in the KV store ({@code ring.Desc}): the instances by ID, in ID order. Immutable.
  *
  * <p>As a CRDT for gossip ({@link #CODEC}'s merge): per instance, the entry with the newer heartbeat
  * wins, and on equal heartbeats a LEFT tombstone wins, as in dskit. An instance leaves a gossiped ring
@@ -50,7 +50,7 @@ public record RingDesc(Map<String, InstanceDesc> instances) {
     };
 
     public RingDesc {
-        instances = Map.copyOf(requireNonNull(instances, "instances is null"));
+        instances = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(requireNonNull(instances, "instances is null")));
     }
 
     /** This ring with {@code instance} added or replaced. */

@@ -23,7 +23,10 @@ import mimir.spi.kv.KvScope;
  * {@code -store-gateway.sharding-ring.*}, ...). The store and key prefix settings belong to the
  * {@link KvScope} and are registered by the launcher.
  *
- * @param key the ring's key in the KV store ({@code ring} for ingesters, as in Mimir)
+ * @param key               the ring's key in the KV store ({@code ring} for ingesters, as in Mimir)
+ * @param replicationFactor the replication factor setting, or null for a ring without replication
+ *                          (distributors), which then reads as 1
+ * @param numTokens         the tokens setting, or null for a ring whose instances hold one token
  */
 public record RingSettings(KvScope scope, String key, Setting<Integer> replicationFactor, Setting<Integer> numTokens, Setting<Duration> heartbeatPeriod,
         Setting<Duration> heartbeatTimeout, Setting<Boolean> zoneAwareness, Setting<String> instanceId, Setting<String> instanceAddr,
@@ -32,6 +35,9 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
 
     /** {@code -ingester.ring.*}: read by ingesters (which register), distributors and queriers. */
     public static final RingSettings INGESTER = of(KvScope.INGESTER_RING, "ingester.ring", "ring", 3, 128, 0);
+
+    /** {@code -distributor.ring.*}: distributors register to share the tenants' global rate limits. */
+    public static final RingSettings DISTRIBUTOR = of(KvScope.DISTRIBUTOR_RING, "distributor.ring", "distributor", null, null, 10);
 
     public RingSettings {
         requireNonNull(scope, "scope is null");
@@ -42,14 +48,15 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
      * @param autoForgetPeriods after how many heartbeat timeouts an unhealthy instance is removed by its
      *                          peers (0: never, as for ingesters)
      */
-    public static RingSettings of(KvScope scope, String yamlPrefix, String key, int defaultRf, int defaultTokens, int autoForgetPeriods) {
+    public static RingSettings of(KvScope scope, String yamlPrefix, String key, Integer defaultRf, Integer defaultTokens, int autoForgetPeriods) {
         String f = scope.flagPrefix() + ".";
         String y = yamlPrefix + ".";
         return new RingSettings(scope, key,
-                Setting.basic(f + "replication-factor", y + "replication_factor", ValueTypes.INT, defaultRf,
+                defaultRf == null ? null : Setting.basic(f + "replication-factor", y + "replication_factor", ValueTypes.INT, defaultRf,
                         "Number of replicas of each series (ingesters) or item. The quorum of a write or read is replication-factor/2+1; "
                                 + "a ring with fewer instances than this uses them all."),
-                Setting.advanced(f + "num-tokens", y + "num_tokens", ValueTypes.INT, defaultTokens, "Number of tokens for each instance."),
+                defaultTokens == null ? null : Setting.advanced(f + "num-tokens", y + "num_tokens", ValueTypes.INT, defaultTokens,
+                        "Number of tokens for each instance."),
                 Setting.advanced(f + "heartbeat-period", y + "heartbeat_period", ValueTypes.DURATION, Duration.ofSeconds(15),
                         "Period at which to heartbeat to the ring."),
                 Setting.advanced(f + "heartbeat-timeout", y + "heartbeat_timeout", ValueTypes.DURATION, Duration.ofMinutes(1),
@@ -75,22 +82,21 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
     }
 
     public void register(ConfigRegistry registry) {
-        for (Setting<?> setting : List.of(replicationFactor, numTokens, heartbeatPeriod, heartbeatTimeout, zoneAwareness, instanceId, instanceAddr,
-                instancePort, zone, interfaceNames, unregisterOnShutdown)) {
-            registry.register(setting);
-        }
-        if (autoForgetUnhealthyPeriods != null) {
-            registry.register(autoForgetUnhealthyPeriods);
+        for (Setting<?> setting : java.util.Arrays.asList(replicationFactor, numTokens, heartbeatPeriod, heartbeatTimeout, zoneAwareness, instanceId,
+                instanceAddr, instancePort, zone, interfaceNames, unregisterOnShutdown, autoForgetUnhealthyPeriods)) {
+            if (setting != null) {
+                registry.register(setting);
+            }
         }
     }
 
     /** The values in effect, with defaults resolved (hostname, interface address, gRPC port). */
     public Values read(ConfigValues values) {
-        int rf = values.get(replicationFactor);
+        int rf = replicationFactor == null ? 1 : values.get(replicationFactor);
         if (rf < 1) {
             throw new IllegalArgumentException("-" + replicationFactor.flag() + " must be at least 1, got " + rf);
         }
-        int tokens = values.get(numTokens);
+        int tokens = numTokens == null ? 1 : values.get(numTokens);
         if (tokens < 1) {
             throw new IllegalArgumentException("-" + numTokens.flag() + " must be at least 1, got " + tokens);
         }
