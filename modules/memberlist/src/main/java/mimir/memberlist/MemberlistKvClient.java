@@ -87,7 +87,7 @@ final class MemberlistKvClient<T> implements KvClient<T> {
         requireNonNull(key, "key is null");
         requireNonNull(listener, "listener is null");
         checkOpen();
-        return node.store().watch(key, value -> listener.accept((T) value), this);
+        return node.store().watch(key, codec.id(), value -> listener.accept((T) value), this);
     }
 
     @Override

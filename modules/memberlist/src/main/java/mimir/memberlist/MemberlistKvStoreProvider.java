@@ -16,10 +16,11 @@ import mimir.spi.kv.KvStoreProvider;
 /**
  * {@code -<scope>.store=memberlist}, Mimir's default KV store: every process holds the whole store
  * and gossips changes to the others, which merge them with the codec's CRDT merge (dskit's memberlist
- * KV). One gossip node serves every client of this provider, whatever their scope or codec: it starts
- * with the first {@link #open} and stops, leaving the cluster, when the last client is closed. The
- * node reads the {@code -memberlist.*} settings and registers its metrics in the registry of the
- * first {@code open}; later calls share that node.
+ * KV). One gossip node serves every client of this provider, whatever their scope or codec (keys are
+ * one namespace, kept apart by the scopes' prefixes as in Mimir): it starts with the first
+ * {@link #open} and stops, leaving the cluster, when the last client is closed. The node reads the
+ * {@code -memberlist.*} settings and registers its metrics in the registry of the first {@code open};
+ * later calls share that node.
  */
 public final class MemberlistKvStoreProvider implements KvStoreProvider {
     private MemberlistNode node;

@@ -411,7 +411,8 @@ final class MemberlistNode implements AutoCloseable {
                     broadcasts.add(changed, false);
                 }
             }
-            catch (IOException e) {
+            catch (IOException | RuntimeException e) {
+                // A codec may fail with a runtime exception too (a number that does not parse): same as a bad value.
                 metrics.receivedBroadcastsInvalid.increment();
                 badValues.warn("memberlist dropped a value it cannot decode sender=" + message.sender() + " key=" + value.key() + " codec="
                         + value.codecId() + " err=" + e.getMessage());

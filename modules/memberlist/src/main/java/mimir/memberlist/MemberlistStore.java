@@ -78,6 +78,7 @@ final class MemberlistStore implements AutoCloseable {
 
     private static final class Watch {
         final String key;
+        final String codecId;
         final Consumer<Object> listener;
         final Object owner;
         final AtomicBoolean pending = new AtomicBoolean();
@@ -85,8 +86,9 @@ final class MemberlistStore implements AutoCloseable {
         // Only touched on the notifier thread.
         Object lastDelivered;
 
-        Watch(String key, Consumer<Object> listener, Object owner) {
+        Watch(String key, String codecId, Consumer<Object> listener, Object owner) {
             this.key = key;
+            this.codecId = codecId;
             this.listener = listener;
             this.owner = owner;
         }
@@ -265,11 +267,12 @@ final class MemberlistStore implements AutoCloseable {
 
     /**
      * Watches {@code key} for {@code owner} (a client): delivers the current value, if any, and then
-     * every new one, until the returned handle or the owner's watches are closed.
+     * every new one, until the returned handle or the owner's watches are closed. Values of another
+     * codec than {@code codecId} are not delivered.
      */
-    AutoCloseable watch(String key, Consumer<Object> listener, Object owner) {
-        Watch watch = new Watch(requireNonNull(key, "key is null"), requireNonNull(listener, "listener is null"),
-                requireNonNull(owner, "owner is null"));
+    AutoCloseable watch(String key, String codecId, Consumer<Object> listener, Object owner) {
+        Watch watch = new Watch(requireNonNull(key, "key is null"), requireNonNull(codecId, "codecId is null"),
+                requireNonNull(listener, "listener is null"), requireNonNull(owner, "owner is null"));
         watches.computeIfAbsent(key, _ -> new CopyOnWriteArrayList<>()).add(watch);
         schedule(watch);
         return () -> close(watch);
@@ -327,7 +330,7 @@ final class MemberlistStore implements AutoCloseable {
             return;
         }
         Entry entry = entries.get(watch.key);
-        if (entry == null || entry.isTombstone() || entry.value == watch.lastDelivered) {
+        if (entry == null || entry.isTombstone() || !entry.codecId.equals(watch.codecId) || entry.value == watch.lastDelivered) {
             return;
         }
         watch.lastDelivered = entry.value;

@@ -249,6 +249,16 @@ class TestMemberlistCluster {
     }
 
     @Test
+    void portInUseFailsTheOpenNamingTheFlags() throws Exception {
+        TestingMemberlistNode first = node("first");
+        TestingConfigValues second = TestingMemberlistNode.config("second").with(MemberlistConfig.BIND_PORT, first.port());
+
+        assertThatIOException()
+                .isThrownBy(() -> TestingMemberlistNode.start(second))
+                .withMessageStartingWith("cannot listen for memberlist on /127.0.0.1:" + first.port() + " (-memberlist.bind-addr, -memberlist.bind-port)");
+    }
+
+    @Test
     void closingTheLastClientStopsTheNodesThreads() throws Exception {
         TestingMemberlistNode only = node("only");
         assertThat(memberlistThreads()).contains("memberlist-gossip", "memberlist-accept-/127.0.0.1:" + only.port());

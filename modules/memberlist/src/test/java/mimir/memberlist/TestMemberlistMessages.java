@@ -37,6 +37,19 @@ class TestMemberlistMessages {
     }
 
     @Test
+    void oversizedMessageIsRejectedNamingTheLimit() throws IOException {
+        byte[] header = MemberlistMessages.encode(new Message(Type.GOSSIP, "", "node-1", List.of(), List.of()));
+        header[6] = 0x7f;
+        header[7] = (byte) 0xff;
+        header[8] = (byte) 0xff;
+        header[9] = (byte) 0xff;
+
+        assertThatExceptionOfType(InvalidMessageException.class)
+                .isThrownBy(() -> MemberlistMessages.read(new ByteArrayInputStream(header)))
+                .withMessage("message of 2147483647 bytes exceeds the limit of 104857600 bytes (100 MiB)");
+    }
+
+    @Test
     void truncatedMessageIsRejected() throws IOException {
         byte[] whole = MemberlistMessages.encode(new Message(Type.GOSSIP, "", "node-1", List.of(MEMBER), List.of()));
 
