@@ -4,19 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -87,7 +80,7 @@ final class MemberlistNode implements AutoCloseable {
     MemberlistNode(MemberlistConfig config, MemberlistMetrics metrics) {
         this.config = requireNonNull(config, "config is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.name = nodeName(config);
+        this.name = MemberlistIdentity.nodeName(config);
         this.transport = new MemberlistTransport(config.bindAddresses(), config.bindPort(), config.streamTimeout(), config.packetDialTimeout(),
                 config.packetWriteTimeout(), this::handle, scheduler, metrics);
     }
@@ -101,7 +94,7 @@ final class MemberlistNode implements AutoCloseable {
      */
     void start() throws IOException {
         transport.start();
-        String advertiseHost = advertiseHost(config);
+        String advertiseHost = MemberlistIdentity.advertiseHost(config);
         int advertisePort = config.advertiseAddress().isEmpty() ? transport.port() : config.advertisePort();
         MemberlistMember self = new MemberlistMember(name, advertiseHost, advertisePort, System.currentTimeMillis(), 0, false);
         members = new MemberlistMembers(self, config.deadTimeout(), config.gossipToDeadNodesTime(), System::nanoTime);
@@ -534,71 +527,5 @@ final class MemberlistNode implements AutoCloseable {
             // A periodic task that throws is never run again; log and keep going.
             LOG.log(Level.ERROR, "memberlist periodic task failed", e);
         }
-    }
-
-    private static String nodeName(MemberlistConfig config) {
-        String base = config.nodeName().isEmpty() ? hostname() : config.nodeName();
-        if (!config.randomizeNodeName()) {
-            return base;
-        }
-        byte[] suffix = new byte[4];
-        new SecureRandom().nextBytes(suffix);
-        return base + "-" + HexFormat.of().formatHex(suffix);
-    }
-
-    private static String hostname() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        }
-        catch (UnknownHostException e) {
-            String fromEnvironment = System.getenv("HOSTNAME");
-            return fromEnvironment == null || fromEnvironment.isBlank() ? "localhost" : fromEnvironment;
-        }
-    }
-
-    /**
-     * The address other members reach this node at: {@code -memberlist.advertise-addr} if set, else the
-     * first specific bind address, else (binding every interface) a private IPv4 address of this host,
-     * as dskit does.
-     */
-    private static String advertiseHost(MemberlistConfig config) throws IOException {
-        if (!config.advertiseAddress().isEmpty()) {
-            return config.advertiseAddress();
-        }
-        for (String bind : config.bindAddresses()) {
-            InetAddress address = InetAddress.getByName(bind);
-            if (!address.isAnyLocalAddress()) {
-                return address.getHostAddress();
-            }
-        }
-        String found = privateAddress();
-        if (found != null) {
-            return found;
-        }
-        LOG.log(Level.WARNING, "memberlist found no private IP address to advertise, using 127.0.0.1; set -"
-                + MemberlistConfig.ADVERTISE_ADDR.flag());
-        return "127.0.0.1";
-    }
-
-    private static String privateAddress() throws SocketException {
-        String fallback = null;
-        Enumeration<NetworkInterface> interfaces = NetworkInterface.getNetworkInterfaces();
-        while (interfaces != null && interfaces.hasMoreElements()) {
-            NetworkInterface candidate = interfaces.nextElement();
-            if (!candidate.isUp() || candidate.isLoopback()) {
-                continue;
-            }
-            for (InetAddress address : Collections.list(candidate.getInetAddresses())) {
-                if (address instanceof Inet4Address) {
-                    if (address.isSiteLocalAddress()) {
-                        return address.getHostAddress();
-                    }
-                    if (fallback == null && !address.isLinkLocalAddress()) {
-                        fallback = address.getHostAddress();
-                    }
-                }
-            }
-        }
-        return fallback;
     }
 }

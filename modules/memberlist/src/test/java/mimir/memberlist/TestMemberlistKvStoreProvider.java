@@ -82,6 +82,14 @@ class TestMemberlistKvStoreProvider {
     }
 
     @Test
+    void nodeNameGetsARandomSuffixUnlessDisabled() {
+        TestingConfigValues named = TestingConfigValues.defaults(MemberlistConfig.SETTINGS).with(MemberlistConfig.NODE_NAME, "ingester-1");
+
+        assertThat(MemberlistIdentity.nodeName(MemberlistConfig.from(named))).matches("ingester-1-[0-9a-f]{8}");
+        assertThat(MemberlistIdentity.nodeName(MemberlistConfig.from(named.with(MemberlistConfig.RANDOMIZE_NODE_NAME, false)))).isEqualTo("ingester-1");
+    }
+
+    @Test
     void joinMembersAreParsedWithTheBindPortAsDefault() {
         assertThat(MemberlistJoinAddress.parse("mimir-1:8000", 7946)).isEqualTo(new MemberlistJoinAddress("mimir-1", 8000, false));
         assertThat(MemberlistJoinAddress.parse("mimir-1", 7946)).isEqualTo(new MemberlistJoinAddress("mimir-1", 7946, false));
