@@ -65,7 +65,7 @@ final class CoreModules {
             return List.of();
         });
         add(definitions, "memberlist-kv", false,
-                "no service: no module of this build uses a memberlist KV store; gossip (-memberlist.*) is not built yet", List::of);
+                "no service of its own: the memberlist KV store (-memberlist.*) starts with the first ring that opens it and stops with the last", List::of);
         return definitions;
     }
 
