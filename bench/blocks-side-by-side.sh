@@ -59,7 +59,7 @@ blocks_before=$(ls "$work/bucket/bench" | wc -l)
 
 log "== compaction"
 port=$(free_port)
-"$MIMIR" -target=compactor -server.http-listen-address=127.0.0.1 -server.http-listen-port="$port" -server.grpc-listen-address=127.0.0.1 \
+"$MIMIR" -target=compactor -server.http-listen-address=127.0.0.1 -memberlist.bind-addr=127.0.0.1 -memberlist.bind-port=0 -ingester.ring.instance-addr=127.0.0.1 -server.http-listen-port="$port" -server.grpc-listen-address=127.0.0.1 \
   -server.grpc-listen-port="$(free_port)" -blocks-storage.filesystem.dir="$work/bucket" -compactor.data-dir="$work/compactor" \
   -compactor.compaction-interval=30s -compactor.first-level-compaction-wait-period=0s -compactor.deletion-delay=0s \
   -compactor.cleanup-interval=10s >"$work/compactor.log" 2>&1 &
@@ -98,7 +98,7 @@ run_queries() {
 
 log "== mimir"
 port=$(free_port)
-"$MIMIR" -target=distributor,ingester,querier,store-gateway -server.http-listen-address=127.0.0.1 -server.http-listen-port="$port" \
+"$MIMIR" -target=distributor,ingester,querier,store-gateway -server.http-listen-address=127.0.0.1 -memberlist.bind-addr=127.0.0.1 -memberlist.bind-port=0 -ingester.ring.instance-addr=127.0.0.1 -server.http-listen-port="$port" \
   -server.grpc-listen-address=127.0.0.1 -server.grpc-listen-port="$(free_port)" -blocks-storage.tsdb.dir="$work/tsdb" \
   -blocks-storage.filesystem.dir="$work/bucket" -blocks-storage.bucket-store.sync-dir="$work/sync" -querier.query-store-after=0s \
   -blocks-storage.bucket-store.ignore-blocks-within=0s -querier.max-fetched-chunks-per-query=0 -querier.max-fetched-series-per-query=0 \

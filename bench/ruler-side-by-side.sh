@@ -105,7 +105,7 @@ for system in mimir prometheus; do
   port=$(free_port)
   case $system in
     mimir)
-      "$MIMIR_CMD" -server.http-listen-address=127.0.0.1 -server.http-listen-port="$port" -server.grpc-listen-address=127.0.0.1 \
+      "$MIMIR_CMD" -server.http-listen-address=127.0.0.1 -memberlist.bind-addr=127.0.0.1 -memberlist.bind-port=0 -ingester.ring.instance-addr=127.0.0.1 -server.http-listen-port="$port" -server.grpc-listen-address=127.0.0.1 \
         -server.grpc-listen-port="$(free_port)" -blocks-storage.tsdb.dir="$dir/tsdb" -blocks-storage.filesystem.dir="$dir/blocks" \
         -blocks-storage.bucket-store.sync-dir="$dir/sync" -compactor.data-dir="$dir/compactor" -ruler-storage.filesystem.dir="$dir/ruler" \
         -distributor.ingestion-rate-limit=1000000000 -distributor.ingestion-burst-size=1000000000 -ingester.max-global-series-per-user=0 \

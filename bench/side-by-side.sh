@@ -56,7 +56,7 @@ start() {
   case $system in
     mimir)
       # shellcheck disable=SC2086
-      "$MIMIR_CMD" $MIMIR_ARGS -server.http-listen-address=127.0.0.1 -server.http-listen-port="$port" \
+      "$MIMIR_CMD" $MIMIR_ARGS -server.http-listen-address=127.0.0.1 -memberlist.bind-addr=127.0.0.1 -memberlist.bind-port=0 -ingester.ring.instance-addr=127.0.0.1 -server.http-listen-port="$port" \
         -server.grpc-listen-address=127.0.0.1 -server.grpc-listen-port="$grpc" \
         -blocks-storage.tsdb.dir="$dir/tsdb" -blocks-storage.backend=filesystem \
         -blocks-storage.filesystem.dir="$dir/blocks" >>"$dir/server.log" 2>&1 &

@@ -15,7 +15,7 @@ now=$(date +%s)
 
 start() {
   "$MIMIR_HOME/bin/mimir" -target=distributor,ingester,querier,query-frontend,query-scheduler \
-    -server.http-listen-address=127.0.0.1 -server.http-listen-port=$port \
+    -server.http-listen-address=127.0.0.1 -memberlist.bind-addr=127.0.0.1 -memberlist.bind-port=0 -ingester.ring.instance-addr=127.0.0.1 -server.http-listen-port=$port \
     -server.grpc-listen-address=127.0.0.1 -server.grpc-listen-port=$((port + 1)) \
     -blocks-storage.tsdb.dir="$work/tsdb" -blocks-storage.filesystem.dir="$work/blocks" >>"$work/log" 2>&1 &
   pid=$!

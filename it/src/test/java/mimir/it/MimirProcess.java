@@ -58,6 +58,13 @@ final class MimirProcess implements AutoCloseable {
         command.add(image().resolve("bin/mimir").toString());
         command.addAll(List.of("-server.http-listen-address=127.0.0.1", "-server.http-listen-port=" + httpPort,
                 "-server.grpc-listen-address=127.0.0.1", "-server.grpc-listen-port=" + grpcPort));
+        // Loopback only: gossip on a free port unless the test joins processes itself, ring addresses on 127.0.0.1.
+        if (args.stream().noneMatch(a -> a.startsWith("-memberlist.bind-port="))) {
+            command.addAll(List.of("-memberlist.bind-addr=127.0.0.1", "-memberlist.bind-port=0"));
+        }
+        if (args.stream().noneMatch(a -> a.startsWith("-ingester.ring.instance-addr="))) {
+            command.add("-ingester.ring.instance-addr=127.0.0.1");
+        }
         command.addAll(args);
         long started = System.nanoTime();
         Path stdout = workDir.resolve("stdout-" + httpPort + "-" + started + ".log");
