@@ -15,7 +15,9 @@ import mimir.spi.service.Service;
 /**
  * The {@code ingester} module. Mimir's ingester depends on ingester-service (ring, partitions ring,
  * overrides, runtime-config, memberlist-kv), api, active-groups-cleanup-service and vault; until the
- * ring exists here it depends on the modules that do: api, overrides, runtime-config and vault.
+ * ring exists here it depends on the modules that do: api, overrides, runtime-config and vault. Registers
+ * the in-process {@link IngesterClient} for components of this process and the {@code cortex.Ingester}
+ * gRPC service for those of others.
  */
 public final class IngesterProvider implements ComponentProvider {
     @Override
@@ -46,6 +48,7 @@ public final class IngesterProvider implements ComponentProvider {
         Ingester ingester = graph.ingester();
         graph.httpApi().register(core.httpRoutes());
         core.localInstances().register(IngesterClient.class, ingester);
+        core.grpcServices().add(new IngesterGrpcService(ingester));
         return List.of(ingester);
     }
 }
