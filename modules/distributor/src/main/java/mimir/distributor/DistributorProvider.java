@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 
 import mimir.distributor.client.DistributorClient;
-import mimir.ingester.client.IngesterClient;
+import mimir.ingester.client.IngesterClientPool;
+import mimir.ingester.client.IngesterClientSettings;
 import mimir.ring.Lifecycler;
 import mimir.ring.Operation;
 import mimir.ring.RingClient;
@@ -31,9 +31,6 @@ public final class DistributorProvider implements ComponentProvider {
     /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
     private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
 
-    static final Function<String, IngesterClient> REMOTE_PENDING = address -> {
-        throw new IllegalStateException("ingester " + address + " runs in another process; the gRPC ingester client is not wired yet");
-    };
 
     @Override
     public String name() {
@@ -49,11 +46,14 @@ public final class DistributorProvider implements ComponentProvider {
     public void registerConfig(ConfigRegistry registry) {
         DistributorConfig.register(registry);
         RingSettings.DISTRIBUTOR.register(registry);
+        IngesterClientSettings.register(registry);
     }
 
     @Override
     public List<Service> create(CoreServices core, ConfigValues config) throws IOException {
-        DistributorGraph graph = DaggerDistributorGraph.factory().create(core, DistributorConfig.from(config), REMOTE_PENDING);
+        DistributorConfig distributorConfig = DistributorConfig.from(config);
+        IngesterClientPool ingesters = new IngesterClientPool(IngesterClientSettings.read(config, distributorConfig.remoteTimeout(), Duration.ofMinutes(2)));
+        DistributorGraph graph = DaggerDistributorGraph.factory().create(core, distributorConfig, ingesters::get);
         graph.httpApi().register(core.httpRoutes());
         graph.otlpApi().register(core.httpRoutes());
         core.localInstances().register(DistributorClient.class, graph.distributor());
@@ -62,11 +62,15 @@ public final class DistributorProvider implements ComponentProvider {
         RingClient ring = new RingClient(kv, ringSettings, core.clock());
         new RingPage("Distributor Ring Status", ring).register(core.httpRoutes(), "/distributor/ring");
         graph.distributor().shareLimitsWith(() -> ring.ring().healthyCount(Operation.WRITE, core.clock().millis()));
-        return List.of(new DistributorRing(ring, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT)), graph.distributor());
+        return List.of(new DistributorRing(ring, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT), ingesters),
+                graph.distributor());
     }
 
-    /** The distributor ring: this distributor registers and heartbeats, and counts its healthy peers. */
-    private record DistributorRing(RingClient ring, Lifecycler lifecycler) implements Service {
+    /**
+     * The distributor ring: this distributor registers and heartbeats, and counts its healthy peers.
+     * Stopped after the distributor, it also closes the gRPC channels to the ingesters.
+     */
+    private record DistributorRing(RingClient ring, Lifecycler lifecycler, IngesterClientPool ingesters) implements Service {
         @Override
         public String name() {
             return "distributor-ring";
@@ -86,6 +90,7 @@ public final class DistributorProvider implements ComponentProvider {
             finally {
                 ring.close();
                 ring.kv().close();
+                ingesters.close();
             }
         }
     }

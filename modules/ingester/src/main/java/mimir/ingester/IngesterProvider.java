@@ -22,8 +22,10 @@ import mimir.spi.service.ServiceContext;
  * The {@code ingester} module. Mimir's ingester depends on ingester-service (ring, partitions ring,
  * overrides, runtime-config, memberlist-kv), api, active-groups-cleanup-service and vault; here it
  * depends on those that exist: api, ingester-ring, overrides, runtime-config, memberlist-kv and vault.
- * Its ring lifecycler is a second service: it joins the ring once the ingester accepts pushes (after
- * the WAL replay) and leaves it before the ingester stops.
+ * Registers the in-process {@link IngesterClient} for components of this process and the
+ * {@code cortex.Ingester} gRPC service for those of others. Its ring lifecycler is a second service:
+ * it joins the ring once the ingester accepts pushes (after the WAL replay) and leaves it before the
+ * ingester stops.
  */
 public final class IngesterProvider implements ComponentProvider {
     /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
@@ -57,6 +59,7 @@ public final class IngesterProvider implements ComponentProvider {
         Ingester ingester = graph.ingester();
         graph.httpApi().register(core.httpRoutes());
         core.localInstances().register(IngesterClient.class, ingester);
+        core.grpcServices().add(new IngesterGrpcService(ingester));
         return List.of(ingester, new RingLifecycler(core));
     }
 

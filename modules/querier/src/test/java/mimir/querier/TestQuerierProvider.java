@@ -36,7 +36,8 @@ class TestQuerierProvider {
         assertThat(settings).extracting(Setting::flag).containsExactly("querier.max-concurrent", "querier.timeout", "querier.max-samples",
                 "querier.lookback-delta", "querier.default-evaluation-interval", "querier.id", "tenant-federation.max-tenants", "querier.query-store-after",
                 "blocks-storage.bucket-store.sync-interval", "blocks-storage.bucket-store.ignore-blocks-within",
-                "blocks-storage.bucket-store.ignore-deletion-marks-delay", "blocks-storage.bucket-store.bucket-index.max-stale-period");
+                "blocks-storage.bucket-store.ignore-deletion-marks-delay", "blocks-storage.bucket-store.bucket-index.max-stale-period",
+                "ingester.client.grpc-max-recv-msg-size", "ingester.client.grpc-max-send-msg-size");
         List<Setting<?>> all = new ArrayList<>(settings);
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
@@ -60,7 +61,7 @@ class TestQuerierProvider {
         TestingCoreServices core = new TestingCoreServices(values, new mimir.testing.MemoryObjectStore(), Limits.defaults(), Instant.EPOCH, Set.of("querier"));
         QuerierProvider provider = new QuerierProvider();
         List<Service> services = provider.create(core, values);
-        assertThat(services).extracting(Service::name).containsExactly("querier");
+        assertThat(services).extracting(Service::name).containsExactly("querier-ingester-clients", "querier");
         assertThat(provider.dependencies()).containsExactly("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
         assertThat(provider.storageScopes()).containsExactly(mimir.spi.objstore.StorageScope.BLOCKS);
         assertThat(core.routes().has("/api/prom/api/v1/query")).isTrue();
