@@ -80,7 +80,7 @@ class TestPluginLoader {
                 "classic classpath true 1 provider(s)",
                 "empty module-layer false no jars in " + plugins.resolve("empty"),
                 "layered module-layer true 1 provider(s)",
-                "nothing module-layer false provides no ComponentProvider or ObjectStoreProvider");
+                "nothing module-layer false provides no ComponentProvider, ObjectStoreProvider, KvStoreProvider");
     }
 
     @Test
