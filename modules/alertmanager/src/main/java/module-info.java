@@ -18,7 +18,8 @@ module mimir.alertmanager {
     requires mimir.promql;
     requires mimir.proto;
     requires mimir.spi;
-    requires org.yaml.snakeyaml;
+    requires mimir.yaml;
+    requires org.snakeyaml.engine;
     requires re2j;
 
     provides mimir.spi.ComponentProvider with mimir.alertmanager.AlertmanagerProvider;

@@ -12,6 +12,7 @@
 module mimir.core {
     requires mimir.model;
     requires mimir.spi;
+    requires mimir.yaml;
     requires com.fasterxml.jackson.core;
     requires dagger;
     requires io.grpc;
@@ -32,7 +33,7 @@ module mimir.core {
     requires jdk.unsupported;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
-    requires org.yaml.snakeyaml;
+    requires org.snakeyaml.engine;
 
     uses mimir.spi.ComponentProvider;
     uses mimir.spi.objstore.ObjectStoreProvider;

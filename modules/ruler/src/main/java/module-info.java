@@ -18,7 +18,8 @@ module mimir.ruler {
     requires mimir.proto;
     requires mimir.querier.client;
     requires mimir.spi;
-    requires org.yaml.snakeyaml;
+    requires mimir.yaml;
+    requires org.snakeyaml.engine;
     requires re2j;
 
     provides mimir.spi.ComponentProvider with mimir.ruler.RulerProvider;

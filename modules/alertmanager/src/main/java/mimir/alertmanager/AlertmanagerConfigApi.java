@@ -3,16 +3,14 @@ package mimir.alertmanager;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import mimir.alertmanager.config.AmConfig;
 import mimir.alertmanager.config.AmConfigParser;
@@ -25,6 +23,7 @@ import mimir.spi.http.HttpResponse;
 import mimir.spi.http.HttpRoutes;
 import mimir.spi.http.HttpRoutes.Auth;
 import mimir.spi.limits.Limits;
+import mimir.yaml.YamlSettings;
 
 /**
  * Mimir's Alertmanager configuration API: {@code GET|POST|DELETE /api/v1/alerts} with the YAML
@@ -71,11 +70,7 @@ final class AlertmanagerConfigApi {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("template_files", new LinkedHashMap<>(config.get().templates()));
         out.put("alertmanager_config", config.get().config());
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setDefaultScalarStyle(DumperOptions.ScalarStyle.PLAIN);
-        options.setSplitLines(false);
-        return HttpResponse.ok("application/yaml", new Yaml(options).dump(out));
+        return HttpResponse.ok("application/yaml", new Dump(YamlSettings.forWriting().build()).dumpToString(out));
     }
 
     private HttpResponse post(String tenant, String body) throws IOException {
@@ -140,12 +135,9 @@ final class AlertmanagerConfigApi {
     static AlertStore.UserConfig parseBody(String body) throws InvalidConfigException {
         Object parsed;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(50);
-            parsed = new Yaml(options).load(new StringReader(body));
+            parsed = new Load(YamlSettings.forValues().build()).loadFromString(body);
         }
-        catch (YAMLException e) {
+        catch (YamlEngineException e) {
             throw new InvalidConfigException("yaml: " + e.getMessage().replace('\n', ' ').strip());
         }
         if (!(parsed instanceof Map<?, ?> map)) {

@@ -1,6 +1,5 @@
 package mimir.alertmanager.config;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -13,14 +12,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import mimir.alertmanager.config.AmConfig.InhibitRule;
 import mimir.alertmanager.config.AmConfig.Receiver;
@@ -30,6 +27,8 @@ import mimir.alertmanager.config.AmConfig.WebhookConfig;
 import mimir.alertmanager.model.AmMatcher;
 import mimir.model.LabelNames;
 import mimir.promql.parser.PromDurations;
+import mimir.yaml.YamlComposer;
+import mimir.yaml.YamlSettings;
 
 /**
  * Parses and validates an Alertmanager configuration file the way Prometheus Alertmanager's
@@ -73,18 +72,15 @@ public final class AmConfigParser {
     }
 
     private static InvalidConfigException error(Node node, String message) {
-        return new InvalidConfigException((node == null ? "" : "line " + (node.getStartMark().getLine() + 1) + ": ") + message);
+        return new InvalidConfigException((node == null ? "" : "line " + (node.getStartMark().orElseThrow().getLine() + 1) + ": ") + message);
     }
 
     public static AmConfig parse(String text) throws InvalidConfigException {
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(50);
-            root = new Yaml(options).compose(new StringReader(text));
+            root = YamlComposer.composeOne(YamlSettings.forNodes().build(), text).orElse(null);
         }
-        catch (YAMLException e) {
+        catch (YamlEngineException e) {
             throw new InvalidConfigException("yaml: " + e.getMessage().replace('\n', ' ').strip());
         }
         if (root == null) {

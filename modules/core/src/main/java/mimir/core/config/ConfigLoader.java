@@ -16,9 +16,9 @@ import mimir.spi.config.Category;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.Setting;
 import mimir.spi.config.ValueTypes;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 /**
  * Reads the command line and the YAML config file into a {@link LoadedConfig}, the way Mimir does:

@@ -1,6 +1,5 @@
 package mimir.core.config;
 
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,22 +7,26 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+import mimir.yaml.YamlComposer;
+import mimir.yaml.YamlSettings;
 
 /**
- * Strict YAML reading on SnakeYAML's node API, which keeps line numbers: one document per file,
- * unique mapping keys, scalar keys only. Errors are {@link ConfigException}s reading
+ * Strict YAML reading on snakeyaml-engine's node API, which keeps line numbers: one document per
+ * file, unique mapping keys, scalar keys only, plain scalars as the YAML 1.2 core schema reads them
+ * ({@link YamlSettings#forNodes()}). Errors are {@link ConfigException}s reading
  * {@code <source>: line <n>: <problem>}, where the source names the file
  * ({@code config file mimir.yaml}).
  *
@@ -41,12 +44,11 @@ public final class YamlNodes {
      * @throws ConfigException on a syntax error or a second document
      */
     public static Node composeSingleDocument(String text, String source) {
-        LoaderOptions options = new LoaderOptions();
-        // SnakeYAML's default cap is 3 MB; runtime config files with many tenants are larger, and the
+        // The engine's default cap is 3 MB; runtime config files with many tenants are larger, and the
         // text is already in memory anyway.
-        options.setCodePointLimit(Integer.MAX_VALUE);
+        LoadSettings settings = YamlSettings.forNodes().setCodePointLimit(Integer.MAX_VALUE).build();
         try {
-            Iterator<Node> documents = new Yaml(options).composeAll(new StringReader(text)).iterator();
+            Iterator<Node> documents = YamlComposer.composeAll(settings, text);
             if (!documents.hasNext()) {
                 return null;
             }
@@ -57,19 +59,19 @@ public final class YamlNodes {
             }
             return root;
         }
-        catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        catch (MarkedYamlEngineException e) {
+            Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new ConfigException(source + ": " + (mark != null ? "line " + (mark.getLine() + 1) + ": " : "") + "invalid YAML: " + problem, e);
+            throw new ConfigException(source + ": " + mark.map(m -> "line " + (m.getLine() + 1) + ": ").orElse("") + "invalid YAML: " + problem, e);
         }
-        catch (YAMLException e) {
+        catch (YamlEngineException e) {
             throw new ConfigException(source + ": invalid YAML: " + e.getMessage(), e);
         }
     }
 
     /** The 1-based line a node starts on. */
     public static int line(Node node) {
-        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+        return node.getStartMark().map(mark -> mark.getLine() + 1).orElse(0);
     }
 
     /** True for a YAML null ({@code ~}, {@code null} or nothing). */
@@ -119,7 +121,7 @@ public final class YamlNodes {
                 entries(mapping, source).forEach((key, tuple) -> map.put(key, toObject(tuple.getValueNode(), source)));
                 yield Collections.unmodifiableMap(map);
             }
-            default -> throw error(source, node, "unsupported YAML node " + node.getNodeId());
+            default -> throw error(source, node, "unsupported YAML node " + node.getNodeType());
         };
     }
 

@@ -2,12 +2,15 @@ package mimir.core.config;
 
 import java.util.Map;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.representer.Represent;
-import org.yaml.snakeyaml.representer.Representer;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.api.RepresentToNode;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.representer.StandardRepresenter;
+
+import mimir.yaml.YamlSettings;
 
 /**
  * Writes configuration trees (maps of strings, numbers, booleans, lists and maps, in insertion order)
@@ -19,22 +22,21 @@ public final class YamlWriter {
 
     /** The YAML text of a tree; an empty tree is {@code {}}. */
     public static String write(Map<String, ?> tree) {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(2);
-        options.setSplitLines(false);
-        options.setWidth(Integer.MAX_VALUE);
-        // Shared instances (every empty List.of()) would otherwise print as anchors and aliases.
-        options.setDereferenceAliases(true);
-        return new Yaml(new GoStyleRepresenter(options), options).dump(tree);
+        DumpSettings settings = YamlSettings.forWriting()
+                .setIndent(2)
+                .setWidth(Integer.MAX_VALUE)
+                // Shared instances (every empty List.of()) would otherwise print as anchors and aliases.
+                .setDereferenceAliases(true)
+                .build();
+        return new Dump(settings, new GoStyleRepresenter(settings)).dumpToString(tree);
     }
 
-    private static final class GoStyleRepresenter extends Representer {
-        GoStyleRepresenter(DumperOptions options) {
-            super(options);
-            Represent plainString = representers.get(String.class);
+    private static final class GoStyleRepresenter extends StandardRepresenter {
+        GoStyleRepresenter(DumpSettings settings) {
+            super(settings);
+            RepresentToNode plainString = representers.get(String.class);
             representers.put(String.class, data -> ((String) data).isEmpty()
-                    ? representScalar(Tag.STR, "", DumperOptions.ScalarStyle.DOUBLE_QUOTED)
+                    ? representScalar(Tag.STR, "", ScalarStyle.DOUBLE_QUOTED)
                     : plainString.representData(data));
             representers.put(Double.class, this::representDouble);
             representers.put(Float.class, data -> representDouble(((Float) data).doubleValue()));

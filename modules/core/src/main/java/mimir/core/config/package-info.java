@@ -8,8 +8,8 @@
  * bound to Mimir's flag and YAML path explicitly; nothing is derived by reflection or naming rules,
  * so a wrong name is a compile-time-visible string next to its help text.
  *
- * <p>YAML is read through SnakeYAML's node API ({@link mimir.core.config.YamlNodes}) so that every
- * error can name the file and line, and written back by {@link mimir.core.config.YamlWriter} in the
- * shape Mimir's Go encoder produces. Both are shared with {@code mimir.core.runtimeconfig}.
+ * <p>YAML is read through snakeyaml-engine's node API ({@link mimir.core.config.YamlNodes}) so that
+ * every error can name the file and line, and written back by {@link mimir.core.config.YamlWriter} in
+ * the shape Mimir's Go encoder produces. Both are shared with {@code mimir.core.runtimeconfig}.
  */
 package mimir.core.config;

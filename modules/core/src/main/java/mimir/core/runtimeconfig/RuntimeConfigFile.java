@@ -15,9 +15,9 @@ import mimir.model.InvalidTenantIdException;
 import mimir.model.TenantIds;
 import mimir.spi.limits.InvalidLimitException;
 import mimir.spi.limits.Limits;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 
 /**
  * One runtime config file, parsed and checked on its own so that every error can name its line: the

@@ -1,6 +1,5 @@
 package mimir.ruler.rules;
 
-import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -9,20 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import mimir.model.LabelNames;
 import mimir.promql.parser.ParseException;
 import mimir.promql.parser.PromDurations;
 import mimir.promql.parser.PromQLParser;
+import mimir.yaml.YamlComposer;
+import mimir.yaml.YamlSettings;
 
 /**
  * Rule groups in Prometheus's rule file format with Mimir's extensions ({@code source_tenants},
@@ -61,13 +60,11 @@ public final class RuleGroupYaml {
     public List<RuleGroupDefinition> parse(String namespace, String yaml) throws RuleGroupException {
         Node root;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(50);
-            root = new Yaml(options).compose(new StringReader(yaml));
+            root = YamlComposer.composeOne(YamlSettings.forNodes().build(), yaml).orElse(null);
         }
-        catch (YAMLException e) {
-            throw new RuleGroupException("unable to decode rule group: " + e.getMessage().replace('\n', ' '));
+        catch (YamlEngineException e) {
+            // stripLeading: the engine starts a message that has no context with an empty line.
+            throw new RuleGroupException("unable to decode rule group: " + e.getMessage().stripLeading().replace('\n', ' '));
         }
         if (root == null) {
             throw new RuleGroupException("invalid rules configuration: rule group name must not be empty");
@@ -107,7 +104,7 @@ public final class RuleGroupYaml {
     }
 
     private static String where(Node node) {
-        return "line " + (node.getStartMark().getLine() + 1) + ": ";
+        return "line " + (node.getStartMark().orElseThrow().getLine() + 1) + ": ";
     }
 
     private static String kind(Node node) {
@@ -326,7 +323,7 @@ public final class RuleGroupYaml {
 
     /** One group as YAML, in the shape {@code GET /prometheus/config/v1/rules/{namespace}/{group}} answers. */
     public static String format(RuleGroupDefinition group) {
-        return yaml().dump(groupMap(group));
+        return yaml().dumpToString(groupMap(group));
     }
 
     /** Namespaces with their groups, the shape of {@code GET /prometheus/config/v1/rules[/{namespace}]}. */
@@ -342,17 +339,15 @@ public final class RuleGroupYaml {
             }
             out.put(namespace.getKey(), groups);
         }
-        return yaml().dump(out);
+        return yaml().dumpToString(out);
     }
 
-    private static Yaml yaml() {
-        DumperOptions options = new DumperOptions();
-        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        options.setIndent(4);
-        options.setIndicatorIndent(2);
-        options.setIndentWithIndicator(true);
-        options.setSplitLines(false);
-        return new Yaml(options);
+    private static Dump yaml() {
+        return new Dump(YamlSettings.forWriting()
+                .setIndent(4)
+                .setIndicatorIndent(2)
+                .setIndentWithIndicator(true)
+                .build());
     }
 
     private static Map<String, Object> groupMap(RuleGroupDefinition group) {
