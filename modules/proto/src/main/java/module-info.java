@@ -15,4 +15,5 @@ module mimir.proto {
     exports mimir.proto.alertspb;
     exports mimir.proto.rulespb;
     exports mimir.proto.ringpb;
+    exports mimir.proto.schedulerpb;
 }
