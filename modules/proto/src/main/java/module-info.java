@@ -18,4 +18,5 @@ module mimir.proto {
     exports mimir.proto.ingesterpb;
     exports mimir.proto.rulespb;
     exports mimir.proto.ringpb;
+    exports mimir.proto.schedulerpb;
 }

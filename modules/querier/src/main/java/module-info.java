@@ -4,7 +4,8 @@
  * Mimir's per-query limits, and serves the Prometheus HTTP API, remote read, Mimir's cardinality API
  * and {@code /api/v1/user_stats}. When the query-frontend runs in the same process, the querier leaves
  * the Prometheus API routes to it and instead runs querier workers that take requests from the
- * query-scheduler. Found by the launcher through {@link mimir.spi.ComponentProvider}; exports nothing.
+ * query-scheduler; with {@code -querier.scheduler-address} it runs them against a query-scheduler in
+ * another process, over gRPC. Found by the launcher through {@link mimir.spi.ComponentProvider}; exports nothing.
  */
 module mimir.querier {
     requires dagger;

@@ -3,7 +3,8 @@
  * query-scheduler. Range queries are checked against the tenant's limits (blocked queries, lookback,
  * total length), optionally aligned to their step, split by interval, answered in parallel and from
  * the results cache, and merged; everything else is forwarded. Found by the launcher through
- * {@link mimir.spi.ComponentProvider}; needs a query-scheduler in the same process.
+ * {@link mimir.spi.ComponentProvider}; needs a query-scheduler in the same process, or one in another
+ * process at {@code -query-frontend.scheduler-address}.
  */
 module mimir.queryfrontend {
     requires com.fasterxml.jackson.core;

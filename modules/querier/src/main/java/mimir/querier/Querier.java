@@ -30,6 +30,7 @@ import mimir.querier.storage.QuerySource;
 import mimir.querier.storage.ReplicatedIngesters;
 import mimir.querier.storage.SeriesDeletionCache;
 import mimir.querier.storage.StoreGatewayQuerySource;
+import mimir.queryscheduler.client.GrpcSchedulerForQuerier;
 import mimir.queryscheduler.client.ScheduledRequest;
 import mimir.queryscheduler.client.SchedulerForQuerier;
 import mimir.ring.IngesterRing;
@@ -48,9 +49,10 @@ import mimir.storegateway.client.StoreGatewayClient;
  * processes need the ingester's gRPC client.
  *
  * <p>Without a query-frontend in this process the querier serves the Prometheus API itself. With one,
- * the frontend serves those routes and the querier runs {@code -querier.max-concurrent} workers that
- * take requests from the in-process query-scheduler, execute them through the same handler, stop the
- * engine when the frontend cancels, and deliver the response.
+ * the frontend serves those routes. With one, or with {@code -querier.scheduler-address} set, the querier
+ * runs {@code -querier.max-concurrent} workers that take requests from the query-scheduler (the one at
+ * that address over gRPC, else the one of this process), execute them through the same handler, stop
+ * the engine when the frontend cancels, and deliver the response.
  */
 public final class Querier implements Service, QuerierClient {
     private static final System.Logger LOG = System.getLogger(Querier.class.getName());
@@ -71,6 +73,7 @@ public final class Querier implements Service, QuerierClient {
     private volatile ReplicatedIngesters replicated;
     private volatile IngesterClient ingester;
     private volatile SchedulerForQuerier scheduler;
+    private volatile GrpcSchedulerForQuerier remoteScheduler;
     private volatile boolean running;
 
     @Inject
@@ -150,15 +153,23 @@ public final class Querier implements Service, QuerierClient {
         replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
         ingester = replicated;
         running = true;
-        if (frontendInProcess()) {
+        if (!config.schedulerAddress().isEmpty()) {
+            GrpcSchedulerForQuerier remote = new GrpcSchedulerForQuerier(config.schedulerAddress(), config.schedulerMaxRecvMsgSize());
+            remoteScheduler = remote;
+            scheduler = remote;
+        }
+        else if (frontendInProcess()) {
             scheduler = localInstances.find(SchedulerForQuerier.class).orElseThrow(() -> new IllegalStateException(
-                    "querier: the query-frontend runs in this process but no query-scheduler does; querier workers need the in-process "
-                            + "query-scheduler (a remote one needs the query-scheduler gRPC client, not available yet)"));
+                    "querier: the query-frontend runs in this process but no query-scheduler does; querier workers need a query-scheduler: "
+                            + "add query-scheduler to -target, or set -querier.scheduler-address to use a query-scheduler in another process"));
+        }
+        if (scheduler != null) {
             for (int i = 0; i < config.maxConcurrent(); i++) {
                 workers.add(Thread.ofVirtual().name("querier-worker-" + i).start(this::workerLoop));
             }
         }
-        LOG.log(Level.INFO, "querier started querier_id=" + querierId + " workers=" + workers.size() + " prometheus_api=" + !frontendInProcess());
+        LOG.log(Level.INFO, "querier started querier_id=" + querierId + " workers=" + workers.size() + " scheduler="
+                + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress()) + " prometheus_api=" + !frontendInProcess());
     }
 
     private void workerLoop() {
@@ -217,6 +228,11 @@ public final class Querier implements Service, QuerierClient {
             }
         }
         workers.clear();
+        GrpcSchedulerForQuerier remote = remoteScheduler;
+        remoteScheduler = null;
+        if (remote != null) {
+            remote.close();
+        }
         ReplicatedIngesters reads = replicated;
         if (reads != null) {
             reads.close();

@@ -23,9 +23,13 @@ import mimir.storegateway.client.BucketStoreSettings;
  * @param prometheusPrefix          {@code -http.prometheus-http-prefix}
  * @param federationEnabled         {@code -tenant-federation.enabled}
  * @param maxTenants                {@code -tenant-federation.max-tenants}: 0 for no limit
+ * @param schedulerAddress          {@code -querier.scheduler-address}: {@code host:port} of a query-scheduler in another process
+ *                                  that the workers take requests from; empty for the query-scheduler of this process
+ * @param schedulerMaxRecvMsgSize   {@code -querier.frontend-client.grpc-max-recv-msg-size}: the largest request taken from it
  */
 public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples, Duration lookbackDelta, Duration defaultEvaluationInterval,
-        String querierId, String prometheusPrefix, boolean federationEnabled, int maxTenants, Duration queryStoreAfter, BucketStoreSettings bucketStore) {
+        String querierId, String prometheusPrefix, boolean federationEnabled, int maxTenants, Duration queryStoreAfter, BucketStoreSettings bucketStore,
+        String schedulerAddress, int schedulerMaxRecvMsgSize) {
     static final Setting<Integer> MAX_CONCURRENT = Setting.basic("querier.max-concurrent", "querier.max_concurrent", ValueTypes.INT, 20,
             "The number of workers running in each querier process. This setting limits the maximum number of concurrent queries in each querier. "
                     + "The minimum value is four; lower values are ignored and set to the minimum");
@@ -52,6 +56,14 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
                     + "store. If this option is enabled, the time range of the query sent to the store-gateway will be manipulated to ensure the query "
                     + "end is not more recent than 'now - query-store-after'.");
 
+    static final Setting<String> SCHEDULER_ADDRESS = Setting.basic("querier.scheduler-address", "frontend_worker.scheduler_address", ValueTypes.STRING,
+            "", "Address of the query-scheduler component, in host:port format, that the querier workers take queries from. Empty: the "
+                    + "query-scheduler running in this process, used when the query-frontend runs here too. Finding query-schedulers by DNS or "
+                    + "through their ring is not available yet.");
+    static final Setting<Integer> SCHEDULER_MAX_RECV_MSG_SIZE = Setting.advanced("querier.frontend-client.grpc-max-recv-msg-size",
+            "frontend_worker.grpc_client_config.max_recv_msg_size", ValueTypes.INT, 100 << 20,
+            "gRPC client max receive message size (bytes): the largest request a querier worker takes from the query-scheduler.");
+
     /** Mimir's smallest {@code -querier.max-concurrent}. */
     static final int MIN_CONCURRENT = 4;
 
@@ -66,16 +78,21 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
             throw new IllegalArgumentException("-querier.query-store-after must not be negative");
         }
         java.util.Objects.requireNonNull(bucketStore, "bucketStore is null");
+        java.util.Objects.requireNonNull(schedulerAddress, "schedulerAddress is null");
+        if (schedulerMaxRecvMsgSize <= 0) {
+            throw new IllegalArgumentException("-querier.frontend-client.grpc-max-recv-msg-size must be positive: " + schedulerMaxRecvMsgSize);
+        }
     }
 
     /** The defaults, for tests. */
     public static QuerierConfig defaults() {
         return new QuerierConfig(20, Duration.ofMinutes(2), 50_000_000, Duration.ofMinutes(5), Duration.ofMinutes(1), "", "/prometheus", false, 0, Duration.ofHours(12),
-                BucketStoreSettings.defaults());
+                BucketStoreSettings.defaults(), "", 100 << 20);
     }
 
     static List<Setting<?>> settings() {
-        return List.of(MAX_CONCURRENT, TIMEOUT, MAX_SAMPLES, LOOKBACK_DELTA, DEFAULT_EVALUATION_INTERVAL, QUERIER_ID, MAX_TENANTS, QUERY_STORE_AFTER);
+        return List.of(MAX_CONCURRENT, TIMEOUT, MAX_SAMPLES, LOOKBACK_DELTA, DEFAULT_EVALUATION_INTERVAL, QUERIER_ID, MAX_TENANTS, QUERY_STORE_AFTER, SCHEDULER_ADDRESS,
+                SCHEDULER_MAX_RECV_MSG_SIZE);
     }
 
     static void register(ConfigRegistry registry) {
@@ -89,7 +106,7 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
         return new QuerierConfig(values.get(MAX_CONCURRENT), values.get(TIMEOUT), values.get(MAX_SAMPLES), values.get(LOOKBACK_DELTA),
                 values.get(DEFAULT_EVALUATION_INTERVAL), values.get(QUERIER_ID), values.get(SharedSettings.PROMETHEUS_HTTP_PREFIX),
                 values.get(SharedSettings.TENANT_FEDERATION_ENABLED), values.get(MAX_TENANTS), values.get(QUERY_STORE_AFTER),
-                BucketStoreSettings.from(values));
+                BucketStoreSettings.from(values), values.get(SCHEDULER_ADDRESS).strip(), values.get(SCHEDULER_MAX_RECV_MSG_SIZE));
     }
 
     /** The engine's options from the flags. */
@@ -99,21 +116,31 @@ public record QuerierConfig(int maxConcurrent, Duration timeout, long maxSamples
 
     public QuerierConfig withFederation(boolean enabled, int maxTenants) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix, enabled,
-                maxTenants, queryStoreAfter, bucketStore);
+                maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
     }
 
     public QuerierConfig withMaxConcurrent(int maxConcurrent) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
-                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
     }
 
     public QuerierConfig withStore(Duration queryStoreAfter, BucketStoreSettings bucketStore) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
-                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
     }
 
     public QuerierConfig withEngine(Duration timeout, long maxSamples) {
         return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
-                federationEnabled, maxTenants, queryStoreAfter, bucketStore);
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
+    }
+
+    public QuerierConfig withScheduler(String schedulerAddress) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
+    }
+
+    public QuerierConfig withQuerierId(String querierId) {
+        return new QuerierConfig(maxConcurrent, timeout, maxSamples, lookbackDelta, defaultEvaluationInterval, querierId, prometheusPrefix,
+                federationEnabled, maxTenants, queryStoreAfter, bucketStore, schedulerAddress, schedulerMaxRecvMsgSize);
     }
 }

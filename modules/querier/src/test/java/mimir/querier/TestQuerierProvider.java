@@ -35,6 +35,7 @@ class TestQuerierProvider {
         List<Setting<?>> settings = registered();
         assertThat(settings).extracting(Setting::flag).containsExactly("querier.max-concurrent", "querier.timeout", "querier.max-samples",
                 "querier.lookback-delta", "querier.default-evaluation-interval", "querier.id", "tenant-federation.max-tenants", "querier.query-store-after",
+                "querier.scheduler-address", "querier.frontend-client.grpc-max-recv-msg-size",
                 "blocks-storage.bucket-store.sync-interval", "blocks-storage.bucket-store.ignore-blocks-within",
                 "blocks-storage.bucket-store.ignore-deletion-marks-delay", "blocks-storage.bucket-store.bucket-index.max-stale-period",
                 "ingester.client.grpc-max-recv-msg-size", "ingester.client.grpc-max-send-msg-size");
@@ -50,6 +51,11 @@ class TestQuerierProvider {
                 .with(SharedSettings.TENANT_FEDERATION_ENABLED, true));
         assertThat(custom.prometheusPrefix()).isEqualTo("/api/prom");
         assertThat(custom.federationEnabled()).isTrue();
+        QuerierConfig remote = QuerierConfig.from(values.with(QuerierConfig.SCHEDULER_ADDRESS, " scheduler:9095 ")
+                .with(QuerierConfig.SCHEDULER_MAX_RECV_MSG_SIZE, 4096));
+        assertThat(remote.schedulerAddress()).isEqualTo("scheduler:9095");
+        assertThat(remote.schedulerMaxRecvMsgSize()).isEqualTo(4096);
+        assertThat(QuerierConfig.defaults().schedulerMaxRecvMsgSize()).isEqualTo(100 << 20);
     }
 
     @Test

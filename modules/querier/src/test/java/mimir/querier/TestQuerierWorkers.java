@@ -107,7 +107,8 @@ class TestQuerierWorkers {
 
         QuerierFixture noScheduler = new QuerierFixture(QuerierConfig.defaults(), WITH_FRONTEND, true);
         assertThatThrownBy(noScheduler::start).rootCause()
-                .hasMessageStartingWith("querier: the query-frontend runs in this process but no query-scheduler does");
+                .hasMessageStartingWith("querier: the query-frontend runs in this process but no query-scheduler does")
+                .hasMessageContaining("set -querier.scheduler-address to use a query-scheduler in another process");
     }
 
     private static HttpRequest get(String path, String... params) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import mimir.queryfrontend.QueryRequests.BadRequestException;
 import mimir.queryfrontend.QueryRequests.RangeQuery;
 import mimir.queryfrontend.cache.Extent;
 import mimir.queryfrontend.cache.InMemoryResultsCache;
+import mimir.queryscheduler.client.GrpcSchedulerForFrontend;
 import mimir.queryscheduler.client.SchedulerForFrontend;
 import mimir.spi.LocalInstances;
 import mimir.spi.Overrides;
@@ -38,8 +41,9 @@ import mimir.spi.service.ServiceContext;
 /**
  * The query-frontend: serves the Prometheus HTTP API, applies Mimir's query middlewares (blocked
  * queries, {@code max_query_lookback}, {@code max_total_query_length}, step alignment, split by interval,
- * results cache, retries) and sends every request through the query-scheduler of this process to the
- * querier workers. Instant queries and the other endpoints are forwarded unsplit.
+ * results cache, retries) and sends every request through the query-scheduler (the one of this process,
+ * or the one at {@code -query-frontend.scheduler-address}) to the querier workers. Instant queries and
+ * the other endpoints are forwarded unsplit.
  */
 public final class QueryFrontend implements Service {
     private static final System.Logger LOG = System.getLogger(QueryFrontend.class.getName());
@@ -57,6 +61,7 @@ public final class QueryFrontend implements Service {
     private final InMemoryResultsCache cache;
     private final Map<String, Pattern> blockedPatterns = new ConcurrentHashMap<>();
     private volatile QueryFrontendDownstream downstream;
+    private volatile GrpcSchedulerForFrontend remoteScheduler;
     private volatile Consumer<String> slowQueryLog = line -> LOG.log(Level.INFO, line);
 
     @Inject
@@ -97,15 +102,41 @@ public final class QueryFrontend implements Service {
 
     @Override
     public void start(ServiceContext context) {
-        SchedulerForFrontend scheduler = localInstances.find(SchedulerForFrontend.class).orElseThrow(() -> new IllegalStateException(
-                "the query-frontend needs a query-scheduler in this process: add query-scheduler to -target (it is part of all and backend); "
-                        + "-query-frontend.scheduler-address for a remote query-scheduler comes with the distributed modes"));
+        SchedulerForFrontend scheduler;
+        if (config.schedulerAddress().isEmpty()) {
+            scheduler = localInstances.find(SchedulerForFrontend.class).orElseThrow(() -> new IllegalStateException(
+                    "the query-frontend needs a query-scheduler in this process: add query-scheduler to -target (it is part of all and backend), "
+                            + "or set -query-frontend.scheduler-address to use a query-scheduler in another process"));
+        }
+        else {
+            GrpcSchedulerForFrontend remote = new GrpcSchedulerForFrontend(config.schedulerAddress(), frontendId(), config.grpcMaxRecvMsgSize());
+            remoteScheduler = remote;
+            scheduler = remote;
+        }
         downstream = new QueryFrontendDownstream(scheduler, config.maxRetries(), metrics);
+        LOG.log(Level.INFO, "query-frontend started scheduler=" + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress()));
+    }
+
+    /** Who this frontend is in the scheduler's logs: host and process. */
+    private static String frontendId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        }
+        catch (UnknownHostException e) {
+            host = "query-frontend";
+        }
+        return host + "/" + ProcessHandle.current().pid();
     }
 
     @Override
-    public void stop() {
+    public void stop() throws InterruptedException {
         downstream = null;
+        GrpcSchedulerForFrontend remote = remoteScheduler;
+        remoteScheduler = null;
+        if (remote != null) {
+            remote.close();
+        }
     }
 
     private HttpHandler handler(String op, Kind kind) {

@@ -13,9 +13,9 @@ import mimir.spi.config.ValueTypes;
 /**
  * The {@code frontend} block, and the Prometheus API prefix the frontend serves under.
  *
- * <p>Not here yet: {@code -query-frontend.scheduler-address} (remote query-schedulers come with the
- * distributed modes) and {@code -query-frontend.query-result-response-format} (in one process the querier
- * hands the frontend its Prometheus JSON; Mimir's protobuf default exists for the network hop).
+ * <p>Not here yet: {@code -query-frontend.query-result-response-format} (the querier hands the frontend
+ * its Prometheus JSON, in one process and over gRPC alike), and finding query-schedulers through DNS or
+ * their ring: {@code -query-frontend.scheduler-address} names one scheduler.
  *
  * @param prometheusHttpPrefix      where the Prometheus API is served, e.g. {@code /prometheus}
  * @param splitQueriesByInterval    range queries are split at multiples of this; zero disables splitting
@@ -25,6 +25,9 @@ import mimir.spi.config.ValueTypes;
  * @param maxRetries                attempts per request when the querier fails with a 5xx
  * @param logQueriesLongerThan      queries slower than this are logged; zero disables, negative logs all
  * @param queryTimeout              how long the frontend waits for the queriers before giving up
+ * @param schedulerAddress          {@code host:port} of a query-scheduler in another process; empty for
+ *                                  the query-scheduler of this process
+ * @param grpcMaxRecvMsgSize        the largest message (a querier's response) taken from that scheduler
  */
 public record QueryFrontendConfig(
         String prometheusHttpPrefix,
@@ -34,7 +37,9 @@ public record QueryFrontendConfig(
         long resultsCacheMaxSizeBytes,
         int maxRetries,
         Duration logQueriesLongerThan,
-        Duration queryTimeout) {
+        Duration queryTimeout,
+        String schedulerAddress,
+        int grpcMaxRecvMsgSize) {
 
     static final String INMEMORY = "inmemory";
 
@@ -57,6 +62,14 @@ public record QueryFrontendConfig(
     static final Setting<Duration> QUERY_TIMEOUT = Setting.advanced("query-frontend.query-timeout", "frontend.query_timeout",
             ValueTypes.DURATION, Duration.ofMinutes(2),
             "How long the query-frontend waits for the queriers to answer a request before it cancels it and returns a timeout error. (Not in Mimir, where the HTTP server's write timeout plays this role.)");
+    static final Setting<String> SCHEDULER_ADDRESS = Setting.basic("query-frontend.scheduler-address", "frontend.scheduler_address",
+            ValueTypes.STRING, "",
+            "Address of the query-scheduler component, in host:port format. Empty: the query-scheduler running in this process (target all or backend "
+                    + "together with query-frontend). Finding query-schedulers by DNS or through their ring is not available yet.");
+    static final Setting<Integer> GRPC_MAX_RECV_MSG_SIZE = Setting.advanced("query-frontend.grpc-client-config.grpc-max-recv-msg-size",
+            "frontend.grpc_client_config.max_recv_msg_size", ValueTypes.INT, 100 << 20,
+            "gRPC client max receive message size (bytes): the largest querier response the query-frontend takes from a query-scheduler in "
+                    + "another process; larger responses fail with an error naming this limit.");
 
     public QueryFrontendConfig {
         requireNonNull(prometheusHttpPrefix, "prometheusHttpPrefix is null");
@@ -79,6 +92,10 @@ public record QueryFrontendConfig(
         if (!queryTimeout.isPositive()) {
             throw new IllegalArgumentException("-query-frontend.query-timeout must be positive: " + queryTimeout);
         }
+        requireNonNull(schedulerAddress, "schedulerAddress is null");
+        if (grpcMaxRecvMsgSize <= 0) {
+            throw new IllegalArgumentException("-query-frontend.grpc-client-config.grpc-max-recv-msg-size must be positive: " + grpcMaxRecvMsgSize);
+        }
         if (prometheusHttpPrefix.endsWith("/")) {
             prometheusHttpPrefix = prometheusHttpPrefix.substring(0, prometheusHttpPrefix.length() - 1);
         }
@@ -92,11 +109,14 @@ public record QueryFrontendConfig(
         registry.register(MAX_RETRIES);
         registry.register(LOG_QUERIES_LONGER_THAN);
         registry.register(QUERY_TIMEOUT);
+        registry.register(SCHEDULER_ADDRESS);
+        registry.register(GRPC_MAX_RECV_MSG_SIZE);
     }
 
     static QueryFrontendConfig from(ConfigValues values) {
         return new QueryFrontendConfig(values.get(SharedSettings.PROMETHEUS_HTTP_PREFIX), values.get(SPLIT_QUERIES_BY_INTERVAL),
                 values.get(CACHE_RESULTS), values.get(RESULTS_CACHE_BACKEND), values.get(RESULTS_CACHE_MAX_SIZE_BYTES),
-                values.get(MAX_RETRIES), values.get(LOG_QUERIES_LONGER_THAN), values.get(QUERY_TIMEOUT));
+                values.get(MAX_RETRIES), values.get(LOG_QUERIES_LONGER_THAN), values.get(QUERY_TIMEOUT),
+                values.get(SCHEDULER_ADDRESS).strip(), values.get(GRPC_MAX_RECV_MSG_SIZE));
     }
 }

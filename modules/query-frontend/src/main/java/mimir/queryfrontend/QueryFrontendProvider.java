@@ -10,8 +10,9 @@ import mimir.spi.service.Service;
 
 /**
  * The {@code query-frontend} module. Registers the Prometheus API routes under
- * {@code -http.prometheus-http-prefix}; at start it takes the query-scheduler of this process (and fails,
- * saying so, when there is none).
+ * {@code -http.prometheus-http-prefix}; at start it connects to the query-scheduler at
+ * {@code -query-frontend.scheduler-address}, or takes the one of this process when that is empty (and
+ * fails, saying so, when there is none).
  */
 public final class QueryFrontendProvider implements ComponentProvider {
     @Override

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TestQueryFrontendConfig {
     private static QueryFrontendConfig config(String backend, Duration split) {
-        return new QueryFrontendConfig("/prometheus/", split, true, backend, 1024, 5, Duration.ZERO, Duration.ofMinutes(2));
+        return new QueryFrontendConfig("/prometheus/", split, true, backend, 1024, 5, Duration.ZERO, Duration.ofMinutes(2), "", 1024);
     }
 
     @Test
@@ -25,7 +25,7 @@ class TestQueryFrontendConfig {
     void settingsAreChecked() {
         assertThat(config("", Duration.ZERO).prometheusHttpPrefix()).isEqualTo("/prometheus");
         assertThatThrownBy(() -> config("", Duration.ofHours(-1))).hasMessageContaining("-query-frontend.split-queries-by-interval");
-        assertThatThrownBy(() -> new QueryFrontendConfig("/prometheus", Duration.ZERO, false, "", 1024, 5, Duration.ZERO, Duration.ZERO))
+        assertThatThrownBy(() -> new QueryFrontendConfig("/prometheus", Duration.ZERO, false, "", 1024, 5, Duration.ZERO, Duration.ZERO, "", 1024))
                 .hasMessageContaining("-query-frontend.query-timeout");
     }
 }

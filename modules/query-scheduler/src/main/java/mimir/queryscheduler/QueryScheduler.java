@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,6 +52,7 @@ public final class QueryScheduler implements SchedulerForFrontend, SchedulerForQ
     /** Tenants with at least one queued request, in round-robin order. */
     private final ArrayDeque<String> activeTenants = new ArrayDeque<>();
     private final Map<String, QuerierState> queriers = new HashMap<>();
+    private final List<Runnable> stopListeners = new CopyOnWriteArrayList<>();
     private int running;
     private boolean stopping;
     private Thread sampler;
@@ -108,9 +110,36 @@ public final class QueryScheduler implements SchedulerForFrontend, SchedulerForQ
         if (!failed.isEmpty()) {
             LOG.log(Level.INFO, "query-scheduler stopped with queued requests failed=" + failed.size());
         }
+        for (Runnable listener : stopListeners) {
+            try {
+                listener.run();
+            }
+            catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "query-scheduler stop listener failed err=\"" + e + "\"");
+            }
+        }
         if (sampler != null) {
             sampler.interrupt();
             sampler.join(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * Runs {@code listener} when the scheduler stops, after its queued requests failed with 503: the gRPC
+     * services end their streams then. Called while the module is created.
+     */
+    void onStop(Runnable listener) {
+        stopListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    /** True once {@link #stop} began: enqueues fail with 503 and querier workers get nothing. */
+    boolean stopping() {
+        lock.lock();
+        try {
+            return stopping;
+        }
+        finally {
+            lock.unlock();
         }
     }
 

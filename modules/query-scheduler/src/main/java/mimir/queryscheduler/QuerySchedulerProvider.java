@@ -12,7 +12,9 @@ import mimir.spi.service.Service;
 
 /**
  * The {@code query-scheduler} module. Registers the scheduler in-process for the query-frontend and the
- * querier workers of this process; the gRPC services for remote peers come with the distributed modes.
+ * querier workers of this process, and its {@code schedulerpb.SchedulerForFrontend} and
+ * {@code schedulerpb.SchedulerForQuerier} gRPC services for those in other processes
+ * ({@code -query-frontend.scheduler-address}, {@code -querier.scheduler-address}).
  */
 public final class QuerySchedulerProvider implements ComponentProvider {
     @Override
@@ -35,6 +37,13 @@ public final class QuerySchedulerProvider implements ComponentProvider {
         QueryScheduler scheduler = DaggerQuerySchedulerGraph.factory().create(core, QuerySchedulerConfig.from(config)).scheduler();
         core.localInstances().register(SchedulerForFrontend.class, scheduler);
         core.localInstances().register(SchedulerForQuerier.class, scheduler);
+        QuerySchedulerQuerierService querierService = new QuerySchedulerQuerierService(scheduler);
+        QuerySchedulerFrontendService frontendService = new QuerySchedulerFrontendService(scheduler);
+        core.grpcServices().add(frontendService);
+        core.grpcServices().add(querierService);
+        // Querier streams first: the requests they fail reach the frontends before those streams end.
+        scheduler.onStop(querierService::shutdown);
+        scheduler.onStop(frontendService::shutdown);
         return List.of(scheduler);
     }
 }
