@@ -334,6 +334,38 @@ class TestGrpcIngesterService {
     }
 
     @Test
+    void aSeriesLargerThanAMessageIsSplitAcrossMessagesAndReadAsOne() throws Exception {
+        try (TestingGrpcIngester ingester = TestingGrpcIngester.start(dir, values -> values, 100 << 20, GrpcIngesterClientConfig.defaults(),
+                in -> new IngesterGrpcService(in, 1024))) {
+            ingester.client.push("t", seriesBatch(1, 500, 0));
+
+            QueryRequest request = QueryRequest.newBuilder().setStartTimestampMs(Long.MIN_VALUE).setEndTimestampMs(Long.MAX_VALUE)
+                    .addAllMatchers(IngesterProtos.matchersToProto(ALL)).build();
+            List<QueryStreamResponse> messages = new ArrayList<>();
+            ClientCalls.blockingServerStreamingCall(ingester.channelFor("t"), IngesterGrpc.QUERY_STREAM, TestingGrpcIngester.deadline(), request)
+                    .forEachRemaining(messages::add);
+            assertThat(messages).hasSizeGreaterThan(1).allSatisfy(message -> assertThat(message.getSeriesCount()).isEqualTo(1));
+            assertThat(messages.getFirst().getSeries(0).getLabelsCount()).isEqualTo(3);
+            assertThat(messages.subList(1, messages.size())).allSatisfy(message -> assertThat(message.getSeries(0).getLabelsCount()).isZero());
+            assertThat(messages.subList(0, messages.size() - 1)).allSatisfy(message -> assertThat(message.getSeries(0).getMoreChunks()).isTrue());
+            assertThat(messages.getLast().getSeries(0).getMoreChunks()).isFalse();
+
+            try (Querier querier = ingester.client.querier("t", Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = querier.select(true, ALL);
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.iterator();
+                for (int sample = 0; sample < 500; sample++) {
+                    assertThat(it.next()).isTrue();
+                    assertThat(it.timestamp()).isEqualTo(timestamp(sample));
+                    assertThat(it.value()).isEqualTo(value(0, sample));
+                }
+                assertThat(it.next()).isFalse();
+                assertThat(set.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void seekOnAStreamedSeriesSkipsToTheFirstSampleAtOrAfterTheTarget() throws Exception {
         try (TestingGrpcIngester ingester = start()) {
             ingester.client.push("t", seriesBatch(1, 500, 0));
