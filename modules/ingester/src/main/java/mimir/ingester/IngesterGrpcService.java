@@ -3,7 +3,6 @@ package mimir.ingester;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
 import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -19,8 +18,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
@@ -46,7 +43,6 @@ import mimir.proto.ingesterpb.LabelValuesRequest;
 import mimir.proto.ingesterpb.LabelValuesResponse;
 import mimir.proto.ingesterpb.MetricsMetadataRequest;
 import mimir.proto.ingesterpb.MetricsMetadataResponse;
-import mimir.proto.ingesterpb.PushRequest;
 import mimir.proto.ingesterpb.PushResponse;
 import mimir.proto.ingesterpb.QueryRequest;
 import mimir.proto.ingesterpb.QueryStreamResponse;
@@ -70,24 +66,6 @@ final class IngesterGrpcService implements BindableService {
     private static final System.Logger LOG = System.getLogger(IngesterGrpcService.class.getName());
     private static final Context.Key<String> TENANT = Context.key("mimir-tenant");
 
-    /** Requests as bytes: gRPC's own parse failure would reset the stream instead of answering. */
-    private static final MethodDescriptor.Marshaller<byte[]> REQUEST_BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            throw new UnsupportedOperationException("the service only receives requests");
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try (stream) {
-                return stream.readAllBytes();
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     private final IngesterClient ingester;
     private final int queryStreamMessageBytes;
 
@@ -106,26 +84,26 @@ final class IngesterGrpcService implements BindableService {
 
     @Override
     public ServerServiceDefinition bindService() {
-        ServerServiceDefinition definition = ServerServiceDefinition.builder(IngesterGrpc.SERVICE_NAME)
-                .addMethod(bytesIn(IngesterGrpc.PUSH), unary(IngesterGrpc.PUSH, PushRequest.parser(), this::push))
-                .addMethod(bytesIn(IngesterGrpc.QUERY_STREAM), ServerCalls.asyncServerStreamingCall(this::queryStream))
-                .addMethod(bytesIn(IngesterGrpc.QUERY_EXEMPLARS), unary(IngesterGrpc.QUERY_EXEMPLARS, ExemplarQueryRequest.parser(), this::queryExemplars))
-                .addMethod(bytesIn(IngesterGrpc.LABEL_VALUES), unary(IngesterGrpc.LABEL_VALUES, LabelValuesRequest.parser(), this::labelValues))
-                .addMethod(bytesIn(IngesterGrpc.LABEL_NAMES), unary(IngesterGrpc.LABEL_NAMES, LabelNamesRequest.parser(), this::labelNames))
-                .addMethod(bytesIn(IngesterGrpc.USER_STATS), unary(IngesterGrpc.USER_STATS, UserStatsRequest.parser(), this::userStats))
-                .addMethod(bytesIn(IngesterGrpc.METRICS_METADATA), unary(IngesterGrpc.METRICS_METADATA, MetricsMetadataRequest.parser(), this::metricsMetadata))
-                .addMethod(bytesIn(IngesterGrpc.DELETE_SERIES), unary(IngesterGrpc.DELETE_SERIES, DeleteSeriesRequest.parser(), this::deleteSeries))
-                .build();
-        return ServerInterceptors.intercept(definition, new TenantFromHeader());
+        ServerServiceDefinition.Builder service = ServerServiceDefinition.builder(IngesterGrpc.SERVICE_NAME);
+        unary(service, IngesterGrpc.PUSH, bytes -> bytes, this::push);
+        service.addMethod(bytesIn(IngesterGrpc.QUERY_STREAM), ServerCalls.asyncServerStreamingCall(this::queryStream));
+        unary(service, IngesterGrpc.QUERY_EXEMPLARS, ExemplarQueryRequest::parseFrom, this::queryExemplars);
+        unary(service, IngesterGrpc.LABEL_VALUES, LabelValuesRequest::parseFrom, this::labelValues);
+        unary(service, IngesterGrpc.LABEL_NAMES, LabelNamesRequest::parseFrom, this::labelNames);
+        unary(service, IngesterGrpc.USER_STATS, UserStatsRequest::parseFrom, this::userStats);
+        unary(service, IngesterGrpc.METRICS_METADATA, MetricsMetadataRequest::parseFrom, this::metricsMetadata);
+        unary(service, IngesterGrpc.DELETE_SERIES, DeleteSeriesRequest::parseFrom, this::deleteSeries);
+        return ServerInterceptors.intercept(service.build(), new TenantFromHeader());
     }
 
+    /** The method with requests as bytes, for the service to parse. */
     private static <Resp> MethodDescriptor<byte[], Resp> bytesIn(MethodDescriptor<?, Resp> method) {
-        return method.toBuilder(REQUEST_BYTES, method.getResponseMarshaller()).build();
+        return method.toBuilder(IngesterGrpc.BYTES, method.getResponseMarshaller()).build();
     }
 
     // ---- the calls
 
-    private PushResponse push(String tenant, PushRequest request) throws IngesterException {
+    private PushResponse push(String tenant, byte[] request) throws IngesterException, InvalidProtocolBufferException {
         WriteBatch batch = new WriteBatch();
         PushCodec.decode(request, batch);
         return PushCodec.encode(ingester.push(tenant, batch));
@@ -136,10 +114,10 @@ final class IngesterGrpcService implements BindableService {
         List<Matcher> matchers;
         QueryRequest request;
         try {
-            request = parse(IngesterGrpc.QUERY_STREAM, QueryRequest.parser(), bytes);
+            request = QueryRequest.parseFrom(bytes);
             matchers = IngesterProtos.matchersFromProto(request.getMatchersList());
         }
-        catch (RuntimeException | StatusException e) {
+        catch (RuntimeException | InvalidProtocolBufferException e) {
             observer.onError(status(IngesterGrpc.QUERY_STREAM, tenant, e));
             return;
         }
@@ -200,16 +178,22 @@ final class IngesterGrpcService implements BindableService {
     // ---- plumbing
 
     @FunctionalInterface
+    private interface RequestParser<Req> {
+        Req parse(byte[] bytes) throws InvalidProtocolBufferException;
+    }
+
+    @FunctionalInterface
     private interface Handler<Req, Resp> {
         Resp handle(String tenant, Req request) throws Exception;
     }
 
-    private static <Req, Resp> ServerCallHandler<byte[], Resp> unary(MethodDescriptor<Req, Resp> method, Parser<Req> parser, Handler<Req, Resp> handler) {
-        return ServerCalls.asyncUnaryCall((bytes, observer) -> {
+    private static <Req, Resp> void unary(ServerServiceDefinition.Builder service, MethodDescriptor<?, Resp> method, RequestParser<Req> parser,
+            Handler<Req, Resp> handler) {
+        service.addMethod(bytesIn(method), ServerCalls.asyncUnaryCall((bytes, observer) -> {
             String tenant = TENANT.get();
             Resp response;
             try {
-                response = handler.handle(tenant, parse(method, parser, bytes));
+                response = handler.handle(tenant, parser.parse(bytes));
             }
             catch (Exception e) {
                 observer.onError(status(method, tenant, e));
@@ -217,24 +201,17 @@ final class IngesterGrpcService implements BindableService {
             }
             observer.onNext(response);
             observer.onCompleted();
-        });
-    }
-
-    private static <Req> Req parse(MethodDescriptor<?, ?> method, Parser<Req> parser, byte[] bytes) throws StatusException {
-        try {
-            return parser.parseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException e) {
-            throw IngesterGrpc.invalidArgument("malformed " + method.getFullMethodName() + " request: " + e.getMessage());
-        }
+        }));
     }
 
     /** The status a failed call answers with; an unexpected failure is logged. */
     static StatusException status(MethodDescriptor<?, ?> method, String tenant, Exception failure) {
         return switch (failure) {
-            case StatusException status -> status;
+            case InvalidProtocolBufferException malformed -> IngesterGrpc.invalidArgument("malformed " + method.getFullMethodName() + " request: "
+                    + malformed.getMessage());
             case IngesterException refused -> IngesterGrpc.failure(refused.httpStatus(), refused.getMessage());
-            case IllegalArgumentException invalid -> IngesterGrpc.invalidArgument("invalid " + method.getFullMethodName() + " request: " + invalid.getMessage());
+            case IllegalArgumentException invalid -> IngesterGrpc.invalidArgument(
+                    "invalid " + method.getFullMethodName() + " request: " + invalid.getMessage());
             default -> {
                 LOG.log(Level.ERROR, "ingester grpc call failed method=" + method.getFullMethodName() + " user=" + tenant + " err=\"" + failure + "\"",
                         failure);

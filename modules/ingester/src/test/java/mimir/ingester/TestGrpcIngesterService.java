@@ -11,10 +11,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -208,7 +205,7 @@ class TestGrpcIngesterService {
     @Test
     void garbageBytesAsAPushAreRefusedCleanlyAndTheServerKeepsWorking() throws Exception {
         try (TestingGrpcIngester ingester = start()) {
-            MethodDescriptor<byte[], byte[]> rawPush = IngesterGrpc.PUSH.toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+            MethodDescriptor<byte[], byte[]> rawPush = IngesterGrpc.PUSH.toBuilder(IngesterGrpc.BYTES, IngesterGrpc.BYTES).build();
             // A field 1 whose length runs past the end, then bytes that are no protobuf at all.
             for (byte[] garbage : List.of(new byte[] {0x0a, (byte) 0xff, (byte) 0xff, 0x7f, 1, 2}, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff})) {
                 StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
@@ -219,14 +216,15 @@ class TestGrpcIngesterService {
             }
 
             // A readable message whose second series has unsorted labels: refused whole, the first series not stored.
-            PushRequest valid = PushCodec.encode(batch(UP, T0));
-            PushRequest unsorted = valid.toBuilder()
+            byte[] valid = PushCodec.encode(batch(UP, T0));
+            byte[] unsorted = PushRequest.parseFrom(valid).toBuilder()
                     .addSeries(PushSeries.newBuilder()
                             .addLabels(Label.newBuilder().setName("job").setValue("x"))
                             .addLabels(Label.newBuilder().setName("__name__").setValue("y"))
                             .addTimestampDeltas(T0)
                             .addValues(1))
-                    .build();
+                    .build()
+                    .toByteArray();
             StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
                     () -> ClientCalls.blockingUnaryCall(ingester.channelFor("t"), IngesterGrpc.PUSH, TestingGrpcIngester.deadline(), unsorted));
             assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
@@ -336,6 +334,38 @@ class TestGrpcIngesterService {
     }
 
     @Test
+    void aSeriesLargerThanAMessageIsSplitAcrossMessagesAndReadAsOne() throws Exception {
+        try (TestingGrpcIngester ingester = TestingGrpcIngester.start(dir, values -> values, 100 << 20, GrpcIngesterClientConfig.defaults(),
+                in -> new IngesterGrpcService(in, 1024))) {
+            ingester.client.push("t", seriesBatch(1, 500, 0));
+
+            QueryRequest request = QueryRequest.newBuilder().setStartTimestampMs(Long.MIN_VALUE).setEndTimestampMs(Long.MAX_VALUE)
+                    .addAllMatchers(IngesterProtos.matchersToProto(ALL)).build();
+            List<QueryStreamResponse> messages = new ArrayList<>();
+            ClientCalls.blockingServerStreamingCall(ingester.channelFor("t"), IngesterGrpc.QUERY_STREAM, TestingGrpcIngester.deadline(), request)
+                    .forEachRemaining(messages::add);
+            assertThat(messages).hasSizeGreaterThan(1).allSatisfy(message -> assertThat(message.getSeriesCount()).isEqualTo(1));
+            assertThat(messages.getFirst().getSeries(0).getLabelsCount()).isEqualTo(3);
+            assertThat(messages.subList(1, messages.size())).allSatisfy(message -> assertThat(message.getSeries(0).getLabelsCount()).isZero());
+            assertThat(messages.subList(0, messages.size() - 1)).allSatisfy(message -> assertThat(message.getSeries(0).getMoreChunks()).isTrue());
+            assertThat(messages.getLast().getSeries(0).getMoreChunks()).isFalse();
+
+            try (Querier querier = ingester.client.querier("t", Long.MIN_VALUE, Long.MAX_VALUE)) {
+                SeriesSet set = querier.select(true, ALL);
+                assertThat(set.next()).isTrue();
+                SampleIterator it = set.iterator();
+                for (int sample = 0; sample < 500; sample++) {
+                    assertThat(it.next()).isTrue();
+                    assertThat(it.timestamp()).isEqualTo(timestamp(sample));
+                    assertThat(it.value()).isEqualTo(value(0, sample));
+                }
+                assertThat(it.next()).isFalse();
+                assertThat(set.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
     void seekOnAStreamedSeriesSkipsToTheFirstSampleAtOrAfterTheTarget() throws Exception {
         try (TestingGrpcIngester ingester = start()) {
             ingester.client.push("t", seriesBatch(1, 500, 0));
@@ -437,25 +467,5 @@ class TestGrpcIngesterService {
             result.put(set.labels(), timestamps);
         }
         return result;
-    }
-
-    /** Request bytes sent as they are. */
-    private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-        INSTANCE;
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

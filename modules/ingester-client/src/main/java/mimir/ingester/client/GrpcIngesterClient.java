@@ -33,7 +33,6 @@ import mimir.proto.ingesterpb.ExemplarQueryRequest;
 import mimir.proto.ingesterpb.ExemplarQueryResponse;
 import mimir.proto.ingesterpb.MetricsMetadataRequest;
 import mimir.proto.ingesterpb.MetricsMetadataResponse;
-import mimir.proto.ingesterpb.PushRequest;
 import mimir.proto.ingesterpb.PushResponse;
 import mimir.proto.ingesterpb.UserStatsRequest;
 import mimir.proto.prompb.TimeSeries;
@@ -81,10 +80,10 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
     @Override
     public PushResult push(String tenant, WriteBatch batch) throws IngesterException {
         requireNonNull(tenant, "tenant is null");
-        PushRequest request = PushCodec.encode(batch);
+        byte[] request = PushCodec.encode(batch);
         // Checked here rather than by CallOptions.withMaxOutboundMessageSize, whose failure leaves a
         // blocking call waiting forever (grpc-java issue 12109).
-        int size = request.getSerializedSize();
+        int size = request.length;
         if (size > config.maxSendMessageSize()) {
             throw new IngesterException(413, "ingester " + address + ": push of " + size + " bytes is larger than the maximum message size "
                     + config.maxSendMessageSize() + " (-ingester.client.grpc-max-send-msg-size)");
@@ -108,9 +107,11 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
         Status status = e.getStatus();
         OptionalInt fromIngester = IngesterGrpc.httpStatus(e.getTrailers());
         if (fromIngester.isPresent()) {
-            return new IngesterException(fromIngester.getAsInt(), status.getDescription() == null ? status.getCode().name() : status.getDescription(), e);
+            String message = status.getDescription() == null ? status.getCode().name() : status.getDescription();
+            return new IngesterException(fromIngester.getAsInt(), message, e);
         }
-        return new IngesterException(IngesterGrpc.httpStatusWithoutTrailer(status.getCode()), "ingester " + address + ": push failed: " + describe(status), e);
+        int httpStatus = IngesterGrpc.httpStatusWithoutTrailer(status.getCode());
+        return new IngesterException(httpStatus, "ingester " + address + ": push failed: " + describe(status), e);
     }
 
     @Override

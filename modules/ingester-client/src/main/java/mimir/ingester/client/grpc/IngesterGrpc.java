@@ -1,11 +1,18 @@
 package mimir.ingester.client.grpc;
 
 import com.google.protobuf.Message;
+import io.grpc.Drainable;
+import io.grpc.KnownLength;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.protobuf.ProtoUtils;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalInt;
 
@@ -19,7 +26,6 @@ import mimir.proto.ingesterpb.LabelValuesRequest;
 import mimir.proto.ingesterpb.LabelValuesResponse;
 import mimir.proto.ingesterpb.MetricsMetadataRequest;
 import mimir.proto.ingesterpb.MetricsMetadataResponse;
-import mimir.proto.ingesterpb.PushRequest;
 import mimir.proto.ingesterpb.PushResponse;
 import mimir.proto.ingesterpb.QueryRequest;
 import mimir.proto.ingesterpb.QueryStreamResponse;
@@ -48,8 +54,33 @@ public final class IngesterGrpc {
     /** The HTTP status of a failure (decimal), for the caller to answer its own client with. */
     public static final Metadata.Key<String> HTTP_STATUS_TRAILER = Metadata.Key.of("mimir-http-status", Metadata.ASCII_STRING_MARSHALLER);
 
-    public static final MethodDescriptor<PushRequest, PushResponse> PUSH = unary("Push", PushRequest.getDefaultInstance(),
-            PushResponse.getDefaultInstance());
+    /**
+     * Messages as their bytes, handed to the transport without a copy. The service receives every request
+     * this way and parses it itself; {@link #PUSH} sends {@link PushCodec}'s bytes.
+     */
+    public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new BytesStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try (stream) {
+                return stream.readAllBytes();
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** {@code Push}: a {@code cortex.PushRequest} as written by {@link PushCodec#encode(mimir.ingester.client.WriteBatch)}. */
+    public static final MethodDescriptor<byte[], PushResponse> PUSH = MethodDescriptor.<byte[], PushResponse>newBuilder(BYTES,
+                    ProtoUtils.marshaller(PushResponse.getDefaultInstance()))
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "Push"))
+            .build();
     public static final MethodDescriptor<QueryRequest, QueryStreamResponse> QUERY_STREAM = method(MethodDescriptor.MethodType.SERVER_STREAMING,
             "QueryStream", QueryRequest.getDefaultInstance(), QueryStreamResponse.getDefaultInstance());
     public static final MethodDescriptor<ExemplarQueryRequest, ExemplarQueryResponse> QUERY_EXEMPLARS = unary("QueryExemplars",
@@ -81,6 +112,21 @@ public final class IngesterGrpc {
                 .setType(type)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, name))
                 .build();
+    }
+
+    /** A byte array the transport can size and drain in one write. */
+    private static final class BytesStream extends ByteArrayInputStream implements KnownLength, Drainable {
+        BytesStream(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public int drainTo(OutputStream target) throws IOException {
+            int length = count - pos;
+            target.write(buf, pos, length);
+            pos = count;
+            return length;
+        }
     }
 
     /** The gRPC status code a failure with this HTTP status travels as. */

@@ -71,7 +71,8 @@ public final class IngesterProtos {
                 case NEQ -> Matcher.Type.NOT_EQUAL;
                 case RE -> Matcher.Type.REGEX;
                 case NRE -> Matcher.Type.NOT_REGEX;
-                case UNRECOGNIZED -> throw new IllegalArgumentException("unknown label matcher type " + matcher.getTypeValue() + " for label " + matcher.getName());
+                case UNRECOGNIZED -> throw new IllegalArgumentException(
+                        "unknown label matcher type " + matcher.getTypeValue() + " for label " + matcher.getName());
             };
             result.add(Matcher.of(type, matcher.getName(), matcher.getValue()));
         }
@@ -105,7 +106,8 @@ public final class IngesterProtos {
 
     public static MetricMetadata metadataFromProto(mimir.proto.prompb.MetricMetadata metadata) {
         if (metadata.getType() == mimir.proto.prompb.MetricMetadata.MetricType.UNRECOGNIZED) {
-            throw new IllegalArgumentException("unknown metric type " + metadata.getTypeValue() + " in the metadata of " + metadata.getMetricFamilyName());
+            throw new IllegalArgumentException(
+                    "unknown metric type " + metadata.getTypeValue() + " in the metadata of " + metadata.getMetricFamilyName());
         }
         return new MetricMetadata(metadata.getMetricFamilyName(), MetricMetadata.Type.valueOf(metadata.getType().name()), metadata.getHelp(),
                 metadata.getUnit());
