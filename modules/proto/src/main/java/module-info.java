@@ -19,4 +19,5 @@ module mimir.proto {
     exports mimir.proto.rulespb;
     exports mimir.proto.ringpb;
     exports mimir.proto.schedulerpb;
+    exports mimir.proto.storegatewaypb;
 }

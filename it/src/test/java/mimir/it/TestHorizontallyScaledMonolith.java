@@ -69,6 +69,8 @@ class TestHorizontallyScaledMonolith {
                 "-ingester.ring.instance-id=node-" + i,
                 "-ingester.ring.instance-addr=127.0.0.1",
                 "-ingester.ring.heartbeat-period=1s",
+                "-store-gateway.sharding-ring.instance-id=node-" + i,
+                "-store-gateway.sharding-ring.instance-addr=127.0.0.1",
                 "-memberlist.bind-addr=127.0.0.1",
                 "-memberlist.bind-port=" + gossipPorts[i],
                 "-memberlist.nodename=node-" + i,

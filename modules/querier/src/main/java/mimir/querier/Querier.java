@@ -3,6 +3,7 @@ package mimir.querier;
 import static java.util.Objects.requireNonNull;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -28,6 +29,7 @@ import mimir.querier.storage.IngesterQuerySource;
 import mimir.querier.storage.QuerierStorage;
 import mimir.querier.storage.QuerySource;
 import mimir.querier.storage.ReplicatedIngesters;
+import mimir.querier.storage.RingStoreGateways;
 import mimir.querier.storage.SeriesDeletionCache;
 import mimir.querier.storage.StoreGatewayQuerySource;
 import mimir.queryscheduler.client.GrpcSchedulerForQuerier;
@@ -41,12 +43,12 @@ import mimir.spi.http.HttpRoutes;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
-import mimir.storegateway.client.StoreGatewayClient;
 
 /**
- * The querier service. Its data source is the in-process ingester, looked up at start (modules are
- * created in no particular order); without one the querier does not start, since ingesters in other
- * processes need the ingester's gRPC client.
+ * The querier service. Its data sources are the ingesters (through the ingester ring; the in-process
+ * one looked up at start, since modules are created in no particular order) and, with a blocks
+ * storage, the store-gateways of the store-gateway ring (the in-process one directly, the others over
+ * gRPC), whose ring it watches while running.
  *
  * <p>Without a query-frontend in this process the querier serves the Prometheus API itself. With one,
  * the frontend serves those routes. With one, or with {@code -querier.scheduler-address} set, the querier
@@ -67,6 +69,8 @@ public final class Querier implements Service, QuerierClient {
     private final String querierId;
     private final List<Thread> workers = new ArrayList<>();
     private final Optional<ObjectStore> blocksStore;
+    private final Optional<RingStoreGateways> storeGateways;
+    private final Optional<StoreGatewayQuerySource> blocksSource;
     private final Optional<SeriesDeletionApi> seriesDeletionApi;
     private final Function<String, IngesterClient> remoteIngesters;
     private final Clock clock;
@@ -78,7 +82,7 @@ public final class Querier implements Service, QuerierClient {
 
     @Inject
     public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
-            Optional<ObjectStore> blocksStore, Function<String, IngesterClient> remoteIngesters) {
+            Optional<ObjectStore> blocksStore, Optional<RingStoreGateways> storeGateways, Function<String, IngesterClient> remoteIngesters) {
         this.config = requireNonNull(config, "config is null");
         this.remoteIngesters = requireNonNull(remoteIngesters, "remoteIngesters is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -86,10 +90,15 @@ public final class Querier implements Service, QuerierClient {
         this.routes = requireNonNull(routes, "routes is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.blocksStore = requireNonNull(blocksStore, "blocksStore is null");
+        this.storeGateways = requireNonNull(storeGateways, "storeGateways is null");
+        if (blocksStore.isPresent() != storeGateways.isPresent()) {
+            throw new IllegalArgumentException("a querier of the blocks storage needs both the bucket and the store-gateways");
+        }
         List<QuerySource> sources = new ArrayList<>();
         sources.add(new IngesterQuerySource(this::ingester, overrides, clock));
-        blocksStore.ifPresent(store -> sources.add(new StoreGatewayQuerySource(() -> localInstances.find(StoreGatewayClient.class),
-                new BucketBlocks(store), config.bucketStore(), config.queryStoreAfter(), clock, metrics.bucketIndexListener())));
+        this.blocksSource = blocksStore.map(store -> new StoreGatewayQuerySource(storeGateways.get(), new BucketBlocks(store), config.bucketStore(),
+                config.queryStoreAfter(), clock, metrics.bucketIndexListener()));
+        blocksSource.ifPresent(sources::add);
         Optional<SeriesDeletionCache> deletions = blocksStore.map(store -> new SeriesDeletionCache(new SeriesDeletions(store), clock));
         QuerierStorage storage = new QuerierStorage(sources, overrides, clock, deletions);
         this.seriesDeletionApi = deletions.map(cache -> new SeriesDeletionApi(config.prometheusPrefix(), cache, this::ingester, overrides, clock));
@@ -147,7 +156,10 @@ public final class Querier implements Service, QuerierClient {
     }
 
     @Override
-    public void start(ServiceContext context) {
+    public void start(ServiceContext context) throws IOException {
+        if (storeGateways.isPresent()) {
+            storeGateways.get().start();
+        }
         IngesterRing ring = localInstances.find(IngesterRing.class).orElseThrow(() -> new IllegalStateException(
                 "querier: the ingester-ring module is not running; the querier finds the ingesters through it"));
         replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
@@ -214,7 +226,7 @@ public final class Querier implements Service, QuerierClient {
     }
 
     @Override
-    public void stop() throws InterruptedException, java.io.IOException {
+    public void stop() throws InterruptedException, IOException {
         running = false;
         SchedulerForQuerier current = scheduler;
         if (current != null) {
@@ -237,6 +249,8 @@ public final class Querier implements Service, QuerierClient {
         if (reads != null) {
             reads.close();
         }
+        blocksSource.ifPresent(StoreGatewayQuerySource::close);
+        storeGateways.ifPresent(RingStoreGateways::close);
         if (blocksStore.isPresent()) {
             blocksStore.get().close();
         }

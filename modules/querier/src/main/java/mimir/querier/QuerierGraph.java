@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import mimir.ingester.client.IngesterClient;
+import mimir.querier.storage.RingStoreGateways;
 import mimir.spi.CoreServices;
 import mimir.spi.objstore.ObjectStore;
 
@@ -24,6 +25,6 @@ interface QuerierGraph {
     @Component.Factory
     interface Factory {
         QuerierGraph create(CoreServices core, @BindsInstance QuerierConfig config, @BindsInstance Optional<ObjectStore> blocksStore,
-                @BindsInstance Function<String, IngesterClient> remoteIngesters);
+                @BindsInstance Optional<RingStoreGateways> storeGateways, @BindsInstance Function<String, IngesterClient> remoteIngesters);
     }
 }

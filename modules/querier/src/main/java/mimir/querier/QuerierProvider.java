@@ -9,6 +9,8 @@ import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.IngesterClientPool;
 import mimir.ingester.client.IngesterClientSettings;
 import mimir.querier.client.QuerierClient;
+import mimir.querier.storage.RingStoreGateways;
+import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.objstore.ObjectStore;
@@ -17,8 +19,17 @@ import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
+import mimir.storegateway.client.GrpcStoreGatewayClientConfig;
+import mimir.storegateway.client.StoreGatewayClient;
+import mimir.storegateway.client.StoreGatewayClientPool;
 
-/** The {@code querier} module: PromQL over the tenant's data, the Prometheus API (unless the query-frontend runs here) and querier workers. */
+/**
+ * The {@code querier} module: PromQL over the tenant's data, the Prometheus API (unless the
+ * query-frontend runs here) and querier workers. It reads the store-gateway ring
+ * ({@code -store-gateway.sharding-ring.*}, registered here as well as by the store-gateway) to find the
+ * store-gateways, and calls those in other processes over gRPC with Mimir's fixed client settings and
+ * {@code -querier.timeout} as the deadline.
+ */
 public final class QuerierProvider implements ComponentProvider {
     /** For queriers built by tests, which read the in-process ingester only. */
     private static final Function<String, IngesterClient> NO_REMOTE_INGESTERS = address -> {
@@ -44,6 +55,7 @@ public final class QuerierProvider implements ComponentProvider {
     public void registerConfig(ConfigRegistry registry) {
         QuerierConfig.register(registry);
         IngesterClientSettings.register(registry);
+        RingSettings.STORE_GATEWAY.register(registry);
     }
 
     @Override
@@ -67,25 +79,25 @@ public final class QuerierProvider implements ComponentProvider {
                 ingesters.close();
             }
         };
-        return List.of(channels, create(core, querierConfig, Optional.of(store), ingesters::get));
+        // The querier closes these channels itself when it stops, with the store-gateway ring it watches.
+        StoreGatewayClientPool storeGatewayClients = new StoreGatewayClientPool(GrpcStoreGatewayClientConfig.withTimeout(querierConfig.timeout()));
+        RingStoreGateways gateways = new RingStoreGateways(core.kvStores(), RingSettings.STORE_GATEWAY.read(config), core.clock(),
+                () -> core.localInstances().find(StoreGatewayClient.class), storeGatewayClients);
+        return List.of(channels, create(core, querierConfig, Optional.of(store), Optional.of(gateways), ingesters::get));
     }
 
     /** Builds a querier that reads the in-process ingester only, for tests. */
     static Querier create(CoreServices core, QuerierConfig config) {
-        return create(core, config, Optional.empty(), NO_REMOTE_INGESTERS);
-    }
-
-    /** Builds a querier reading the in-process ingester and the blocks (if given), for tests. */
-    static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore) {
-        return create(core, config, blocksStore, NO_REMOTE_INGESTERS);
+        return create(core, config, Optional.empty(), Optional.empty(), NO_REMOTE_INGESTERS);
     }
 
     /**
-     * Builds the querier from a config record (and the blocks storage, if it reads blocks; the clients of
-     * ingesters in other processes) and registers its routes.
+     * Builds the querier from a config record (and, if it reads blocks, the blocks storage and the
+     * store-gateways; the clients of ingesters in other processes) and registers its routes.
      */
-    static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore, Function<String, IngesterClient> remoteIngesters) {
-        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore, remoteIngesters).querier();
+    static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore, Optional<RingStoreGateways> storeGateways,
+            Function<String, IngesterClient> remoteIngesters) {
+        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore, storeGateways, remoteIngesters).querier();
         querier.registerRoutes();
         core.localInstances().register(QuerierClient.class, querier);
         return querier;

@@ -38,7 +38,13 @@ class TestQuerierProvider {
                 "querier.scheduler-address", "querier.frontend-client.grpc-max-recv-msg-size",
                 "blocks-storage.bucket-store.sync-interval", "blocks-storage.bucket-store.ignore-blocks-within",
                 "blocks-storage.bucket-store.ignore-deletion-marks-delay", "blocks-storage.bucket-store.bucket-index.max-stale-period",
-                "ingester.client.grpc-max-recv-msg-size", "ingester.client.grpc-max-send-msg-size");
+                "ingester.client.grpc-max-recv-msg-size", "ingester.client.grpc-max-send-msg-size",
+                // The store-gateway ring, which the querier reads to find the store-gateways.
+                "store-gateway.sharding-ring.replication-factor", "store-gateway.sharding-ring.num-tokens", "store-gateway.sharding-ring.heartbeat-period",
+                "store-gateway.sharding-ring.heartbeat-timeout", "store-gateway.sharding-ring.zone-awareness-enabled",
+                "store-gateway.sharding-ring.instance-id", "store-gateway.sharding-ring.instance-addr", "store-gateway.sharding-ring.instance-port",
+                "store-gateway.sharding-ring.instance-availability-zone", "store-gateway.sharding-ring.instance-interface-names",
+                "store-gateway.sharding-ring.unregister-on-shutdown", "store-gateway.sharding-ring.auto-forget-unhealthy-periods");
         List<Setting<?>> all = new ArrayList<>(settings);
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
@@ -63,6 +69,7 @@ class TestQuerierProvider {
         List<Setting<?>> all = new ArrayList<>(registered());
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);
+        all.add(SharedSettings.GRPC_LISTEN_PORT);
         TestingConfigValues values = TestingConfigValues.defaults(all).with(SharedSettings.PROMETHEUS_HTTP_PREFIX, "/api/prom");
         TestingCoreServices core = new TestingCoreServices(values, new mimir.testing.MemoryObjectStore(), Limits.defaults(), Instant.EPOCH, Set.of("querier"));
         QuerierProvider provider = new QuerierProvider();

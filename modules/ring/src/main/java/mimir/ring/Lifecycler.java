@@ -57,6 +57,17 @@ public final class Lifecycler {
 
     /** Registers the instance as ACTIVE and starts heartbeating. */
     public synchronized void start() throws IOException {
+        start(InstanceState.ACTIVE);
+    }
+
+    /**
+     * Registers the instance in {@code initial} state (ACTIVE, or JOINING for an instance that must
+     * prepare before it serves, then {@link #changeState changes} to ACTIVE) and starts heartbeating.
+     */
+    public synchronized void start(InstanceState initial) throws IOException {
+        if (initial != InstanceState.ACTIVE && initial != InstanceState.JOINING) {
+            throw new IllegalArgumentException("an instance registers as ACTIVE or JOINING, not " + initial);
+        }
         String id = settings.instanceId();
         long now = nextStamp();
         int[][] claimed = new int[1][];
@@ -71,15 +82,34 @@ public final class Lifecycler {
                     ? existing.registeredSeconds()
                     : now;
             long stamp = Math.max(now, existing == null ? 0 : existing.heartbeatSeconds() + 1);
-            return desc.with(new InstanceDesc(id, settings.instanceAddr(), stamp, InstanceState.ACTIVE, own, settings.zone(), registered, false, 0));
+            return desc.with(new InstanceDesc(id, settings.instanceAddr(), stamp, initial, own, settings.zone(), registered, false, 0));
         });
         tokens = claimed[0];
-        state = InstanceState.ACTIVE;
-        LOG.log(Level.INFO, "instance registered in the ring ring=" + key() + " instance=" + id + " addr=" + settings.instanceAddr() + " tokens="
-                + tokens.length + " zone=" + settings.zone());
+        state = initial;
+        LOG.log(Level.INFO, "instance registered in the ring ring=" + key() + " instance=" + id + " addr=" + settings.instanceAddr() + " state="
+                + initial + " tokens=" + tokens.length + " zone=" + settings.zone());
         heartbeats = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("ring-heartbeat-" + key()).daemon().factory());
         long period = settings.heartbeatPeriod().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes a new state of the registered instance (e.g. JOINING to ACTIVE once it is ready to serve);
+     * later heartbeats keep it.
+     *
+     * @throws IllegalStateException if the instance is not registered
+     */
+    public synchronized void changeState(InstanceState next) throws IOException {
+        requireNonNull(next, "next is null");
+        if (heartbeats == null) {
+            throw new IllegalStateException("instance " + settings.instanceId() + " is not registered in ring " + key());
+        }
+        String id = settings.instanceId();
+        long stamp = nextStamp();
+        state = next;
+        kv.cas(key(), desc -> desc == null || desc.get(id) == null ? null
+                : desc.with(desc.get(id).withState(next, Math.max(stamp, desc.get(id).heartbeatSeconds() + 1))));
+        LOG.log(Level.INFO, "instance changed state ring=" + key() + " instance=" + id + " state=" + next);
     }
 
     /** The instance's state as last written. */

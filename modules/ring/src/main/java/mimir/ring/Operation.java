@@ -14,6 +14,11 @@ public enum Operation {
     WRITE(EnumSet.of(InstanceState.ACTIVE)),
     /** Reads: every instance that may hold data. */
     READ(EnumSet.of(InstanceState.ACTIVE, InstanceState.LEAVING, InstanceState.JOINING)),
+    /**
+     * Queries of a store-gateway's blocks: ACTIVE instances only (dskit's {@code BlocksRead}), since a
+     * JOINING store-gateway may not have loaded its blocks yet and a LEAVING one is shutting down.
+     */
+    BLOCKS_READ(EnumSet.of(InstanceState.ACTIVE)),
     /** Health reporting: every state but LEFT. */
     REPORTING(EnumSet.of(InstanceState.ACTIVE, InstanceState.LEAVING, InstanceState.JOINING, InstanceState.PENDING));
 

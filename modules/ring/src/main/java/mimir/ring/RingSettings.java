@@ -39,6 +39,12 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
     /** {@code -distributor.ring.*}: distributors register to share the tenants' global rate limits. */
     public static final RingSettings DISTRIBUTOR = of(KvScope.DISTRIBUTOR_RING, "distributor.ring", "distributor", null, null, 10);
 
+    /**
+     * {@code -store-gateway.sharding-ring.*}: store-gateways register and shard the blocks among them;
+     * queriers read it to find the store-gateways holding a block.
+     */
+    public static final RingSettings STORE_GATEWAY = of(KvScope.STORE_GATEWAY_RING, "store_gateway.sharding_ring", "store-gateway", 3, 512, 10);
+
     public RingSettings {
         requireNonNull(scope, "scope is null");
         requireNonNull(key, "key is null");

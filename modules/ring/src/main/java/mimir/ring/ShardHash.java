@@ -3,8 +3,8 @@ package mimir.ring;
 import mimir.model.Labels;
 
 /**
- * The ring key of a series, Mimir's {@code ShardByAllLabels}: 32-bit FNV-1a over the tenant, then
- * every label name and value in order, hashed as UTF-8 without allocating.
+ * Ring keys, all 32-bit FNV-1a: of a series, Mimir's {@code ShardByAllLabels} (the tenant, then every
+ * label name and value in order, hashed as UTF-8 without allocating); of a tenant; of a block.
  */
 public final class ShardHash {
     private static final int OFFSET = 0x811c9dc5;
@@ -25,6 +25,25 @@ public final class ShardHash {
     /** The token of a tenant alone ({@code ShardByUser}), for per-tenant keys. */
     public static int tenant(String tenant) {
         return add(OFFSET, tenant);
+    }
+
+    /**
+     * The token of a block, Mimir's {@code HashBlockID}: FNV-1a over the ULID's 16 bytes (big-endian,
+     * as the ULID's binary form), without the tenant, since block IDs are unique across tenants. The
+     * same block therefore lands on the same store-gateways as in Mimir for the same ring.
+     *
+     * @param high the ULID's first 8 bytes (time and the start of the randomness) as a big-endian long
+     * @param low  its last 8 bytes
+     */
+    public static int block(long high, long low) {
+        int h = OFFSET;
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            h = (h ^ (int) ((high >>> shift) & 0xff)) * PRIME;
+        }
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            h = (h ^ (int) ((low >>> shift) & 0xff)) * PRIME;
+        }
+        return h;
     }
 
     /** FNV-1a of a string's UTF-8 bytes, continuing from {@code h}. */

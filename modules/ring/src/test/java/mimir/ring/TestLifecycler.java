@@ -64,6 +64,25 @@ class TestLifecycler {
     }
 
     @Test
+    void anInstanceRegisteredJoiningBecomesActiveOnlyWhenItSaysSo() throws Exception {
+        KvClient<RingDesc> kv = store.client(RingDesc.CODEC);
+        Lifecycler a = lifecycler("a", true, 0);
+        a.start(InstanceState.JOINING);
+        assertThat(kv.get("ring").get("a").state()).isEqualTo(InstanceState.JOINING);
+        assertThat(kv.get("ring").get("a").tokenCount()).isEqualTo(16);
+        assertThat(kv.get("ring").get("a").isHealthy(Operation.BLOCKS_READ, Duration.ofMinutes(1), clock.millis())).isFalse();
+        a.heartbeat();
+        assertThat(kv.get("ring").get("a").state()).as("a heartbeat keeps the state").isEqualTo(InstanceState.JOINING);
+        a.changeState(InstanceState.ACTIVE);
+        assertThat(kv.get("ring").get("a").state()).isEqualTo(InstanceState.ACTIVE);
+        assertThat(kv.get("ring").get("a").isHealthy(Operation.BLOCKS_READ, Duration.ofMinutes(1), clock.millis())).isTrue();
+        a.heartbeat();
+        assertThat(kv.get("ring").get("a").state()).isEqualTo(InstanceState.ACTIVE);
+        a.stop();
+        assertThat(kv.get("ring").get("a").state()).isEqualTo(InstanceState.LEFT);
+    }
+
+    @Test
     void forgetAndAutoForget() throws Exception {
         KvClient<RingDesc> kv = store.client(RingDesc.CODEC);
         RingClient client = new RingClient(kv, settings("reader", true, 0), clock);

@@ -9,7 +9,8 @@ import mimir.spi.objstore.ObjectStore;
 
 /**
  * The component's Dagger graph. {@link CoreServices} is a component dependency ({@code clock()},
- * {@code meterRegistry()}); the config and the blocks-storage store are bound by the provider.
+ * {@code meterRegistry()}); the config, the blocks-storage store and the store-gateway's place in its
+ * ring are bound by the provider.
  */
 @Singleton
 @Component(dependencies = CoreServices.class)
@@ -20,6 +21,7 @@ interface StoreGatewayGraph {
 
     @Component.Factory
     interface Factory {
-        StoreGatewayGraph create(CoreServices core, @BindsInstance StoreGatewayConfig config, @BindsInstance ObjectStore store);
+        StoreGatewayGraph create(CoreServices core, @BindsInstance StoreGatewayConfig config, @BindsInstance ObjectStore store,
+                @BindsInstance StoreGatewayRing ring);
     }
 }

@@ -1,22 +1,36 @@
 package mimir.storegateway;
 
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 
+import mimir.ring.Lifecycler;
+import mimir.ring.RingClient;
+import mimir.ring.RingDesc;
+import mimir.ring.RingPage;
+import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.kv.KvClient;
+import mimir.spi.kv.KvScope;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
 import mimir.storegateway.client.StoreGatewayClient;
 
 /**
- * The {@code store-gateway} module. Mimir's depends on api, overrides, memberlist-kv and vault; until
- * the ring exists here it depends on api, overrides and vault. Registers the in-process
- * {@link StoreGatewayClient} for the querier of the same process.
+ * The {@code store-gateway} module, with Mimir's dependencies (api, overrides, memberlist-kv, vault).
+ * The store-gateway registers in its own ring, {@code -store-gateway.sharding-ring.*} (page
+ * {@code /store-gateway/ring}), serves {@code gatewaypb.StoreGateway} on the gRPC server for queriers
+ * in other processes, and registers the in-process {@link StoreGatewayClient} for the querier of the
+ * same process.
  */
 public final class StoreGatewayProvider implements ComponentProvider {
+    /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
+    private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
+
     @Override
     public String name() {
         return "store-gateway";
@@ -24,7 +38,7 @@ public final class StoreGatewayProvider implements ComponentProvider {
 
     @Override
     public List<String> dependencies() {
-        return List.of("api", "overrides", "vault");
+        return List.of("api", "overrides", "memberlist-kv", "vault");
     }
 
     @Override
@@ -35,15 +49,22 @@ public final class StoreGatewayProvider implements ComponentProvider {
     @Override
     public void registerConfig(ConfigRegistry registry) {
         StoreGatewayConfig.register(registry);
+        RingSettings.STORE_GATEWAY.register(registry);
     }
 
     @Override
     public List<Service> create(CoreServices core, ConfigValues config) throws Exception {
         StoreGatewayConfig gatewayConfig = StoreGatewayConfig.from(config);
+        RingSettings.Values ringSettings = RingSettings.STORE_GATEWAY.read(config);
         ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "store-gateway");
-        StoreGatewayGraph graph = DaggerStoreGatewayGraph.factory().create(core, gatewayConfig, store);
+        KvClient<RingDesc> kv = core.kvStores().open(KvScope.STORE_GATEWAY_RING, RingDesc.CODEC);
+        RingClient ringClient = new RingClient(kv, ringSettings, core.clock());
+        StoreGatewayRing ring = new StoreGatewayRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT));
+        StoreGatewayGraph graph = DaggerStoreGatewayGraph.factory().create(core, gatewayConfig, store, ring);
         StoreGateway gateway = graph.storeGateway();
         graph.httpApi().register(core.httpRoutes());
+        new RingPage("Store-gateway Ring Status", ringClient).register(core.httpRoutes(), "/store-gateway/ring");
+        core.grpcServices().add(new StoreGatewayGrpcService(gateway));
         core.localInstances().register(StoreGatewayClient.class, gateway);
         return List.of(gateway);
     }

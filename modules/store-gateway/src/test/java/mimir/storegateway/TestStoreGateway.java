@@ -2,7 +2,6 @@ package mimir.storegateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,23 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import mimir.model.Labels;
 import mimir.model.Matcher;
-import mimir.model.storage.Querier;
-import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
 import mimir.bucket.BucketBlocks;
+import mimir.storegateway.client.BlocksQuerier;
 import mimir.storegateway.client.BucketStoreSettings;
-import mimir.storegateway.client.StoreGatewayClient;
 import mimir.testing.MemoryObjectStore;
 import mimir.testing.TestingClock;
-import mimir.tsdb.DB;
-import mimir.tsdb.DbOptions;
-import mimir.tsdb.HeadAppender;
-import mimir.tsdb.block.BlockMeta;
 import mimir.tsdb.block.BucketIndex;
 import mimir.tsdb.block.Ulid;
 import org.junit.jupiter.api.AfterEach;
@@ -47,12 +38,11 @@ class TestStoreGateway {
     private final MemoryObjectStore bucket = new MemoryObjectStore();
     private final TestingClock clock = new TestingClock(Instant.ofEpochMilli(T0 + 48 * HOUR));
     private final List<StoreGateway> started = new ArrayList<>();
-    /** Every sample written, by series, to compare with what the store-gateway returns. */
-    private final Map<String, TreeMap<Long, Double>> written = new TreeMap<>();
+    private TestingBlocks blocks;
 
     @BeforeEach
     void setUp() {
-        written.clear();
+        blocks = new TestingBlocks(bucket, tmp);
     }
 
     @AfterEach
@@ -77,53 +67,12 @@ class TestStoreGateway {
         return gateway;
     }
 
-    /** Writes {@code series} series with a sample a minute over {@code [from, from + hours)} into 2 h blocks of {@code tenant} and uploads them. */
     private List<Ulid> upload(String tenant, int series, long from, int hours) throws Exception {
-        Path dir = tmp.resolve("db-" + tenant + "-" + from);
-        List<Ulid> ids = new ArrayList<>();
-        try (DB db = DB.open(dir, DbOptions.defaults().withBackgroundCompaction(false))) {
-            HeadAppender appender = db.appender();
-            for (long t = from; t < from + hours * HOUR; t += 60_000) {
-                for (int s = 0; s < series; s++) {
-                    Labels labels = Labels.of("__name__", "requests_total", "job", "job-" + (s % 3), "instance", "i-" + s, "tenant", tenant);
-                    double value = (t - from) / 60_000.0 + s;
-                    appender.append(labels, t, value);
-                    written.computeIfAbsent(labels.toString(), k -> new TreeMap<>()).put(t, value);
-                }
-            }
-            appender.commit();
-            for (BlockMeta meta : db.compactHeadFully()) {
-                ids.add(meta.ulid());
-            }
-            for (Ulid id : ids) {
-                Path block = dir.resolve(id.toString());
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(block)) {
-                    files = walk.filter(Files::isRegularFile).sorted().toList();
-                }
-                for (Path file : files) {
-                    String relative = block.relativize(file).toString();
-                    if (!relative.equals(BlockMeta.FILE_NAME)) {
-                        bucket.put(tenant + "/" + id + "/" + relative, Files.readAllBytes(file));
-                    }
-                }
-                bucket.put(tenant + "/" + id + "/" + BlockMeta.FILE_NAME, Files.readAllBytes(block.resolve(BlockMeta.FILE_NAME)));
-            }
-        }
-        return ids;
+        return blocks.upload(tenant, series, from, hours);
     }
 
-    private static Map<String, TreeMap<Long, Double>> read(Querier querier, List<Matcher> matchers) {
-        Map<String, TreeMap<Long, Double>> result = new TreeMap<>();
-        SeriesSet set = querier.select(true, matchers);
-        while (set.next()) {
-            TreeMap<Long, Double> samples = result.computeIfAbsent(set.labels().toString(), k -> new TreeMap<>());
-            SampleIterator it = set.iterator();
-            while (it.next()) {
-                samples.put(it.timestamp(), it.value());
-            }
-        }
-        return result;
+    private static Map<String, TreeMap<Long, Double>> read(BlocksQuerier querier, List<Matcher> matchers) {
+        return TestingBlocks.read(querier.select(matchers).value());
     }
 
     @Test
@@ -132,16 +81,15 @@ class TestStoreGateway {
         assertThat(ids).hasSizeGreaterThanOrEqualTo(3);
         StoreGateway gateway = start(config());
 
-        StoreGatewayClient.BlocksQuery query = gateway.query("t1", Set.copyOf(ids), T0, T0 + 6 * HOUR);
-        assertThat(query.missing()).isEmpty();
-        try (Querier querier = query.querier()) {
-            assertThat(read(querier, List.of(Matcher.equal("__name__", "requests_total")))).isEqualTo(written);
-            assertThat(querier.labelValues("job", List.of())).containsExactly("job-0", "job-1", "job-2");
-            assertThat(querier.labelNames(List.of(Matcher.equal("job", "job-1")))).containsExactly("__name__", "instance", "job", "tenant");
+        try (BlocksQuerier querier = gateway.querier("t1", Set.copyOf(ids), T0, T0 + 6 * HOUR)) {
+            BlocksQuerier.Answer<SeriesSet> answer = querier.select(List.of(Matcher.equal("__name__", "requests_total")));
+            assertThat(answer.notQueried()).isEmpty();
+            assertThat(TestingBlocks.read(answer.value())).isEqualTo(blocks.written("t1"));
+            assertThat(querier.labelValues("job", List.of()).value()).containsExactly("job-0", "job-1", "job-2");
+            assertThat(querier.labelNames(List.of(Matcher.equal("job", "job-1"))).value()).containsExactly("__name__", "instance", "job", "tenant");
         }
         // Only the blocks asked for are read.
-        StoreGatewayClient.BlocksQuery one = gateway.query("t1", Set.of(ids.getFirst()), T0, T0 + 6 * HOUR);
-        try (Querier querier = one.querier()) {
+        try (BlocksQuerier querier = gateway.querier("t1", Set.of(ids.getFirst()), T0, T0 + 6 * HOUR)) {
             Map<String, TreeMap<Long, Double>> got = read(querier, List.of(Matcher.equal("instance", "i-7")));
             assertThat(got).hasSize(1);
             assertThat(got.values().iterator().next().firstKey()).isEqualTo(T0);
@@ -161,13 +109,16 @@ class TestStoreGateway {
         StoreGateway gateway = start(config());
         Ulid unknown = Ulid.generate();
 
-        StoreGatewayClient.BlocksQuery query = gateway.query("t1", Set.of(mine.getFirst(), theirs.getFirst(), unknown), T0, T0 + 2 * HOUR);
-        assertThat(query.missing()).containsExactlyInAnyOrder(theirs.getFirst(), unknown);
-        try (Querier querier = query.querier()) {
-            Map<String, TreeMap<Long, Double>> got = read(querier, List.of(Matcher.regex("__name__", ".+")));
+        try (BlocksQuerier querier = gateway.querier("t1", Set.of(mine.getFirst(), theirs.getFirst(), unknown), T0, T0 + 2 * HOUR)) {
+            BlocksQuerier.Answer<SeriesSet> answer = querier.select(List.of(Matcher.regex("__name__", ".+")));
+            assertThat(answer.notQueried()).containsExactlyInAnyOrder(theirs.getFirst(), unknown);
+            assertThat(querier.labelNames(List.of()).notQueried()).containsExactlyInAnyOrder(theirs.getFirst(), unknown);
+            Map<String, TreeMap<Long, Double>> got = TestingBlocks.read(answer.value());
             assertThat(got).hasSize(5).allSatisfy((series, samples) -> assertThat(series).contains("tenant=\"t1\""));
         }
-        assertThat(gateway.query("nobody", Set.of(mine.getFirst()), T0, T0 + HOUR).missing()).containsExactly(mine.getFirst());
+        try (BlocksQuerier querier = gateway.querier("nobody", Set.of(mine.getFirst()), T0, T0 + HOUR)) {
+            assertThat(querier.labelValues("job", List.of()).notQueried()).containsExactly(mine.getFirst());
+        }
     }
 
     @Test
@@ -176,9 +127,9 @@ class TestStoreGateway {
         StoreGateway gateway = start(config());
         List<Ulid> later = upload("t1", 3, T0 + 4 * HOUR, 2);
         clock.advance(Duration.ofSeconds(2));
-        StoreGatewayClient.BlocksQuery query = gateway.query("t1", Set.copyOf(later), T0, T0 + 8 * HOUR);
-        assertThat(query.missing()).isEmpty();
-        query.querier().close();
+        try (BlocksQuerier querier = gateway.querier("t1", Set.copyOf(later), T0, T0 + 8 * HOUR)) {
+            assertThat(querier.labelNames(List.of()).notQueried()).isEmpty();
+        }
     }
 
     @Test
@@ -252,8 +203,8 @@ class TestStoreGateway {
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(header, bytes);
         StoreGateway third = start(config());
-        try (Querier querier = third.query("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR).querier()) {
-            assertThat(read(querier, List.of(Matcher.equal("__name__", "requests_total")))).isEqualTo(written);
+        try (BlocksQuerier querier = third.querier("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR)) {
+            assertThat(read(querier, List.of(Matcher.equal("__name__", "requests_total")))).isEqualTo(blocks.written("t1"));
         }
         assertThat(third.fetchedBytes()).isPositive();
     }
@@ -264,11 +215,11 @@ class TestStoreGateway {
         StoreGateway gateway = start(config().withLazyLoading(true, Duration.ofMinutes(5)));
         BucketBlock block = gateway.blocks("t1").orElseThrow().getFirst();
         assertThat(block.isOpen()).isFalse();
-        gateway.query("t1", Set.copyOf(ids), T0, T0 + HOUR).querier().close();
+        gateway.querier("t1", Set.copyOf(ids), T0, T0 + HOUR).close();
         assertThat(block.isOpen()).isTrue();
         assertThat(block.closeIfIdle(clock.millis() + Duration.ofMinutes(6).toMillis(), Duration.ofMinutes(5).toMillis())).isTrue();
         assertThat(block.isOpen()).isFalse();
-        try (Querier querier = gateway.query("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR).querier()) {
+        try (BlocksQuerier querier = gateway.querier("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR)) {
             assertThat(read(querier, List.of(Matcher.equal("instance", "i-1")))).hasSize(1);
         }
     }
@@ -278,7 +229,7 @@ class TestStoreGateway {
         List<Ulid> ids = upload("t1", 300, T0, 2);
         StoreGateway gateway = start(config());
         long before = bucket.rangeReads();
-        try (Querier querier = gateway.query("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR).querier()) {
+        try (BlocksQuerier querier = gateway.querier("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR)) {
             assertThat(read(querier, List.of(Matcher.equal("__name__", "requests_total")))).hasSize(300);
         }
         long requests = bucket.rangeReads() - before;
@@ -286,7 +237,7 @@ class TestStoreGateway {
         assertThat(requests).isPositive().isLessThan(40);
         // A second identical query is served from the page cache.
         long again = bucket.rangeReads();
-        try (Querier querier = gateway.query("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR).querier()) {
+        try (BlocksQuerier querier = gateway.querier("t1", Set.copyOf(ids), T0, T0 + 2 * HOUR)) {
             read(querier, List.of(Matcher.equal("__name__", "requests_total")));
         }
         assertThat(bucket.rangeReads()).isEqualTo(again);

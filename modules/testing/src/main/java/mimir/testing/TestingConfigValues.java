@@ -37,6 +37,27 @@ public final class TestingConfigValues implements ConfigValues {
         return new TestingConfigValues(registered, copy);
     }
 
+    /**
+     * A copy in which the registered setting with flag {@code -flag} is set from {@code text}, parsed as
+     * the command line parses {@code -flag=text}: for a module's settings that a test elsewhere cannot
+     * name (their constants are not exported).
+     *
+     * @throws IllegalArgumentException if no registered setting has the flag, or the text does not parse
+     */
+    public TestingConfigValues withFlag(String flag, String text) {
+        requireNonNull(flag, "flag is null");
+        for (Setting<?> setting : registered) {
+            if (flag.equals(setting.flag())) {
+                return withParsed(setting, text);
+            }
+        }
+        throw new IllegalArgumentException("no registered setting has the flag -" + flag);
+    }
+
+    private <T> TestingConfigValues withParsed(Setting<T> setting, String text) {
+        return with(setting, setting.type().parse(requireNonNull(text, "text is null")));
+    }
+
     @Override
     public <T> T get(Setting<T> setting) {
         checkRegistered(setting);

@@ -42,6 +42,15 @@ public final class MergeQuerier implements Querier {
         return new MergeSeriesSet(sets);
     }
 
+    /**
+     * Merges series sets that are each in ascending label order, as {@link #select} merges its inputs'
+     * (equal labels become one series, samples merged by time, the first set winning on equal
+     * timestamps); one set is returned as it is.
+     */
+    public static SeriesSet mergeSorted(List<SeriesSet> sets) {
+        return sets.size() == 1 ? sets.getFirst() : new MergeSeriesSet(sets.toArray(SeriesSet[]::new));
+    }
+
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
         TreeSet<String> names = new TreeSet<>(Labels::compareUtf8);

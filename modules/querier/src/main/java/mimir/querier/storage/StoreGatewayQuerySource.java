@@ -7,13 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import mimir.model.storage.EmptyQuerier;
 import mimir.model.storage.Querier;
@@ -21,27 +20,28 @@ import mimir.promql.api.GoDurations;
 import mimir.promql.engine.QueryException;
 import mimir.bucket.BucketBlocks;
 import mimir.storegateway.client.BucketStoreSettings;
-import mimir.storegateway.client.StoreGatewayClient;
-import mimir.tsdb.MergeQuerier;
 import mimir.tsdb.block.BucketIndex;
 import mimir.tsdb.block.Ulid;
 
 /**
- * The blocks in object storage as a source, through the store-gateway. Asked only for the part of a
+ * The blocks in object storage as a source, through the store-gateways. Asked only for the part of a
  * query older than {@code -querier.query-store-after} (0: always). The querier decides which blocks the
  * range needs from the tenant's bucket index (or a listing when it has none; re-read every
- * {@code -blocks-storage.bucket-store.sync-interval}) and checks that the store-gateway queried every
- * one: a block reported missing makes it re-read the bucket and ask again once (it may have been
+ * {@code -blocks-storage.bucket-store.sync-interval}), and {@link BlocksStoreQuerier} asks the
+ * store-gateways holding them ({@link StoreGateways}) and checks that every one was queried: a block
+ * reported missing is asked of another replica, then after re-reading the bucket (it may have been
  * compacted into another), and a block still missing fails the query with Mimir's consistency-check
  * error instead of a silent partial answer.
  */
-public final class StoreGatewayQuerySource implements QuerySource {
-    private final Supplier<Optional<StoreGatewayClient>> client;
+public final class StoreGatewayQuerySource implements QuerySource, AutoCloseable {
+    private final StoreGateways gateways;
     private final BucketBlocks discovery;
     private final BucketStoreSettings settings;
     private final Duration queryStoreAfter;
     private final Clock clock;
     private final ConcurrentMap<String, Cached> indexes = new ConcurrentHashMap<>();
+    /** Runs the calls to several store-gateways of one query in parallel. */
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Listener listener;
 
@@ -64,18 +64,17 @@ public final class StoreGatewayQuerySource implements QuerySource {
     }
 
     /**
-     * @param client          the store-gateway client of this process, if it runs one (looked up per query)
+     * @param gateways        the store-gateways, and which of them holds a block
      * @param queryStoreAfter {@code -querier.query-store-after}
      */
-    public StoreGatewayQuerySource(Supplier<Optional<StoreGatewayClient>> client, BucketBlocks discovery, BucketStoreSettings settings,
-            Duration queryStoreAfter, Clock clock) {
-        this(client, discovery, settings, queryStoreAfter, clock, Listener.NONE);
+    public StoreGatewayQuerySource(StoreGateways gateways, BucketBlocks discovery, BucketStoreSettings settings, Duration queryStoreAfter, Clock clock) {
+        this(gateways, discovery, settings, queryStoreAfter, clock, Listener.NONE);
     }
 
-    public StoreGatewayQuerySource(Supplier<Optional<StoreGatewayClient>> client, BucketBlocks discovery, BucketStoreSettings settings,
-            Duration queryStoreAfter, Clock clock, Listener listener) {
+    public StoreGatewayQuerySource(StoreGateways gateways, BucketBlocks discovery, BucketStoreSettings settings, Duration queryStoreAfter, Clock clock,
+            Listener listener) {
         this.listener = requireNonNull(listener, "listener is null");
-        this.client = requireNonNull(client, "client is null");
+        this.gateways = requireNonNull(gateways, "gateways is null");
         this.discovery = requireNonNull(discovery, "discovery is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.queryStoreAfter = requireNonNull(queryStoreAfter, "queryStoreAfter is null");
@@ -100,33 +99,17 @@ public final class StoreGatewayQuerySource implements QuerySource {
         if (wanted.isEmpty()) {
             return EmptyQuerier.INSTANCE;
         }
-        StoreGatewayClient gateway = client.get().orElseThrow(() -> QueryException.execution("the query needs " + wanted.size()
-                + " blocks from the object storage, but no store-gateway runs in this process (run -target=store-gateway with the querier; "
-                + "store-gateways in other processes are not reachable yet)"));
-        StoreGatewayClient.BlocksQuery first = gateway.query(tenant, wanted, mint, maxt);
-        if (first.missing().isEmpty()) {
-            return first.querier();
-        }
-        // Re-read the bucket: a missing block may have been compacted (its replacement is then wanted) or deleted.
-        Set<Ulid> again = blocks(index(tenant, now, true), now, mint, maxt);
-        Set<Ulid> retry = new LinkedHashSet<>();
-        for (Ulid id : again) {
-            if (!wanted.contains(id) || first.missing().contains(id)) {
-                retry.add(id);
-            }
-        }
-        if (retry.isEmpty()) {
-            return first.querier();
-        }
-        StoreGatewayClient.BlocksQuery second = gateway.query(tenant, retry, mint, maxt);
-        if (!second.missing().isEmpty()) {
-            first.querier().close();
-            second.querier().close();
-            throw QueryException.execution("failed to fetch series from the object storage: consistency check failed because some blocks were not queried: "
-                    + second.missing().stream().map(Ulid::toString).sorted().collect(Collectors.joining(", "))
-                    + " (err-mimir-store-consistency-check-failed)");
-        }
-        return new MergeQuerier(List.of(first.querier(), second.querier()));
+        long from = mint;
+        long to = maxt;
+        // Re-reading the bucket finds a missing block's replacement if it was compacted meanwhile, or that it was deleted.
+        Supplier<Set<Ulid>> reread = () -> blocks(index(tenant, now, true), now, from, to);
+        return new BlocksStoreQuerier(tenant, mint, maxt, wanted, reread, gateways, clock, calls);
+    }
+
+    /** Stops the threads of calls in flight; the source answers no more queries. */
+    @Override
+    public void close() {
+        calls.shutdownNow();
     }
 
     private Set<Ulid> blocks(BucketBlocks.Discovered discovered, long now, long mint, long maxt) {

@@ -8,12 +8,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
+import mimir.model.Matcher;
 import mimir.model.storage.EmptyQuerier;
+import mimir.model.storage.Querier;
+import mimir.model.storage.SeriesSet;
 import mimir.promql.engine.QueryException;
 import mimir.bucket.BucketBlocks;
+import mimir.storegateway.client.BlocksQuerier;
 import mimir.storegateway.client.BucketStoreSettings;
 import mimir.storegateway.client.StoreGatewayClient;
 import mimir.testing.MemoryObjectStore;
@@ -31,17 +34,62 @@ class TestStoreGatewayQuerySource {
     private final BucketStoreSettings settings = new BucketStoreSettings(Duration.ofMinutes(15), Duration.ofHours(10), Duration.ofHours(1),
             Duration.ofHours(1));
 
-    /** Records what it was asked and answers with the blocks it was told it holds. */
+    /** Records what it was asked and answers with the blocks it was told it holds (and no series). */
     private static final class RecordingGateway implements StoreGatewayClient {
         final Set<Ulid> held = new HashSet<>();
         final List<Set<Ulid>> asked = new ArrayList<>();
 
         @Override
-        public BlocksQuery query(String tenant, Set<Ulid> blocks, long mint, long maxt) {
+        public BlocksQuerier querier(String tenant, Set<Ulid> blocks, long mint, long maxt) {
             asked.add(Set.copyOf(blocks));
             Set<Ulid> missing = new HashSet<>(blocks);
             missing.removeAll(held);
-            return new BlocksQuery(EmptyQuerier.INSTANCE, missing);
+            return new BlocksQuerier() {
+                @Override
+                public Answer<SeriesSet> select(List<Matcher> matchers) {
+                    return new Answer<>(EmptyQuerier.INSTANCE.select(true, matchers), missing);
+                }
+
+                @Override
+                public Answer<List<String>> labelNames(List<Matcher> matchers) {
+                    return new Answer<>(List.of(), missing);
+                }
+
+                @Override
+                public Answer<List<String>> labelValues(String name, List<Matcher> matchers) {
+                    return new Answer<>(List.of(), missing);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+
+    /** The store-gateways of a process that runs only {@code gateway} (none if null), in-process. */
+    private static StoreGateways only(StoreGatewayClient gateway) {
+        return new StoreGateways() {
+            @Override
+            public List<Replica> replicas(Ulid block, long nowMillis) {
+                return gateway == null ? List.of() : List.of(new Replica("local", "in-process", true));
+            }
+
+            @Override
+            public StoreGatewayClient client(Replica replica) {
+                return gateway;
+            }
+
+            @Override
+            public String describe() {
+                return "the test's store-gateways";
+            }
+        };
+    }
+
+    /** Asks the source for the label names of {@code [mint, maxt]}, which makes it ask the store-gateway. */
+    private static void askLabelNames(StoreGatewayQuerySource source, long mint, long maxt) {
+        try (Querier querier = source.querier("t1", mint, maxt)) {
+            querier.labelNames(List.of());
         }
     }
 
@@ -54,7 +102,7 @@ class TestStoreGatewayQuerySource {
     }
 
     private StoreGatewayQuerySource source(RecordingGateway gateway, Duration queryStoreAfter) {
-        return new StoreGatewayQuerySource(() -> Optional.ofNullable(gateway), new BucketBlocks(bucket), settings, queryStoreAfter, clock);
+        return new StoreGatewayQuerySource(only(gateway), new BucketBlocks(bucket), settings, queryStoreAfter, clock);
     }
 
     @Test
@@ -67,14 +115,14 @@ class TestStoreGatewayQuerySource {
         RecordingGateway gateway = new RecordingGateway();
         gateway.held.addAll(Set.of(old.id(), older.id(), young.id(), youngest.id()));
 
-        source(gateway, Duration.ofHours(12)).querier("t1", now - 47 * HOUR, now).close();
+        askLabelNames(source(gateway, Duration.ofHours(12)), now - 47 * HOUR, now);
         assertThat(gateway.asked).containsExactly(Set.of(old.id(), young.id()));
 
         gateway.asked.clear();
-        source(gateway, Duration.ofHours(12)).querier("t1", now - 6 * HOUR, now).close();
+        askLabelNames(source(gateway, Duration.ofHours(12)), now - 6 * HOUR, now);
         assertThat(gateway.asked).isEmpty();
 
-        source(gateway, Duration.ZERO).querier("t1", now - 6 * HOUR, now).close();
+        askLabelNames(source(gateway, Duration.ZERO), now - 6 * HOUR, now);
         assertThat(gateway.asked).isEmpty(); // the only block there is within ignore-blocks-within
     }
 
@@ -86,7 +134,7 @@ class TestStoreGatewayQuerySource {
         RecordingGateway gateway = new RecordingGateway();
         gateway.held.add(held.id());
 
-        assertThatThrownBy(() -> source(gateway, Duration.ofHours(12)).querier("t1", now - 48 * HOUR, now))
+        assertThatThrownBy(() -> source(gateway, Duration.ofHours(12)).querier("t1", now - 48 * HOUR, now).select(true, List.of(Matcher.equal("a", "b"))))
                 .isInstanceOf(QueryException.class)
                 .hasMessageContaining("consistency check failed because some blocks were not queried: " + lost.id())
                 .hasMessageContaining("err-mimir-store-consistency-check-failed");
@@ -102,14 +150,14 @@ class TestStoreGatewayQuerySource {
         RecordingGateway gateway = new RecordingGateway();
         gateway.held.add(a.id());
         StoreGatewayQuerySource source = source(gateway, Duration.ofHours(12));
-        source.querier("t1", now - 48 * HOUR, now - 47 * HOUR).close(); // caches the index with a and b
+        askLabelNames(source, now - 48 * HOUR, now - 47 * HOUR); // caches the index with a and b
 
         // b was compacted into c (and deleted) after the querier read the index.
         BucketIndex.Entry c = block(now - 46 * HOUR, now - 40 * HOUR);
         writeIndex(List.of(a, c), List.of(), now);
         gateway.held.add(c.id());
         gateway.asked.clear();
-        source.querier("t1", now - 48 * HOUR, now).close();
+        askLabelNames(source, now - 48 * HOUR, now);
         assertThat(gateway.asked).containsExactly(Set.of(a.id(), b.id()), Set.of(c.id()));
     }
 
@@ -122,10 +170,12 @@ class TestStoreGatewayQuerySource {
     }
 
     @Test
-    void withoutAStoreGatewayInTheProcessAQueryThatNeedsBlocksFailsClearly() throws Exception {
-        writeIndex(List.of(block(now - 48 * HOUR, now - 46 * HOUR)), List.of(), now);
-        assertThatThrownBy(() -> source(null, Duration.ofHours(12)).querier("t1", now - 48 * HOUR, now))
-                .hasMessageContaining("no store-gateway runs in this process");
+    void withoutAStoreGatewayAQueryThatNeedsBlocksFailsNamingThem() throws Exception {
+        BucketIndex.Entry needed = block(now - 48 * HOUR, now - 46 * HOUR);
+        writeIndex(List.of(needed), List.of(), now);
+        assertThatThrownBy(() -> askLabelNames(source(null, Duration.ofHours(12)), now - 48 * HOUR, now))
+                .hasMessageContaining("not queried: " + needed.id())
+                .hasMessageContaining("no ACTIVE store-gateway left to ask for " + needed.id() + " in the test's store-gateways");
         // A query of recent data only never needs one.
         assertThat(source(null, Duration.ofHours(12)).querier("t1", now - HOUR, now)).isSameAs(EmptyQuerier.INSTANCE);
     }
@@ -139,7 +189,7 @@ class TestStoreGatewayQuerySource {
                 new BucketIndex.DeletionMark(deleting.id(), now / 1000 - 60)), now);
         RecordingGateway gateway = new RecordingGateway();
         gateway.held.addAll(Set.of(kept.id(), deleted.id(), deleting.id()));
-        source(gateway, Duration.ofHours(12)).querier("t1", now - 48 * HOUR, now).close();
+        askLabelNames(source(gateway, Duration.ofHours(12)), now - 48 * HOUR, now);
         assertThat(gateway.asked).containsExactly(Set.of(kept.id(), deleting.id()));
     }
 }
