@@ -61,17 +61,25 @@ load() {  # PHASE URL
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
 
-# measure SETUP PUSH_PORT PIDS...: runs both phases, prints a table row
+per_million() { awk -v c="$1" -v h="$ticks" -v s="$2" 'BEGIN {printf "%.2f", c / h / s * 1e6}'; }
+
+# measure SETUP PUSH_PORT PIDS...: runs both phases, prints a table row; with two processes (distributor
+# first, then ingester) the CPU column also gives each one's part.
 measure() {
   local setup=$1 port=$2; shift 2
   local row="| $setup"
   for phase in new existing; do
-    local before after out samples secs
+    local before after out samples secs split=""
     before=$(cpu_ticks "$@")
+    local d0 i0
+    d0=$(cpu_ticks "$1"); i0=$(cpu_ticks "${@: -1}")
     out=$(load "$phase" "http://127.0.0.1:$port/api/v1/push")
     after=$(cpu_ticks "$@")
     samples=$(echo "$out" | field samples); secs=$(echo "$out" | field seconds)
-    row="$row | $(awk -v s="$samples" -v t="$secs" 'BEGIN {printf "%.0f", s / t}') | $(awk -v c=$((after - before)) -v h="$ticks" -v s="$samples" 'BEGIN {printf "%.2f", c / h / s * 1e6}')"
+    if [ $# -gt 1 ]; then
+      split=" (distributor $(per_million $(( $(cpu_ticks "$1") - d0 )) "$samples"), ingester $(per_million $(( $(cpu_ticks "${@: -1}") - i0 )) "$samples"))"
+    fi
+    row="$row | $(awk -v s="$samples" -v t="$secs" 'BEGIN {printf "%.0f", s / t}') | $(per_million $((after - before)) "$samples")$split"
   done
   echo "$row |"
 }
