@@ -9,6 +9,9 @@
 # /config, and stops with SIGTERM (the snapshot write). It leaves
 # mimir.aot beside bin/ (classes loaded and linked, method profiles). The image build runs it; run it
 # again after changing lib/ or runtime/ or after moving the image (a cache is bound to its path).
+# Arguments are passed to both runs (e.g. -config.file=..., -target=..., ring store flags).
+#
+# Usage: bin/mimir-aot-train [mimir flag...]
 set -e
 MIMIR_HOME=$(cd "$(dirname "$0")/.." && pwd -P)
 work=$(mktemp -d)
@@ -25,10 +28,10 @@ else
   target=$trained
 fi
 
-start() {
+start() {  # $@ = the script's arguments
   "$MIMIR_HOME/bin/mimir" -target="$target" \
     -server.http-listen-address=127.0.0.1 -server.http-listen-port=$port \
-    -server.grpc-listen-address=127.0.0.1 -server.grpc-listen-port=$((port + 1)) >>"$work/log" 2>&1 &
+    -server.grpc-listen-address=127.0.0.1 -server.grpc-listen-port=$((port + 1)) "$@" >>"$work/log" 2>&1 &
   pid=$!
   i=0
   until curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1; do
@@ -50,7 +53,7 @@ stop() {
 
 # Run 1: 20 requests of 1,000 series each (one gauge, a point per series), then a snapshot on shutdown.
 rm -f "$MIMIR_HOME/mimir.aot"
-start
+start "$@"
 for r in $(seq 1 20); do
   awk -v r=$r -v t=$(( (now - 120) * 1000000000 )) 'BEGIN {
     printf "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"aot\"}}]},"
@@ -69,7 +72,7 @@ stop
 export MIMIR_AOT_OUTPUT=1
 JAVA_OPTS="-XX:AOTCacheOutput=$MIMIR_HOME/mimir.aot ${JAVA_OPTS:-}"
 export JAVA_OPTS
-start
+start "$@"
 for i in 1 2 3 4 5; do
   body='{"resourceMetrics":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"aot"}}]},"scopeMetrics":[{"metrics":[{"name":"aot_training","gauge":{"dataPoints":[{"timeUnixNano":"'$(( (now - 60 + i) * 1000000000 ))'","asDouble":'$i'}]}}]}]}]}'
   curl -sf -o /dev/null -H 'X-Scope-OrgID: aot' -H 'Content-Type: application/json' --data "$body" "http://127.0.0.1:$port/otlp/v1/metrics" || true

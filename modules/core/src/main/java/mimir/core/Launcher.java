@@ -306,8 +306,8 @@ public final class Launcher {
         List<String> problems = new ArrayList<>();
         storageReport(Set.of(scope), "-bucket-validation", storage, plugins, storageReport, problems);
         if (!graphFormat.isEmpty()) {
-            ModuleGraphReport report = new ModuleGraphReport(image, List.of("bucket-validation"), new ModuleResolver.Resolution(List.of(), List.of(), problems),
-                    plugins, storageReport, null);
+            ModuleGraphReport report = new ModuleGraphReport(image, List.of("bucket-validation"),
+                    new ModuleResolver.Resolution(List.of(), List.of(), problems), plugins, storageReport, null);
             out.print(report.render(graphFormat));
             return 0;
         }

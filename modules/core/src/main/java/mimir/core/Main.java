@@ -32,14 +32,10 @@ public final class Main {
     }
 
     /**
-     * The image's name: {@code -Dmimir.image}, else the {@code name=} line of {@code <mimir.home>/IMAGE}
-     * (written by jlink/build-image.sh), else empty (not run from an image).
+     * The image's name: the {@code name=} line of {@code <mimir.home>/IMAGE} (written by
+     * jlink/build-image.sh), else empty (not run from an image).
      */
     static String image() {
-        String explicit = System.getProperty("mimir.image");
-        if (explicit != null && !explicit.isEmpty()) {
-            return explicit;
-        }
         String home = System.getProperty("mimir.home");
         if (home == null || home.isEmpty()) {
             return "";

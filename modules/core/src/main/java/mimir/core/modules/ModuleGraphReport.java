@@ -14,10 +14,11 @@ import mimir.core.plugins.ProviderInfo;
 
 /**
  * The module-graph diagnostics behind {@code -modules.graph[=text|dot|json]} and
- * {@code GET /debug/modules}: the image (its name, from its {@code IMAGE} file), and for the chosen target the resolved modules in start order with their
- * dependency edges, the JPMS module, version, layer and jar behind each, the providers found per SPI,
- * the plugin folders loaded or rejected with the reason, the storage backend each needed scope uses,
- * and what is missing when the target cannot start.
+ * {@code GET /debug/modules}: the image's name (its {@code IMAGE} file) and, for the chosen target,
+ * the resolved modules in start order with their dependency edges, the JPMS module, version, layer
+ * and jar behind each, the providers found per SPI, the plugin folders loaded or rejected with the
+ * reason, the storage backend each needed scope uses, and what is missing when the target cannot
+ * start.
  */
 public final class ModuleGraphReport {
     private final String image;
