@@ -37,9 +37,17 @@ final class MimirProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** The image directory built by the distribution module; fails clearly if it was not built. */
+    /** The mimir-all image built by the distribution module; fails clearly if it was not built. */
     static Path image() {
-        String dir = System.getProperty("mimir.image.dir", "../distribution/target/mimir-all");
+        return built(System.getProperty("mimir.image.dir", "../distribution/target/mimir-all"));
+    }
+
+    /** The image of one deployment mode ({@code write}, {@code read}, {@code backend}), built by distribution/&lt;mode&gt;. */
+    static Path image(String mode) {
+        return built(System.getProperty("mimir." + mode + ".image.dir", "../distribution/" + mode + "/target/mimir-" + mode));
+    }
+
+    private static Path built(String dir) {
         Path image = Path.of(dir).toAbsolutePath().normalize();
         if (!Files.isExecutable(image.resolve("bin/mimir"))) {
             throw new IllegalStateException("no image at " + image + ": build it first with ./mvnw -B package -DskipTests");
@@ -75,10 +83,15 @@ final class MimirProcess implements AutoCloseable {
         return new MimirProcess(builder.start(), httpPort, grpcPort, stdout, stderr);
     }
 
-    /** Runs a one-shot command ({@code -modules}, {@code -help}, a bad flag) to completion. */
+    /** Runs a one-shot command ({@code -modules}, {@code -help}, a bad flag) of the mimir-all image to completion. */
     static Result run(Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(image(), workDir, env, args);
+    }
+
+    /** Runs a one-shot command of {@code image} to completion. */
+    static Result run(Path image, Path workDir, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(image().resolve("bin/mimir").toString());
+        command.add(image.resolve("bin/mimir").toString());
         command.addAll(List.of(args));
         Path stdout = Files.createTempFile(workDir, "out", ".log");
         Path stderr = Files.createTempFile(workDir, "err", ".log");

@@ -55,6 +55,7 @@ public final class Launcher {
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
 
     private final Path pluginDir;
+    private final String image;
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -64,8 +65,13 @@ public final class Launcher {
     /** What a started process exposes to tests. */
     public record Running(CoreGraph graph, ServiceManager services) {}
 
-    public Launcher(Path pluginDir, PrintStream out, PrintStream err, Map<String, String> env) {
+    /**
+     * @param image the name of the image this process runs from (its {@code IMAGE} file), or empty if
+     *              unknown; errors for a target the image lacks name the images that have it
+     */
+    public Launcher(Path pluginDir, String image, PrintStream out, PrintStream err, Map<String, String> env) {
         this.pluginDir = requireNonNull(pluginDir, "pluginDir is null");
+        this.image = requireNonNull(image, "image is null");
         this.out = requireNonNull(out, "out is null");
         this.err = requireNonNull(err, "err is null");
         this.env = Map.copyOf(env);
@@ -212,7 +218,7 @@ public final class Launcher {
         if (config.get(BucketValidation.ENABLED)) {
             return bucketValidation(config, storage, plugins, graphFormat);
         }
-        ModuleResolver.Resolution resolution = ModuleResolver.resolve(requested, installed);
+        ModuleResolver.Resolution resolution = ModuleResolver.resolve(requested, installed, image);
         List<Map<String, Object>> storageReport = new ArrayList<>();
         List<String> storageProblems = new ArrayList<>();
         storageReport(neededScopes(resolution), "target " + String.join(",", requested), storage, plugins, storageReport, storageProblems);
@@ -222,7 +228,7 @@ public final class Launcher {
             resolution = new ModuleResolver.Resolution(resolution.targets(), resolution.modules(), problems);
         }
         ModuleResolver.Resolution resolved = resolution;
-        reportHolder[0] = new ModuleGraphReport(requested, resolved, plugins, storageReport, null);
+        reportHolder[0] = new ModuleGraphReport(image, requested, resolved, plugins, storageReport, null);
 
         if (!graphFormat.isEmpty()) {
             out.print(reportHolder[0].render(graphFormat));
@@ -255,7 +261,8 @@ public final class Launcher {
         }
         ServiceManager manager = new ServiceManager(servicesByModule, graph.serverConfig().gracefulShutdownTimeout());
         serviceManager = manager;
-        LOG.log(Level.INFO, "starting mimir version=" + BuildInfo.current().version() + " target=" + String.join(",", requested)
+        LOG.log(Level.INFO, "starting mimir version=" + BuildInfo.current().version() + (image.isEmpty() ? "" : " image=" + image)
+                + " target=" + String.join(",", requested)
                 + " modules=" + resolution.modules().size());
         try {
             manager.startAll();
@@ -299,8 +306,8 @@ public final class Launcher {
         List<String> problems = new ArrayList<>();
         storageReport(Set.of(scope), "-bucket-validation", storage, plugins, storageReport, problems);
         if (!graphFormat.isEmpty()) {
-            ModuleGraphReport report = new ModuleGraphReport(List.of("bucket-validation"), new ModuleResolver.Resolution(List.of(), List.of(), problems),
-                    plugins, storageReport, null);
+            ModuleGraphReport report = new ModuleGraphReport(image, List.of("bucket-validation"),
+                    new ModuleResolver.Resolution(List.of(), List.of(), problems), plugins, storageReport, null);
             out.print(report.render(graphFormat));
             return 0;
         }

@@ -1,5 +1,8 @@
 package mimir.core;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -11,7 +14,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Launcher launcher = new Launcher(pluginDir(), System.out, System.err, System.getenv());
+        Launcher launcher = new Launcher(pluginDir(), image(), System.out, System.err, System.getenv());
         Runnable stop = launcher::stop;
         // Handle TERM/INT ourselves: a JVM shutdown hook would make the exit status 143.
         for (String signal : new String[] {"TERM", "INT"}) {
@@ -26,6 +29,25 @@ public final class Main {
         System.out.flush();
         System.err.flush();
         System.exit(exit);
+    }
+
+    /**
+     * The image's name: the {@code name=} line of {@code <mimir.home>/IMAGE} (written by
+     * jlink/build-image.sh), else empty (not run from an image).
+     */
+    static String image() {
+        String home = System.getProperty("mimir.home");
+        if (home == null || home.isEmpty()) {
+            return "";
+        }
+        Path file = Path.of(home, "IMAGE");
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).stream().filter(line -> line.startsWith("name="))
+                    .map(line -> line.substring("name=".length()).strip()).findFirst().orElse("") : "";
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
     }
 
     /** {@code -Dmimir.plugins.dir}, else {@code <mimir.home>/plugins}, else {@code ./plugins}. */

@@ -1,9 +1,11 @@
 package mimir.core.modules;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Grafana Mimir's module table (pkg/mimir/modules.go, 3.x): every module name with its direct
@@ -14,6 +16,14 @@ import java.util.Set;
 public final class ModuleCatalog {
     /** The aggregate targets and their members (DESIGN §1; {@code all} as in Mimir). */
     public static final Map<String, List<String>> AGGREGATES = aggregates();
+
+    /**
+     * The images distribution/ builds (DESIGN §4) and the components each carries: one per deployment
+     * mode with that mode's components, and mimir-all with every component. A launcher names them
+     * when a target is not in its own image; distribution/'s image modules depend on exactly these
+     * components (held by it/TestModeImages).
+     */
+    public static final Map<String, List<String>> IMAGES = images();
 
     /** Mimir's module dependencies (direct), for modules of any kind. */
     public static final Map<String, List<String>> MIMIR_DEPENDENCIES = dependencies();
@@ -33,6 +43,17 @@ public final class ModuleCatalog {
         aggregates.put("read", List.of("query-frontend", "querier"));
         aggregates.put("write", List.of("distributor", "ingester"));
         return Map.copyOf(aggregates);
+    }
+
+    private static Map<String, List<String>> images() {
+        Map<String, List<String>> images = new LinkedHashMap<>();
+        Set<String> every = new TreeSet<>();
+        for (String mode : List.of("write", "read", "backend")) {
+            images.put("mimir-" + mode, AGGREGATES.get(mode));
+            every.addAll(AGGREGATES.get(mode));
+        }
+        images.put("mimir-all", List.copyOf(every));
+        return Map.copyOf(images);
     }
 
     private static Map<String, List<String>> dependencies() {
@@ -80,6 +101,11 @@ public final class ModuleCatalog {
         deps.put("usage-tracker-instance-ring", List.of("memberlist-kv"));
         deps.put("usage-tracker-partition-ring", List.of("memberlist-kv", "usage-tracker-instance-ring"));
         return Map.copyOf(deps);
+    }
+
+    /** The images of {@link #IMAGES} that carry every one of {@code components}, sorted by name. */
+    public static List<String> imagesWith(Collection<String> components) {
+        return IMAGES.entrySet().stream().filter(image -> image.getValue().containsAll(components)).map(Map.Entry::getKey).sorted().toList();
     }
 
     /** True if Mimir has a module (or aggregate target) of this name. */

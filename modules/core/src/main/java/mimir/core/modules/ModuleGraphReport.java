@@ -14,12 +14,14 @@ import mimir.core.plugins.ProviderInfo;
 
 /**
  * The module-graph diagnostics behind {@code -modules.graph[=text|dot|json]} and
- * {@code GET /debug/modules}: for the chosen target, the resolved modules in start order with their
- * dependency edges, the JPMS module, version, layer and jar behind each, the providers found per SPI,
- * the plugin folders loaded or rejected with the reason, the storage backend each needed scope uses,
- * and what is missing when the target cannot start.
+ * {@code GET /debug/modules}: the image's name (its {@code IMAGE} file) and, for the chosen target,
+ * the resolved modules in start order with their dependency edges, the JPMS module, version, layer
+ * and jar behind each, the providers found per SPI, the plugin folders loaded or rejected with the
+ * reason, the storage backend each needed scope uses, and what is missing when the target cannot
+ * start.
  */
 public final class ModuleGraphReport {
+    private final String image;
     private final List<String> requestedTargets;
     private final ModuleResolver.Resolution resolution;
     private final PluginRegistry plugins;
@@ -27,11 +29,13 @@ public final class ModuleGraphReport {
     private final ServiceManager serviceManager;
 
     /**
+     * @param image          the image's name, or empty if the process does not run from an image
      * @param storage        one entry per storage scope a resolved module needs: scope, backend, provider
      * @param serviceManager the running services, or null when only printing the graph
      */
-    public ModuleGraphReport(List<String> requestedTargets, ModuleResolver.Resolution resolution, PluginRegistry plugins,
+    public ModuleGraphReport(String image, List<String> requestedTargets, ModuleResolver.Resolution resolution, PluginRegistry plugins,
             List<Map<String, Object>> storage, ServiceManager serviceManager) {
+        this.image = requireNonNull(image, "image is null");
         this.requestedTargets = List.copyOf(requestedTargets);
         this.resolution = requireNonNull(resolution, "resolution is null");
         this.plugins = requireNonNull(plugins, "plugins is null");
@@ -41,12 +45,13 @@ public final class ModuleGraphReport {
 
     /** The same report with the current state of each module's services. */
     public ModuleGraphReport withServices(ServiceManager manager) {
-        return new ModuleGraphReport(requestedTargets, resolution, plugins, storage, manager);
+        return new ModuleGraphReport(image, requestedTargets, resolution, plugins, storage, manager);
     }
 
     /** The report as nested maps and lists, the shape of the JSON form. */
     public Map<String, Object> toMap() {
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("image", image);
         root.put("target", requestedTargets);
         root.put("resolved_targets", resolution.targets());
         root.put("can_start", resolution.ok());
@@ -102,7 +107,11 @@ public final class ModuleGraphReport {
 
     /** The Graphviz form: modules as nodes labelled with their JPMS module, edges to dependencies. */
     public String dot() {
-        StringBuilder out = new StringBuilder("digraph mimir {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
+        StringBuilder out = new StringBuilder("digraph mimir {\n");
+        if (!image.isEmpty()) {
+            out.append("  // image: ").append(image).append('\n');
+        }
+        out.append("  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n");
         for (ModuleDefinition definition : resolution.modules()) {
             ProviderInfo origin = definition.origin();
             out.append("  \"").append(definition.name()).append("\" [label=\"").append(definition.name()).append("\\n")
@@ -127,6 +136,9 @@ public final class ModuleGraphReport {
     /** The text form. */
     public String text() {
         StringBuilder out = new StringBuilder();
+        if (!image.isEmpty()) {
+            out.append("image: ").append(image).append('\n');
+        }
         out.append("target: ").append(String.join(",", requestedTargets));
         if (!resolution.targets().equals(requestedTargets)) {
             out.append(" (= ").append(String.join(",", resolution.targets())).append(')');

@@ -37,10 +37,14 @@ public final class ModuleResolver {
      * Resolves {@code requested} against the installed modules.
      *
      * @param installed modules this image can run, by name
+     * @param image     the name of this image (its {@code IMAGE} file), or empty if unknown; a target this
+     *                  image lacks is explained with the images of {@link ModuleCatalog#IMAGES} that have it
      */
-    public static Resolution resolve(List<String> requested, Map<String, ModuleDefinition> installed) {
+    public static Resolution resolve(List<String> requested, Map<String, ModuleDefinition> installed, String image) {
         List<String> problems = new ArrayList<>();
         Set<String> targets = new LinkedHashSet<>();
+        String available = "available targets: " + String.join(", ", availableTargets(installed));
+        String thisImage = image.isEmpty() ? "this image" : "this image (" + image + ")";
         if (requested.isEmpty()) {
             problems.add("no target given: set -target to one of " + String.join(", ", availableTargets(installed)));
         }
@@ -49,25 +53,30 @@ public final class ModuleResolver {
             if (members != null) {
                 List<String> absent = members.stream().filter(m -> !installed.containsKey(m)).sorted().toList();
                 if (!absent.isEmpty()) {
-                    problems.add("target " + target + " needs modules that are not installed in this image: " + String.join(", ", absent)
-                            + " (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                    List<String> elsewhere = otherImagesWith(members, image);
+                    problems.add("target " + target + " needs modules that are not installed in " + thisImage + ": " + String.join(", ", absent)
+                            + (elsewhere.isEmpty() ? "" : "; they are in " + String.join(", ", elsewhere)) + " (" + available + ")");
                 }
                 targets.addAll(members);
                 continue;
             }
             ModuleDefinition definition = installed.get(target);
             if (definition == null) {
-                if (ModuleCatalog.isMimirModule(target)) {
-                    problems.add("target " + target + " is a Mimir module that is not installed in this image: no ComponentProvider named "
-                            + target + " in lib/ or plugins/ (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                List<String> elsewhere = otherImagesWith(List.of(target), image);
+                if (!elsewhere.isEmpty()) {
+                    problems.add("target " + target + " is not in " + thisImage + "; it is in " + String.join(", ", elsewhere) + " (" + available + ")");
+                }
+                else if (ModuleCatalog.isMimirModule(target)) {
+                    problems.add("target " + target + " is a Mimir module that is not installed in " + thisImage + ": no ComponentProvider named "
+                            + target + " in lib/ or plugins/ (" + available + ")");
                 }
                 else {
-                    problems.add("unrecognised module name: " + target + " (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                    problems.add("unrecognised module name: " + target + " (" + available + ")");
                 }
                 continue;
             }
             if (!definition.userVisible()) {
-                problems.add("module " + target + " is internal and cannot be targeted (available targets: " + String.join(", ", availableTargets(installed)) + ")");
+                problems.add("module " + target + " is internal and cannot be targeted (" + available + ")");
                 continue;
             }
             targets.add(target);
@@ -80,6 +89,10 @@ public final class ModuleResolver {
             }
         }
         return new Resolution(List.copyOf(targets), order, problems);
+    }
+
+    private static List<String> otherImagesWith(List<String> components, String image) {
+        return ModuleCatalog.imagesWith(components).stream().filter(name -> !name.equals(image)).toList();
     }
 
     private static void visit(String name, List<String> path, Map<String, ModuleDefinition> installed, Set<String> visited,
@@ -120,16 +133,16 @@ public final class ModuleResolver {
 
     /**
      * Mimir's {@code -modules} output for this image: user-visible installed modules and the aggregate
-     * targets, sorted, with {@code " *"} after those that target {@code all} includes (transitively,
-     * by Mimir's dependency table), a blank line, and the legend.
+     * targets whose members are all installed, sorted, with {@code " *"} after those that target
+     * {@code all} includes (transitively, by Mimir's dependency table), a blank line, and the legend.
+     * An image of one deployment mode lists only what it can run.
      */
     public static String modulesListing(Map<String, ModuleDefinition> installed) {
         Set<String> inAll = new TreeSet<>();
         for (String member : ModuleCatalog.AGGREGATES.get("all")) {
             collectDependencies(member, installed, inAll);
         }
-        Set<String> names = new TreeSet<>(ModuleCatalog.AGGREGATES.keySet());
-        installed.values().stream().filter(ModuleDefinition::userVisible).forEach(d -> names.add(d.name()));
+        Set<String> names = new TreeSet<>(availableTargets(installed));
         StringBuilder out = new StringBuilder();
         for (String name : names) {
             out.append(name);

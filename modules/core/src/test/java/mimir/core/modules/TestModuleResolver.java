@@ -27,7 +27,7 @@ class TestModuleResolver {
     void dependenciesComeFirstAndEachModuleOnce() {
         var modules = installed("server:", "api:server", "runtime-config:api", "overrides:runtime-config", "vault:",
                 "memberlist-kv:api,vault", "overrides-exporter:overrides,memberlist-kv,vault:visible");
-        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules);
+        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules, "");
         assertThat(resolution.ok()).isTrue();
         List<String> order = resolution.modules().stream().map(ModuleDefinition::name).toList();
         assertThat(order).containsExactly("server", "api", "vault", "memberlist-kv", "runtime-config", "overrides", "overrides-exporter");
@@ -36,7 +36,7 @@ class TestModuleResolver {
     @Test
     void missingDependencyNamesTheChain() {
         var modules = installed("api:", "overrides-exporter:overrides,api:visible");
-        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules);
+        var resolution = ModuleResolver.resolve(List.of("overrides-exporter"), modules, "");
         assertThat(resolution.problems()).containsExactly(
                 "target overrides-exporter needs module overrides (overrides-exporter -> overrides), which is not installed in this image");
     }
@@ -44,33 +44,57 @@ class TestModuleResolver {
     @Test
     void absentUnknownAndInternalTargetsAreExplained() {
         var modules = installed("api:", "overrides-exporter:api:visible");
-        assertThat(ModuleResolver.resolve(List.of("ingester"), modules).problems()).singleElement().asString()
-                .contains("target ingester is a Mimir module that is not installed in this image", "available targets: overrides-exporter");
-        assertThat(ModuleResolver.resolve(List.of("bogus"), modules).problems()).singleElement().asString()
+        assertThat(ModuleResolver.resolve(List.of("block-builder"), modules, "").problems()).singleElement().asString()
+                .contains("target block-builder is a Mimir module that is not installed in this image: no ComponentProvider named block-builder",
+                        "available targets: overrides-exporter");
+        assertThat(ModuleResolver.resolve(List.of("bogus"), modules, "").problems()).singleElement().asString()
                 .startsWith("unrecognised module name: bogus");
-        assertThat(ModuleResolver.resolve(List.of("api"), modules).problems()).singleElement().asString()
+        assertThat(ModuleResolver.resolve(List.of("api"), modules, "").problems()).singleElement().asString()
                 .startsWith("module api is internal");
-        assertThat(ModuleResolver.resolve(List.of("backend"), modules).problems()).singleElement().asString()
+        assertThat(ModuleResolver.resolve(List.of("backend"), modules, "").problems()).singleElement().asString()
                 .contains("target backend needs modules that are not installed in this image: alertmanager, compactor, query-scheduler, ruler, store-gateway");
+    }
+
+    @Test
+    void targetOfAnotherImageNamesTheImagesThatHaveIt() {
+        var modules = installed("api:", "distributor:api:visible", "ingester:api:visible");
+        assertThat(ModuleResolver.resolve(List.of("querier"), modules, "mimir-write").problems()).containsExactly(
+                "target querier is not in this image (mimir-write); it is in mimir-all, mimir-read "
+                        + "(available targets: distributor, ingester, write)");
+        assertThat(ModuleResolver.resolve(List.of("store-gateway"), modules, "").problems()).singleElement().asString()
+                .startsWith("target store-gateway is not in this image; it is in mimir-all, mimir-backend (");
+        assertThat(ModuleResolver.resolve(List.of("read"), modules, "mimir-write").problems()).containsExactly(
+                "target read needs modules that are not installed in this image (mimir-write): querier, query-frontend; "
+                        + "they are in mimir-all, mimir-read (available targets: distributor, ingester, write)");
+        assertThat(ModuleResolver.resolve(List.of("write"), modules, "mimir-write").ok()).isTrue();
+    }
+
+    @Test
+    void imagesAreTheDeploymentModesAndAllHasEveryComponent() {
+        assertThat(ModuleCatalog.IMAGES).containsOnlyKeys("mimir-all", "mimir-write", "mimir-read", "mimir-backend");
+        assertThat(ModuleCatalog.IMAGES.get("mimir-write")).containsExactlyInAnyOrder("distributor", "ingester");
+        assertThat(ModuleCatalog.IMAGES.get("mimir-read")).containsExactlyInAnyOrder("query-frontend", "querier");
+        assertThat(ModuleCatalog.IMAGES.get("mimir-all")).containsExactly("alertmanager", "compactor", "distributor", "ingester",
+                "overrides-exporter", "querier", "query-frontend", "query-scheduler", "ruler", "store-gateway");
+        assertThat(ModuleCatalog.imagesWith(List.of("ruler"))).containsExactly("mimir-all", "mimir-backend");
     }
 
     @Test
     void cycleIsReported() {
         var modules = installed("a:b:visible", "b:a");
-        assertThat(ModuleResolver.resolve(List.of("a"), modules).problems()).singleElement().asString().contains("cycle: a -> b -> a");
+        assertThat(ModuleResolver.resolve(List.of("a"), modules, "").problems()).singleElement().asString().contains("cycle: a -> b -> a");
     }
 
     @Test
-    void modulesListingHasMimirsLayout() {
-        var modules = installed("api:", "overrides-exporter:api:visible", "querier:api:visible", "memberlist-kv:api:visible");
+    void modulesListingHasMimirsLayoutAndOnlyTheAggregatesThisImageCanRun() {
+        var modules = installed("api:", "overrides-exporter:api:visible", "querier:api:visible", "query-frontend:api:visible",
+                "memberlist-kv:api:visible");
         assertThat(ModuleResolver.modulesListing(modules)).isEqualTo("""
-                all
-                backend
                 memberlist-kv *
                 overrides-exporter
                 querier *
+                query-frontend *
                 read
-                write
 
                 Modules marked with * are included in target All.
                 """);
