@@ -14,6 +14,7 @@ module mimir.ingester {
     requires jakarta.inject;
     requires javax.inject;
     requires mimir.bucket;
+    requires mimir.grpccommon;
     requires mimir.ingester.client;
     requires mimir.proto;
     requires mimir.ring;

@@ -5,7 +5,8 @@
  * store-gateway both consider queryable. In one process the store-gateway registers its in-process
  * client through {@code mimir.spi.LocalInstances}; for store-gateways in other processes,
  * {@link mimir.storegateway.client.GrpcStoreGatewayClient} calls the {@code gatewaypb.StoreGateway}
- * gRPC service and {@link mimir.storegateway.client.StoreGatewayClientPool} keeps one per address. The
+ * gRPC service and {@link mimir.storegateway.client.StoreGatewayClientPool} keeps one per address
+ * (channel, pool and the label, matcher and chunk conversions are {@code mimir.grpccommon}'s). The
  * wire contract both ends share ({@code mimir.storegateway.client.grpc}: method descriptors, the tenant
  * header, message conversions) is exported to the store-gateway only. Carries no store-gateway code.
  */
@@ -15,6 +16,7 @@ module mimir.storegateway.client {
     requires io.grpc.netty.shaded;
     requires io.grpc.protobuf;
     requires io.grpc.stub;
+    requires mimir.grpccommon;
     requires mimir.proto;
     requires transitive mimir.model;
     requires transitive mimir.bucket;

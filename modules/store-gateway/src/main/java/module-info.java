@@ -17,6 +17,7 @@ module mimir.storegateway {
     requires jakarta.inject;
     requires javax.inject;
     requires mimir.bucket;
+    requires mimir.grpccommon;
     requires mimir.proto;
     requires mimir.ring;
     requires mimir.spi;

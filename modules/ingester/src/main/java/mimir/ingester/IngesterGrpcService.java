@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
+import mimir.grpccommon.convert.PrometheusProtos;
 import mimir.ingester.client.ExemplarSeries;
 import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.IngesterException;
@@ -115,7 +116,7 @@ final class IngesterGrpcService implements BindableService {
         QueryRequest request;
         try {
             request = QueryRequest.parseFrom(bytes);
-            matchers = IngesterProtos.matchersFromProto(request.getMatchersList());
+            matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
         }
         catch (RuntimeException | InvalidProtocolBufferException e) {
             observer.onError(status(IngesterGrpc.QUERY_STREAM, tenant, e));
@@ -144,14 +145,14 @@ final class IngesterGrpcService implements BindableService {
     }
 
     private LabelValuesResponse labelValues(String tenant, LabelValuesRequest request) {
-        List<Matcher> matchers = IngesterProtos.matchersFromProto(request.getMatchersList());
+        List<Matcher> matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
         try (Querier querier = ingester.querier(tenant, request.getStartTimestampMs(), request.getEndTimestampMs())) {
             return LabelValuesResponse.newBuilder().addAllLabelValues(querier.labelValues(request.getLabelName(), matchers)).build();
         }
     }
 
     private LabelNamesResponse labelNames(String tenant, LabelNamesRequest request) {
-        List<Matcher> matchers = IngesterProtos.matchersFromProto(request.getMatchersList());
+        List<Matcher> matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
         try (Querier querier = ingester.querier(tenant, request.getStartTimestampMs(), request.getEndTimestampMs())) {
             return LabelNamesResponse.newBuilder().addAllLabelNames(querier.labelNames(matchers)).build();
         }

@@ -2,13 +2,13 @@ package mimir.ingester;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.UnsafeByteOperations;
-import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.List;
 
+import mimir.grpccommon.convert.PrometheusProtos;
+import mimir.grpccommon.convert.XorChunks;
+import mimir.grpccommon.stream.PacedServerStream;
 import mimir.ingester.client.grpc.IngesterGrpc;
-import mimir.ingester.client.grpc.IngesterProtos;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.Querier;
@@ -17,8 +17,6 @@ import mimir.model.storage.SeriesSet;
 import mimir.proto.ingesterpb.QueryStreamResponse;
 import mimir.proto.ingesterpb.QueryStreamSeries;
 import mimir.proto.prompb.Chunk;
-import mimir.tsdb.chunkenc.XorAppender;
-import mimir.tsdb.chunkenc.XorChunk;
 
 /**
  * One {@code QueryStream} call: the series of a select written as messages of about
@@ -27,14 +25,9 @@ import mimir.tsdb.chunkenc.XorChunk;
  * than what is left of a message is split: its entry gets {@code more_chunks} and the next message
  * starts with an entry (no labels) holding the rest.
  *
- * <p>Paced by flow control: a message is built only while the call {@linkplain
- * ServerCallStreamObserver#isReady() is ready}, and writing resumes from the on-ready callback, so a
- * slow reader holds at most about two messages in this process. gRPC runs the handler, the on-ready
- * and the on-cancel callbacks of a call one at a time, so the state needs no lock. A cancelled call
- * (client gone, deadline) stops reading after the message being built; the querier is closed however
- * the call ends.
+ * <p>Paced by flow control ({@link PacedServerStream}); the querier is closed however the call ends.
  */
-final class IngesterQueryStream {
+final class IngesterQueryStream extends PacedServerStream<QueryStreamResponse> {
     static final int DEFAULT_MESSAGE_BYTES = 1 << 20;
     static final int CHUNK_SAMPLES = 120;
     /** A chunk's fields besides its data, and an entry's, over-estimated. */
@@ -42,11 +35,8 @@ final class IngesterQueryStream {
     private static final int LABEL_OVERHEAD = 6;
 
     private final Querier querier;
-    private final ServerCallStreamObserver<QueryStreamResponse> call;
     private final int messageBytes;
     private final String tenant;
-    /** The call's context, cancelled at once when the client cancels (the on-cancel callback waits for its turn). */
-    private final Context context = Context.current();
     private SeriesSet series;
     /** The series being written (null between series), its samples, and its size so far. */
     private QueryStreamSeries.Builder current;
@@ -55,19 +45,17 @@ final class IngesterQueryStream {
     private QueryStreamResponse.Builder message = QueryStreamResponse.newBuilder();
     /** Size of the entries in {@link #message}. */
     private int bytes;
-    private boolean finished;
 
     IngesterQueryStream(Querier querier, ServerCallStreamObserver<QueryStreamResponse> call, int messageBytes, String tenant) {
+        super(call);
         this.querier = requireNonNull(querier, "querier is null");
-        this.call = requireNonNull(call, "call is null");
         this.messageBytes = messageBytes;
         this.tenant = tenant;
     }
 
     /** Starts writing; called from the call's handler, which is where gRPC allows setting the callbacks. */
     void start(boolean sorted, List<Matcher> matchers) {
-        call.setOnCancelHandler(this::finish);
-        call.setOnReadyHandler(this::drain);
+        listen();
         try {
             series = querier.select(sorted, matchers);
         }
@@ -78,29 +66,15 @@ final class IngesterQueryStream {
         drain();
     }
 
-    /** Writes messages while the call is ready; the on-ready callback calls it again. */
-    private void drain() {
-        if (finished) {
-            return;
+    @Override
+    protected boolean writeNext() {
+        boolean more = fill();
+        if (message.getSeriesCount() > 0) {
+            send(message.build());
+            message = QueryStreamResponse.newBuilder();
+            bytes = 0;
         }
-        try {
-            while (call.isReady() && !context.isCancelled()) {
-                boolean more = fill();
-                if (message.getSeriesCount() > 0) {
-                    call.onNext(message.build());
-                    message = QueryStreamResponse.newBuilder();
-                    bytes = 0;
-                }
-                if (!more) {
-                    finish();
-                    call.onCompleted();
-                    return;
-                }
-            }
-        }
-        catch (RuntimeException e) {
-            fail(e);
-        }
+        return more;
     }
 
     /** Fills {@link #message} to about {@link #messageBytes}; false if the series ran out. */
@@ -111,7 +85,7 @@ final class IngesterQueryStream {
                     return false;
                 }
                 Labels labels = series.labels();
-                current = QueryStreamSeries.newBuilder().addAllLabels(IngesterProtos.labelsToProto(labels));
+                current = QueryStreamSeries.newBuilder().addAllLabels(PrometheusProtos.labelsToProto(labels));
                 currentBytes = labelBytes(labels);
                 samples = series.iterator();
             }
@@ -144,35 +118,8 @@ final class IngesterQueryStream {
 
     /** The next up to {@value #CHUNK_SAMPLES} samples of the current series as an XOR chunk, or null at its end. */
     private Chunk nextChunk() {
-        XorChunk chunk = null;
-        XorAppender appender = null;
-        long minTime = 0;
-        long maxTime = 0;
-        int count = 0;
-        while (count < CHUNK_SAMPLES && samples.next()) {
-            if (samples.histogram()) {
-                // The head stores floats only; a histogram sample here has no XOR encoding.
-                continue;
-            }
-            long t = samples.timestamp();
-            if (chunk == null) {
-                chunk = new XorChunk();
-                appender = chunk.appender();
-                minTime = t;
-            }
-            appender.append(t, samples.value());
-            maxTime = t;
-            count++;
-        }
-        if (chunk == null) {
-            return null;
-        }
-        return Chunk.newBuilder()
-                .setMinTimeMs(minTime)
-                .setMaxTimeMs(maxTime)
-                .setType(Chunk.Encoding.XOR)
-                .setData(UnsafeByteOperations.unsafeWrap(chunk.bytes()))
-                .build();
+        // The head stores floats only; a histogram sample here has no XOR encoding and is skipped.
+        return XorChunks.next(samples, CHUNK_SAMPLES, () -> {});
     }
 
     private static int labelBytes(Labels labels) {
@@ -183,23 +130,16 @@ final class IngesterQueryStream {
         return size;
     }
 
-    /** Ends reading, at the end, on failure or on cancel; idempotent. */
-    private void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    @Override
+    protected void release() {
         series = null;
         samples = null;
         current = null;
         querier.close();
     }
 
-    private void fail(RuntimeException e) {
-        boolean cancelled = finished;
-        finish();
-        if (!cancelled) {
-            call.onError(IngesterGrpcService.status(IngesterGrpc.QUERY_STREAM, tenant, e));
-        }
+    @Override
+    protected Throwable status(RuntimeException failure) {
+        return IngesterGrpcService.status(IngesterGrpc.QUERY_STREAM, tenant, failure);
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import mimir.grpccommon.convert.PrometheusProtos;
 import mimir.ingester.client.ExemplarSeries;
 import mimir.ingester.client.GrpcIngesterClient;
 import mimir.ingester.client.GrpcIngesterClientConfig;
@@ -31,7 +32,6 @@ import mimir.ingester.client.PushResult;
 import mimir.ingester.client.UserStats;
 import mimir.ingester.client.WriteBatch;
 import mimir.ingester.client.grpc.IngesterGrpc;
-import mimir.ingester.client.grpc.IngesterProtos;
 import mimir.ingester.client.grpc.PushCodec;
 import mimir.model.Labels;
 import mimir.model.Matcher;
@@ -309,7 +309,7 @@ class TestGrpcIngesterService {
             QueryRequest request = QueryRequest.newBuilder()
                     .setStartTimestampMs(Long.MIN_VALUE)
                     .setEndTimestampMs(Long.MAX_VALUE)
-                    .addAllMatchers(IngesterProtos.matchersToProto(ALL))
+                    .addAllMatchers(PrometheusProtos.matchersToProto(ALL))
                     .setSorted(true)
                     .build();
             Iterator<QueryStreamResponse> responses = ClientCalls.blockingServerStreamingCall(ingester.channelFor("t"), IngesterGrpc.QUERY_STREAM,
@@ -340,7 +340,7 @@ class TestGrpcIngesterService {
             ingester.client.push("t", seriesBatch(1, 500, 0));
 
             QueryRequest request = QueryRequest.newBuilder().setStartTimestampMs(Long.MIN_VALUE).setEndTimestampMs(Long.MAX_VALUE)
-                    .addAllMatchers(IngesterProtos.matchersToProto(ALL)).build();
+                    .addAllMatchers(PrometheusProtos.matchersToProto(ALL)).build();
             List<QueryStreamResponse> messages = new ArrayList<>();
             ClientCalls.blockingServerStreamingCall(ingester.channelFor("t"), IngesterGrpc.QUERY_STREAM, TestingGrpcIngester.deadline(), request)
                     .forEachRemaining(messages::add);

@@ -26,6 +26,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Set;
 
+import mimir.grpccommon.convert.PrometheusProtos;
 import mimir.model.InvalidTenantIdException;
 import mimir.model.Matcher;
 import mimir.model.TenantIds;
@@ -114,7 +115,7 @@ final class StoreGatewayGrpcService implements BindableService {
         BlocksQuerier.Answer<SeriesSet> answer;
         try {
             SeriesRequest request = parse(StoreGatewayGrpc.SERIES, SeriesRequest.parser(), bytes);
-            List<Matcher> matchers = StoreGatewayProtos.matchersFromProto(request.getMatchersList());
+            List<Matcher> matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
             Set<Ulid> blocks = StoreGatewayProtos.blocksFromProto(request.getBlockIdsList());
             querier = gateway.querier(tenant, blocks, request.getMinTime(), request.getMaxTime());
             answer = querier.select(matchers);
@@ -131,7 +132,7 @@ final class StoreGatewayGrpcService implements BindableService {
     }
 
     private LabelNamesResponse labelNames(String tenant, LabelNamesRequest request) {
-        List<Matcher> matchers = StoreGatewayProtos.matchersFromProto(request.getMatchersList());
+        List<Matcher> matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
         Set<Ulid> blocks = StoreGatewayProtos.blocksFromProto(request.getBlockIdsList());
         try (BlocksQuerier querier = gateway.querier(tenant, blocks, request.getMinTime(), request.getMaxTime())) {
             BlocksQuerier.Answer<List<String>> answer = querier.labelNames(matchers);
@@ -146,7 +147,7 @@ final class StoreGatewayGrpcService implements BindableService {
         if (request.getLabelName().isEmpty()) {
             throw new IllegalArgumentException("label_name is empty");
         }
-        List<Matcher> matchers = StoreGatewayProtos.matchersFromProto(request.getMatchersList());
+        List<Matcher> matchers = PrometheusProtos.matchersFromProto(request.getMatchersList());
         Set<Ulid> blocks = StoreGatewayProtos.blocksFromProto(request.getBlockIdsList());
         try (BlocksQuerier querier = gateway.querier(tenant, blocks, request.getMinTime(), request.getMaxTime())) {
             BlocksQuerier.Answer<List<String>> answer = querier.labelValues(request.getLabelName(), matchers);

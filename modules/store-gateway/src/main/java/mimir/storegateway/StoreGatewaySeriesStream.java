@@ -3,10 +3,11 @@ package mimir.storegateway;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.UnsafeByteOperations;
-import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
 
+import mimir.grpccommon.convert.PrometheusProtos;
+import mimir.grpccommon.convert.XorChunks;
+import mimir.grpccommon.stream.PacedServerStream;
 import mimir.model.Labels;
 import mimir.model.storage.SampleIterator;
 import mimir.model.storage.SeriesSet;
@@ -18,8 +19,6 @@ import mimir.proto.storegatewaypb.StoreSeries;
 import mimir.storegateway.client.BlocksQuerier;
 import mimir.storegateway.client.grpc.StoreGatewayGrpc;
 import mimir.storegateway.client.grpc.StoreGatewayProtos;
-import mimir.tsdb.chunkenc.XorAppender;
-import mimir.tsdb.chunkenc.XorChunk;
 
 /**
  * One {@code Series} call: the series of a select written as messages of at most {@code messageBytes}
@@ -29,14 +28,9 @@ import mimir.tsdb.chunkenc.XorChunk;
  * and the next message starts with an entry without labels holding the rest. A message is larger than
  * the bound only when one series' labels and one chunk alone are.
  *
- * <p>Paced by flow control: a message is built only while the call {@linkplain
- * ServerCallStreamObserver#isReady() is ready}, and writing resumes from the on-ready callback, so a
- * slow reader holds at most about two messages in this process. gRPC runs the handler, the on-ready
- * and the on-cancel callbacks of a call one at a time, so the state needs no lock. A cancelled call
- * (client gone, deadline) stops after the message being built; the querier is closed however the call
- * ends.
+ * <p>Paced by flow control ({@link PacedServerStream}); the querier is closed however the call ends.
  */
-final class StoreGatewaySeriesStream {
+final class StoreGatewaySeriesStream extends PacedServerStream<SeriesResponse> {
     static final int DEFAULT_MESSAGE_BYTES = 1 << 20;
     /** The samples per chunk Prometheus cuts head chunks at: 1-2 bytes a sample on the wire. */
     static final int CHUNK_SAMPLES = 120;
@@ -46,11 +40,8 @@ final class StoreGatewaySeriesStream {
     private final BlocksQuerier querier;
     private final SeriesSet series;
     private final BlocksQuerier.Answer<SeriesSet> answer;
-    private final ServerCallStreamObserver<SeriesResponse> call;
     private final int messageBytes;
     private final String tenant;
-    /** The call's context, cancelled at once when the client cancels (the on-cancel callback waits for its turn). */
-    private final Context context = Context.current();
     /** The series being written (null between series), its samples, and its entry's size so far. */
     private StoreSeries.Builder current;
     private SampleIterator samples;
@@ -61,50 +52,37 @@ final class StoreGatewaySeriesStream {
     /** Serialized size of {@link #message}. */
     private int bytes;
     private boolean seriesDone;
-    private boolean finished;
 
     StoreGatewaySeriesStream(BlocksQuerier querier, BlocksQuerier.Answer<SeriesSet> answer, ServerCallStreamObserver<SeriesResponse> call,
             int messageBytes, String tenant) {
+        super(call);
         this.querier = requireNonNull(querier, "querier is null");
         this.answer = requireNonNull(answer, "answer is null");
         this.series = answer.value();
-        this.call = requireNonNull(call, "call is null");
         this.messageBytes = messageBytes;
         this.tenant = tenant;
     }
 
     /** Starts writing; called from the call's handler, which is where gRPC allows setting the callbacks. */
     void start() {
-        call.setOnCancelHandler(this::finish);
-        call.setOnReadyHandler(this::drain);
+        listen();
         drain();
     }
 
-    /** Writes messages while the call is ready; the on-ready callback calls it again. */
-    private void drain() {
-        if (finished) {
-            return;
+    @Override
+    protected boolean writeNext() {
+        if (seriesDone) {
+            SeriesHints hints = SeriesHints.newBuilder().addAllNotQueriedBlocks(StoreGatewayProtos.blocksToProto(answer.notQueried())).build();
+            send(SeriesResponse.newBuilder().setHints(hints).build());
+            return false;
         }
-        try {
-            while (call.isReady() && !context.isCancelled()) {
-                if (seriesDone) {
-                    SeriesHints hints = SeriesHints.newBuilder().addAllNotQueriedBlocks(StoreGatewayProtos.blocksToProto(answer.notQueried())).build();
-                    call.onNext(SeriesResponse.newBuilder().setHints(hints).build());
-                    finish();
-                    call.onCompleted();
-                    return;
-                }
-                seriesDone = !fill();
-                if (message.getSeriesCount() > 0) {
-                    call.onNext(message.build());
-                    message = SeriesResponse.newBuilder();
-                    bytes = 0;
-                }
-            }
+        seriesDone = !fill();
+        if (message.getSeriesCount() > 0) {
+            send(message.build());
+            message = SeriesResponse.newBuilder();
+            bytes = 0;
         }
-        catch (RuntimeException e) {
-            fail(e);
-        }
+        return true;
     }
 
     /** The size of a {@code series} entry of {@code entryBytes} in a message. */
@@ -122,7 +100,7 @@ final class StoreGatewaySeriesStream {
                 Labels labels = series.labels();
                 current = StoreSeries.newBuilder();
                 currentBytes = 0;
-                for (Label label : StoreGatewayProtos.labelsToProto(labels)) {
+                for (Label label : PrometheusProtos.labelsToProto(labels)) {
                     current.addLabels(label);
                     currentBytes += CodedOutputStream.computeMessageSize(1, label);
                 }
@@ -162,54 +140,22 @@ final class StoreGatewaySeriesStream {
 
     /** The next up to {@value #CHUNK_SAMPLES} samples of the current series as an XOR chunk, or null at its end. */
     private Chunk nextChunk() {
-        XorChunk chunk = null;
-        XorAppender appender = null;
-        long minTime = 0;
-        long maxTime = 0;
-        int count = 0;
-        while (count < CHUNK_SAMPLES && samples.next()) {
-            if (samples.histogram()) {
-                // Blocks hold XOR float chunks only (the block reader refuses others); never drop a sample silently.
-                throw new IllegalStateException("series " + series.labels() + " has a native histogram sample, which Series cannot send yet");
-            }
-            long t = samples.timestamp();
-            if (chunk == null) {
-                chunk = new XorChunk();
-                appender = chunk.appender();
-                minTime = t;
-            }
-            appender.append(t, samples.value());
-            maxTime = t;
-            count++;
-        }
-        if (chunk == null) {
-            return null;
-        }
-        return Chunk.newBuilder()
-                .setMinTimeMs(minTime)
-                .setMaxTimeMs(maxTime)
-                .setType(Chunk.Encoding.XOR)
-                .setData(UnsafeByteOperations.unsafeWrap(chunk.bytes()))
-                .build();
+        return XorChunks.next(samples, CHUNK_SAMPLES, () -> {
+            // Blocks hold XOR float chunks only (the block reader refuses others); never drop a sample silently.
+            throw new IllegalStateException("series " + series.labels() + " has a native histogram sample, which Series cannot send yet");
+        });
     }
 
-    /** Ends reading, at the end, on failure or on cancel; idempotent. */
-    private void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    @Override
+    protected void release() {
         current = null;
         samples = null;
         carried = null;
         querier.close();
     }
 
-    private void fail(RuntimeException e) {
-        boolean cancelled = finished;
-        finish();
-        if (!cancelled) {
-            call.onError(StoreGatewayGrpcService.status(StoreGatewayGrpc.SERIES, tenant, e));
-        }
+    @Override
+    protected Throwable status(RuntimeException failure) {
+        return StoreGatewayGrpcService.status(StoreGatewayGrpc.SERIES, tenant, failure);
     }
 }

@@ -5,15 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
 import java.time.Duration;
@@ -23,6 +17,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import mimir.grpccommon.TenantChannel;
 import mimir.ingester.client.grpc.IngesterGrpc;
 import mimir.ingester.client.grpc.IngesterProtos;
 import mimir.ingester.client.grpc.PushCodec;
@@ -54,22 +49,17 @@ import mimir.proto.prompb.TimeSeries;
  * in memory; closing the querier cancels the calls still open. Thread-safe.
  */
 public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
-    private static final CallOptions.Key<String> TENANT = CallOptions.Key.create("mimir-tenant");
-
     private final String address;
     private final GrpcIngesterClientConfig config;
-    private final ManagedChannel managedChannel;
+    private final TenantChannel tenantChannel;
     private final Channel channel;
 
     /** A client of the ingester at {@code address} ({@code host:port}, or any gRPC target). */
     public GrpcIngesterClient(String address, GrpcIngesterClientConfig config) {
         this.address = requireNonNull(address, "address is null");
         this.config = requireNonNull(config, "config is null");
-        this.managedChannel = NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(config.maxReceiveMessageSize())
-                .build();
-        this.channel = ClientInterceptors.intercept(managedChannel, new TenantHeader());
+        this.tenantChannel = new TenantChannel(address, config.maxReceiveMessageSize(), IngesterGrpc.TENANT_HEADER);
+        this.channel = tenantChannel.channel();
     }
 
     /** The ingester's address as given. */
@@ -111,7 +101,7 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
             return new IngesterException(fromIngester.getAsInt(), message, e);
         }
         int httpStatus = IngesterGrpc.httpStatusWithoutTrailer(status.getCode());
-        return new IngesterException(httpStatus, "ingester " + address + ": push failed: " + describe(status), e);
+        return new IngesterException(httpStatus, "ingester " + address + ": push failed: " + TenantChannel.describe(status), e);
     }
 
     @Override
@@ -176,16 +166,7 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
     /** Closes the channel, letting calls in flight finish for up to 5 seconds. */
     @Override
     public void close() {
-        managedChannel.shutdown();
-        try {
-            if (!managedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
-                managedChannel.shutdownNow();
-            }
-        }
-        catch (InterruptedException e) {
-            managedChannel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        tenantChannel.close();
     }
 
     // ---- for GrpcIngesterQuerier
@@ -207,7 +188,7 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
     }
 
     IngesterRpcException failure(MethodDescriptor<?, ?> method, StatusRuntimeException e) {
-        return new IngesterRpcException(address, method.getFullMethodName() + " failed: " + describe(e.getStatus()), e);
+        return new IngesterRpcException(address, method.getFullMethodName() + " failed: " + TenantChannel.describe(e.getStatus()), e);
     }
 
     /** Runs a conversion of a response; an invalid response is an {@link IngesterRpcException}. */
@@ -221,29 +202,7 @@ public final class GrpcIngesterClient implements IngesterClient, AutoCloseable {
     }
 
     private CallOptions options(String tenant, Duration timeout) {
-        return CallOptions.DEFAULT
-                .withOption(TENANT, tenant)
+        return TenantChannel.options(tenant)
                 .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private static String describe(Status status) {
-        return status.getDescription() == null ? status.getCode().name() : status.getCode() + ": " + status.getDescription();
-    }
-
-    /** Puts the call's tenant (a call option) into its {@code x-scope-orgid} header. */
-    private static final class TenantHeader implements ClientInterceptor {
-        @Override
-        public <Req, Resp> ClientCall<Req, Resp> interceptCall(MethodDescriptor<Req, Resp> method, CallOptions options, Channel next) {
-            String tenant = options.getOption(TENANT);
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<Resp> listener, Metadata headers) {
-                    if (tenant != null) {
-                        headers.put(IngesterGrpc.TENANT_HEADER, tenant);
-                    }
-                    super.start(listener, headers);
-                }
-            };
-        }
     }
 }

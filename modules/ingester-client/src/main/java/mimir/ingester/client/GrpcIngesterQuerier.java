@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import mimir.grpccommon.convert.PrometheusProtos;
+import mimir.grpccommon.convert.XorChunksIterator;
 import mimir.ingester.client.grpc.IngesterGrpc;
-import mimir.ingester.client.grpc.IngesterProtos;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.Querier;
@@ -49,7 +50,7 @@ final class GrpcIngesterQuerier implements Querier {
         QueryRequest request = QueryRequest.newBuilder()
                 .setStartTimestampMs(mint)
                 .setEndTimestampMs(maxt)
-                .addAllMatchers(IngesterProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .setSorted(sorted)
                 .build();
         ClientCall<QueryRequest, QueryStreamResponse> call = client.newCall(IngesterGrpc.QUERY_STREAM, tenant);
@@ -74,7 +75,7 @@ final class GrpcIngesterQuerier implements Querier {
         LabelNamesRequest request = LabelNamesRequest.newBuilder()
                 .setStartTimestampMs(mint)
                 .setEndTimestampMs(maxt)
-                .addAllMatchers(IngesterProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .build();
         return List.copyOf(client.call(IngesterGrpc.LABEL_NAMES, tenant, request).getLabelNamesList());
     }
@@ -85,7 +86,7 @@ final class GrpcIngesterQuerier implements Querier {
                 .setLabelName(requireNonNull(name, "name is null"))
                 .setStartTimestampMs(mint)
                 .setEndTimestampMs(maxt)
-                .addAllMatchers(IngesterProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .build();
         return List.copyOf(client.call(IngesterGrpc.LABEL_VALUES, tenant, request).getLabelValuesList());
     }
@@ -136,7 +137,7 @@ final class GrpcIngesterQuerier implements Querier {
                 return false;
             }
             Labels previous = labels;
-            labels = client.decoded(IngesterGrpc.QUERY_STREAM, () -> IngesterProtos.labelsFromProto(entry.getLabelsList()));
+            labels = client.decoded(IngesterGrpc.QUERY_STREAM, () -> PrometheusProtos.labelsFromProto(entry.getLabelsList()));
             if (sorted && previous != null && previous.compareTo(labels) >= 0) {
                 throw invalid("series " + labels + " after " + previous + " in a sorted stream");
             }
@@ -195,7 +196,7 @@ final class GrpcIngesterQuerier implements Querier {
             if (chunks == null) {
                 throw new IllegalStateException("no current series");
             }
-            return new XorChunksIterator(chunks, labels, client.address());
+            return new XorChunksIterator(chunks, labels, (message, cause) -> new IngesterRpcException(client.address(), message, cause));
         }
     }
 }

@@ -2,11 +2,9 @@ package mimir.ingester.client;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+
+import mimir.grpccommon.GrpcClientPool;
 
 /**
  * The gRPC clients of the ingesters a distributor or querier talks to, one per address, created on
@@ -14,12 +12,11 @@ import java.util.concurrent.ConcurrentMap;
  * closes them all. Thread-safe.
  */
 public final class IngesterClientPool implements AutoCloseable {
-    private final GrpcIngesterClientConfig config;
-    private final ConcurrentMap<String, GrpcIngesterClient> clients = new ConcurrentHashMap<>();
-    private volatile boolean closed;
+    private final GrpcClientPool<GrpcIngesterClient> clients;
 
     public IngesterClientPool(GrpcIngesterClientConfig config) {
-        this.config = requireNonNull(config, "config is null");
+        requireNonNull(config, "config is null");
+        this.clients = new GrpcClientPool<>("ingester", address -> new GrpcIngesterClient(address, config), GrpcIngesterClient::close);
     }
 
     /**
@@ -28,45 +25,22 @@ public final class IngesterClientPool implements AutoCloseable {
      * @throws IllegalStateException once the pool is closed
      */
     public IngesterClient get(String address) {
-        requireNonNull(address, "address is null");
-        checkOpen();
-        GrpcIngesterClient client = clients.computeIfAbsent(address, a -> {
-            checkOpen();
-            return new GrpcIngesterClient(a, config);
-        });
-        if (closed) {
-            // Created while close() ran: close() may have missed it.
-            remove(address);
-            checkOpen();
-        }
-        return client;
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("ingester client pool is closed");
-        }
+        return clients.get(address);
     }
 
     /** Closes and forgets the client of {@code address}, if any; a later {@link #get} creates a new one. */
     public void remove(String address) {
-        GrpcIngesterClient client = clients.remove(requireNonNull(address, "address is null"));
-        if (client != null) {
-            client.close();
-        }
+        clients.remove(address);
     }
 
     /** The addresses with a client, sorted. */
     public Set<String> addresses() {
-        return new TreeSet<>(clients.keySet());
+        return clients.addresses();
     }
 
     /** Closes every client; the pool refuses {@link #get} from now on. */
     @Override
     public void close() {
-        closed = true;
-        for (String address : List.copyOf(clients.keySet())) {
-            remove(address);
-        }
+        clients.close();
     }
 }

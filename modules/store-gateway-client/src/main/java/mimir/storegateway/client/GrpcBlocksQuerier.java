@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
+import mimir.grpccommon.convert.PrometheusProtos;
+import mimir.grpccommon.convert.XorChunksIterator;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.SampleIterator;
@@ -56,7 +58,7 @@ final class GrpcBlocksQuerier implements BlocksQuerier {
         SeriesRequest request = SeriesRequest.newBuilder()
                 .setMinTime(mint)
                 .setMaxTime(maxt)
-                .addAllMatchers(StoreGatewayProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .addAllBlockIds(blockIds)
                 .build();
         Iterator<SeriesResponse> responses = client.stream(StoreGatewayGrpc.SERIES, tenant, request);
@@ -72,7 +74,7 @@ final class GrpcBlocksQuerier implements BlocksQuerier {
                 }
                 for (StoreSeries entry : message.getSeriesList()) {
                     if (open == null) {
-                        Labels series = client.decoded(StoreGatewayGrpc.SERIES, () -> StoreGatewayProtos.labelsFromProto(entry.getLabelsList()));
+                        Labels series = client.decoded(StoreGatewayGrpc.SERIES, () -> PrometheusProtos.labelsFromProto(entry.getLabelsList()));
                         if (!labels.isEmpty() && labels.getLast().compareTo(series) >= 0) {
                             throw invalid("series " + series + " after " + labels.getLast() + ": not in ascending label order");
                         }
@@ -123,7 +125,7 @@ final class GrpcBlocksQuerier implements BlocksQuerier {
         LabelNamesRequest request = LabelNamesRequest.newBuilder()
                 .setMinTime(mint)
                 .setMaxTime(maxt)
-                .addAllMatchers(StoreGatewayProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .addAllBlockIds(blockIds)
                 .build();
         LabelNamesResponse response = client.call(StoreGatewayGrpc.LABEL_NAMES, tenant, request);
@@ -137,7 +139,7 @@ final class GrpcBlocksQuerier implements BlocksQuerier {
                 .setLabelName(requireNonNull(name, "name is null"))
                 .setMinTime(mint)
                 .setMaxTime(maxt)
-                .addAllMatchers(StoreGatewayProtos.matchersToProto(matchers))
+                .addAllMatchers(PrometheusProtos.matchersToProto(matchers))
                 .addAllBlockIds(blockIds)
                 .build();
         LabelValuesResponse response = client.call(StoreGatewayGrpc.LABEL_VALUES, tenant, request);
@@ -201,7 +203,7 @@ final class GrpcBlocksQuerier implements BlocksQuerier {
         @Override
         public SampleIterator iterator() {
             Labels series = labels();
-            return new XorChunksIterator(chunks.get(index), series, client.address());
+            return new XorChunksIterator(chunks.get(index), series, (message, cause) -> new StoreGatewayRpcException(client.address(), message, false, cause));
         }
     }
 }

@@ -5,21 +5,16 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import mimir.grpccommon.TenantChannel;
 import mimir.storegateway.client.grpc.StoreGatewayGrpc;
 import mimir.tsdb.block.Ulid;
 
@@ -35,22 +30,17 @@ import mimir.tsdb.block.Ulid;
  * (which the querier retries on another replica) rather than as a truncated answer. Thread-safe.
  */
 public final class GrpcStoreGatewayClient implements StoreGatewayClient, AutoCloseable {
-    private static final CallOptions.Key<String> TENANT = CallOptions.Key.create("mimir-tenant");
-
     private final String address;
     private final GrpcStoreGatewayClientConfig config;
-    private final ManagedChannel managedChannel;
+    private final TenantChannel tenantChannel;
     private final Channel channel;
 
     /** A client of the store-gateway at {@code address} ({@code host:port}, or any gRPC target). */
     public GrpcStoreGatewayClient(String address, GrpcStoreGatewayClientConfig config) {
         this.address = requireNonNull(address, "address is null");
         this.config = requireNonNull(config, "config is null");
-        this.managedChannel = NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(config.maxReceiveMessageSize())
-                .build();
-        this.channel = ClientInterceptors.intercept(managedChannel, new TenantHeader());
+        this.tenantChannel = new TenantChannel(address, config.maxReceiveMessageSize(), StoreGatewayGrpc.TENANT_HEADER);
+        this.channel = tenantChannel.channel();
     }
 
     /** The store-gateway's address as given. */
@@ -66,16 +56,7 @@ public final class GrpcStoreGatewayClient implements StoreGatewayClient, AutoClo
     /** Closes the channel, letting calls in flight finish for up to 5 seconds. */
     @Override
     public void close() {
-        managedChannel.shutdown();
-        try {
-            if (!managedChannel.awaitTermination(5, TimeUnit.SECONDS)) {
-                managedChannel.shutdownNow();
-            }
-        }
-        catch (InterruptedException e) {
-            managedChannel.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        tenantChannel.close();
     }
 
     // ---- for GrpcBlocksQuerier
@@ -103,8 +84,7 @@ public final class GrpcStoreGatewayClient implements StoreGatewayClient, AutoClo
 
     StoreGatewayRpcException failure(MethodDescriptor<?, ?> method, StatusRuntimeException e) {
         Status status = e.getStatus();
-        String description = status.getDescription() == null ? status.getCode().name() : status.getCode() + ": " + status.getDescription();
-        return new StoreGatewayRpcException(address, method.getFullMethodName() + " failed: " + description,
+        return new StoreGatewayRpcException(address, method.getFullMethodName() + " failed: " + TenantChannel.describe(status),
                 status.getCode() == Status.Code.INVALID_ARGUMENT, e);
     }
 
@@ -123,26 +103,8 @@ public final class GrpcStoreGatewayClient implements StoreGatewayClient, AutoClo
     }
 
     private CallOptions options(String tenant) {
-        return CallOptions.DEFAULT
-                .withOption(TENANT, tenant)
+        return TenantChannel.options(tenant)
                 .withDeadlineAfter(config.timeout().toNanos(), TimeUnit.NANOSECONDS)
                 .withMaxOutboundMessageSize(config.maxSendMessageSize());
-    }
-
-    /** Puts the call's tenant (a call option) into its {@code x-scope-orgid} header. */
-    private static final class TenantHeader implements ClientInterceptor {
-        @Override
-        public <Req, Resp> ClientCall<Req, Resp> interceptCall(MethodDescriptor<Req, Resp> method, CallOptions options, Channel next) {
-            String tenant = options.getOption(TENANT);
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<Resp> listener, Metadata headers) {
-                    if (tenant != null) {
-                        headers.put(StoreGatewayGrpc.TENANT_HEADER, tenant);
-                    }
-                    super.start(listener, headers);
-                }
-            };
-        }
     }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import mimir.grpccommon.convert.PrometheusProtos;
 import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.SampleIterator;
@@ -101,7 +102,7 @@ class TestGrpcStoreGatewayClient {
             appender.append(t, t / 10.0);
         }
         return StoreSeries.newBuilder()
-                .addAllLabels(StoreGatewayProtos.labelsToProto(Labels.of("__name__", "up", "instance", instance)))
+                .addAllLabels(PrometheusProtos.labelsToProto(Labels.of("__name__", "up", "instance", instance)))
                 .addChunks(Chunk.newBuilder().setMinTimeMs(timestamps[0]).setMaxTimeMs(timestamps[timestamps.length - 1]).setType(Chunk.Encoding.XOR)
                         .setData(ByteString.copyFrom(chunk.bytes())));
     }
@@ -143,7 +144,7 @@ class TestGrpcStoreGatewayClient {
         assertThat(sent.getMinTime()).isEqualTo(5);
         assertThat(sent.getMaxTime()).isEqualTo(50);
         assertThat(sent.getBlockIdsList()).containsExactly(BLOCK.toString());
-        assertThat(StoreGatewayProtos.matchersFromProto(sent.getMatchersList())).containsExactly(Matcher.equal("__name__", "up"));
+        assertThat(PrometheusProtos.matchersFromProto(sent.getMatchersList())).containsExactly(Matcher.equal("__name__", "up"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Optional;
 
+import mimir.grpccommon.convert.PrometheusProtos;
 import mimir.ingester.client.MetricMetadata;
 import mimir.ingester.client.PushResult;
 import mimir.ingester.client.WriteBatch;
@@ -53,7 +54,7 @@ class TestGrpcPushCodec {
         assertThat(parsed.getSeriesCount()).isEqualTo(batch.seriesCount());
         for (int series = 0; series < batch.seriesCount(); series++) {
             PushSeries encoded = parsed.getSeries(series);
-            assertThat(IngesterProtos.labelsFromProto(encoded.getLabelsList())).isEqualTo(batch.labels(series));
+            assertThat(PrometheusProtos.labelsFromProto(encoded.getLabelsList())).isEqualTo(batch.labels(series));
             assertThat(encoded.getTimestampDeltasCount()).isEqualTo(batch.sampleEnd(series) - batch.sampleStart(series));
             long timestamp = 0;
             for (int i = 0; i < encoded.getTimestampDeltasCount(); i++) {
@@ -66,7 +67,7 @@ class TestGrpcPushCodec {
             for (int i = 0; i < encoded.getExemplarsCount(); i++) {
                 Exemplar exemplar = encoded.getExemplars(i);
                 int index = batch.exemplarStart(series) + i;
-                assertThat(IngesterProtos.labelsFromProto(exemplar.getLabelsList())).isEqualTo(batch.exemplarLabels(index));
+                assertThat(PrometheusProtos.labelsFromProto(exemplar.getLabelsList())).isEqualTo(batch.exemplarLabels(index));
                 assertThat(exemplar.getTimestamp()).isEqualTo(batch.exemplarTimestamp(index));
                 assertThat(exemplar.getValue()).isEqualTo(batch.exemplarValue(index));
             }

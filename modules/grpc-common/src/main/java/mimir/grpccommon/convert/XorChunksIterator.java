@@ -1,7 +1,10 @@
-package mimir.ingester.client;
+package mimir.grpccommon.convert;
+
+import static java.util.Objects.requireNonNull;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import mimir.model.Labels;
 import mimir.model.storage.SampleIterator;
@@ -9,24 +12,26 @@ import mimir.proto.prompb.Chunk;
 import mimir.tsdb.chunkenc.XorIterator;
 
 /**
- * The samples of a series' XOR chunks (ascending, not overlapping), decoded in place from the
- * message's bytes; {@link #seek} skips whole chunks that end before the target. A corrupt chunk is an
- * {@link IngesterRpcException}, never a silent end.
+ * The samples of one received series: its XOR chunks (ascending, not overlapping), decoded in place
+ * from the message's bytes with one reused decoder. {@link #seek} skips whole chunks that end before
+ * the target without decoding them. A corrupt chunk is the exception the caller's {@code corruption}
+ * makes of a message naming the chunk and the series, never a silent end of the series.
  */
-final class XorChunksIterator implements SampleIterator {
+public final class XorChunksIterator implements SampleIterator {
     private final List<Chunk> chunks;
     private final Labels series;
-    private final String address;
+    private final BiFunction<String, Throwable, ? extends RuntimeException> corruption;
     private final XorIterator decoder = new XorIterator();
     private int nextChunk;
     private boolean inChunk;
     private boolean positioned;
     private long chunkMaxTime;
 
-    XorChunksIterator(List<Chunk> chunks, Labels series, String address) {
-        this.chunks = chunks;
-        this.series = series;
-        this.address = address;
+    /** The samples of {@code chunks}; {@code corruption} makes the exception for a message and its cause. */
+    public XorChunksIterator(List<Chunk> chunks, Labels series, BiFunction<String, Throwable, ? extends RuntimeException> corruption) {
+        this.chunks = requireNonNull(chunks, "chunks is null");
+        this.series = requireNonNull(series, "series is null");
+        this.corruption = requireNonNull(corruption, "corruption is null");
     }
 
     @Override
@@ -85,7 +90,7 @@ final class XorChunksIterator implements SampleIterator {
         inChunk = false;
         positioned = false;
         if (decoder.failure() != null) {
-            throw new IngesterRpcException(address, "corrupt chunk " + (nextChunk - 1) + " of series " + series + ": " + decoder.failure().getMessage(),
+            throw corruption.apply("corrupt chunk " + (nextChunk - 1) + " of series " + series + ": " + decoder.failure().getMessage(),
                     decoder.failure());
         }
     }

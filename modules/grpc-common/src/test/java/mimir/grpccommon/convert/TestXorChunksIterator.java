@@ -1,4 +1,4 @@
-package mimir.ingester.client;
+package mimir.grpccommon.convert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,7 +16,7 @@ import mimir.tsdb.chunkenc.XorChunk;
 import org.junit.jupiter.api.Test;
 
 /** Reading a streamed series' XOR chunks: every sample in order, seek across chunks, corruption. */
-class TestGrpcXorChunksIterator {
+class TestXorChunksIterator {
     private static final Labels SERIES = Labels.of("__name__", "up");
 
     /** Chunks of 10 samples at t = 0, 10, 20, ... with value t / 10. */
@@ -39,9 +39,13 @@ class TestGrpcXorChunksIterator {
         return chunks;
     }
 
+    private static SampleIterator iterator(List<Chunk> chunks) {
+        return new XorChunksIterator(chunks, SERIES, (message, cause) -> new IllegalStateException("ingester-1:9095: " + message, cause));
+    }
+
     @Test
     void nextReturnsEverySampleOfEveryChunkInOrder() {
-        SampleIterator it = new XorChunksIterator(chunks(3), SERIES, "ingester-1:9095");
+        SampleIterator it = iterator(chunks(3));
         List<Long> timestamps = new ArrayList<>();
         while (it.next()) {
             assertThat(it.value()).isEqualTo(it.timestamp() / 10.0);
@@ -49,12 +53,12 @@ class TestGrpcXorChunksIterator {
         }
         assertThat(timestamps).hasSize(30).isSorted().startsWith(0L).endsWith(290L);
         assertThat(it.next()).isFalse();
-        assertThat(new XorChunksIterator(List.of(), SERIES, "ingester-1:9095").next()).isFalse();
+        assertThat(iterator(List.of()).next()).isFalse();
     }
 
     @Test
     void seekSkipsChunksEndingBeforeTheTargetAndNeverMovesBack() {
-        SampleIterator it = new XorChunksIterator(chunks(3), SERIES, "ingester-1:9095");
+        SampleIterator it = iterator(chunks(3));
         assertThat(it.seek(195)).isTrue();
         assertThat(it.timestamp()).isEqualTo(200);
         assertThat(it.seek(5)).isTrue();
@@ -66,7 +70,7 @@ class TestGrpcXorChunksIterator {
         assertThat(it.seek(291)).isFalse();
         assertThat(it.next()).isFalse();
 
-        SampleIterator fromStart = new XorChunksIterator(chunks(3), SERIES, "ingester-1:9095");
+        SampleIterator fromStart = iterator(chunks(3));
         assertThat(fromStart.seek(Long.MIN_VALUE)).isTrue();
         assertThat(fromStart.timestamp()).isZero();
         assertThat(fromStart.seek(95)).as("the first sample of the next chunk").isTrue();
@@ -74,15 +78,15 @@ class TestGrpcXorChunksIterator {
     }
 
     @Test
-    void aTruncatedChunkFailsNamingTheIngesterAndTheSeries() {
+    void aTruncatedChunkFailsWithTheCallersExceptionNamingTheChunkAndTheSeries() {
         List<Chunk> chunks = new ArrayList<>(chunks(2));
         byte[] bytes = chunks.get(1).getData().toByteArray();
         chunks.set(1, chunks.get(1).toBuilder().setData(ByteString.copyFrom(Arrays.copyOf(bytes, bytes.length / 2))).build());
-        SampleIterator it = new XorChunksIterator(chunks, SERIES, "ingester-1:9095");
+        SampleIterator it = iterator(chunks);
         assertThatThrownBy(() -> {
             while (it.next()) {
                 // Reads the good chunk, then the broken one.
             }
-        }).isInstanceOf(IngesterRpcException.class).hasMessageStartingWith("ingester ingester-1:9095: corrupt chunk 1 of series {__name__=\"up\"}: ");
+        }).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("ingester-1:9095: corrupt chunk 1 of series {__name__=\"up\"}: ");
     }
 }
