@@ -1,20 +1,20 @@
 /**
- * What the gRPC client modules and the components serving them share, so that each piece exists once:
- * {@code mimir.grpccommon}, the client side ({@link mimir.grpccommon.TenantChannel}, a plaintext channel
- * that puts the call's tenant into its header, and {@link mimir.grpccommon.GrpcClientPool}, one client
- * per address), exported to the client modules; and {@code mimir.grpccommon.convert}, the conversions
- * both ends of a call make between the model's labels, matchers and samples and the
- * {@code mimir.proto.prompb} messages (XOR chunks encoded by the server, decoded by the client),
- * exported to the client modules and their components; and {@code mimir.grpccommon.stream}, the
- * flow-controlled writing of a server-streaming call, exported to the components. Carries no
- * component's code.
+ * What the gRPC client modules and the components serving them share, so that each piece exists once.
+ * {@code mimir.grpccommon}, exported to the client modules: {@link mimir.grpccommon.TenantChannel}, a
+ * plaintext channel that puts the call's tenant into its header, and
+ * {@link mimir.grpccommon.GrpcClientPool}, one client per address. {@code mimir.grpccommon.convert},
+ * exported to the client modules and their components: the conversions both ends of a call make
+ * between the model's labels, matchers and samples and the {@code mimir.proto.prompb} messages (XOR
+ * chunks encoded by the server, decoded by the client). {@code mimir.grpccommon.stream}, exported to
+ * the components: the flow-controlled writing of a server-streaming call. Carries no component's code.
  */
 @SuppressWarnings("module") // The qualified exports' targets are built after this module.
 module mimir.grpccommon {
+    // Plain requires for gRPC's automatic modules: every user of the exported packages requires them itself.
+    requires io.grpc;
     requires io.grpc.netty.shaded;
+    requires io.grpc.stub;
     requires mimir.tsdb;
-    requires transitive io.grpc;
-    requires transitive io.grpc.stub;
     requires transitive mimir.model;
     requires transitive mimir.proto;
 
