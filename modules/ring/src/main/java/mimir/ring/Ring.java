@@ -22,6 +22,9 @@ import java.util.Set;
  * heartbeats, so a snapshot stays correct as time passes.
  */
 public final class Ring {
+    private static final int INDEX_BITS = 24;
+    private static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
+
     private final RingDesc desc;
     private final int replicationFactor;
     private final boolean zoneAware;
@@ -54,21 +57,25 @@ public final class Ring {
         }
         this.members = List.copyOf(live);
         this.zones = zoneNames.size();
+        if (live.size() > INDEX_MASK) {
+            throw new IllegalArgumentException("a ring of more than " + INDEX_MASK + " instances");
+        }
         long[] packed = new long[count];
         int n = 0;
         for (int i = 0; i < live.size(); i++) {
             for (int token : live.get(i).tokens()) {
-                // token in the high 32 bits, instance index in the low: one sort orders both, and equal
-                // tokens of two instances (a conflict) go to the instance listed first (lowest ID).
-                packed[n++] = (Integer.toUnsignedLong(token) << 32) | i;
+                // The unsigned token above the instance index, in a positive long: one signed sort orders
+                // tokens as unsigned values, and equal tokens of two instances (a conflict) go to the
+                // instance listed first (lowest ID).
+                packed[n++] = (Integer.toUnsignedLong(token) << INDEX_BITS) | i;
             }
         }
         Arrays.sort(packed);
         this.tokens = new long[count];
         this.owners = new InstanceDesc[count];
         for (int i = 0; i < count; i++) {
-            tokens[i] = packed[i] >>> 32;
-            owners[i] = live.get((int) (packed[i] & 0xffffffffL));
+            tokens[i] = packed[i] >>> INDEX_BITS;
+            owners[i] = live.get((int) (packed[i] & INDEX_MASK));
         }
         this.replicaSets = new InstanceDesc[count][];
         int rf = effectiveReplicationFactor();

@@ -64,6 +64,34 @@ class TestRing {
     }
 
     @Test
+    void lookupsMatchABruteForceWalkOverUnsignedTokens() throws RingException {
+        // Random tokens: half of them have the top bit set, i.e. are negative as Java ints.
+        RingDesc desc = ring(5);
+        Ring ring = new Ring(desc, 3, false, TIMEOUT);
+        double total = 0;
+        for (InstanceDesc instance : ring.instances()) {
+            double share = ring.ownership(instance);
+            assertThat(share).isBetween(0.05, 0.5);
+            total += share;
+        }
+        assertThat(total).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        java.util.TreeMap<Long, String> byToken = new java.util.TreeMap<>();
+        desc.instances().values().forEach(i -> {
+            for (int t : i.tokens()) {
+                byToken.put(Integer.toUnsignedLong(t), i.id());
+            }
+        });
+        Random random = new Random(11);
+        for (int n = 0; n < 2_000; n++) {
+            int key = random.nextInt();
+            Map.Entry<Long, String> above = byToken.higherEntry(Integer.toUnsignedLong(key));
+            String owner = above == null ? byToken.firstEntry().getValue() : above.getValue();
+            assertThat(ring.replicas(key)[0].id()).as("owner of %08x", key).isEqualTo(owner);
+            assertThat(ring.get(key, Operation.WRITE, NOW).instances().getFirst().id()).isEqualTo(owner);
+        }
+    }
+
+    @Test
     void oneDeadReplicaOfThreeStillMakesQuorumTwoDoNot() throws RingException {
         RingDesc desc = ring(3);
         InstanceDesc dead = desc.get("ingester-0").withHeartbeat(NOW / 1000 - 120);
