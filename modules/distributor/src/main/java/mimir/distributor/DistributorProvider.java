@@ -28,8 +28,6 @@ import mimir.spi.service.ServiceContext;
  * ...) it names those that exist here.
  */
 public final class DistributorProvider implements ComponentProvider {
-    /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
-    private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
 
 
     @Override
@@ -62,7 +60,7 @@ public final class DistributorProvider implements ComponentProvider {
         RingClient ring = new RingClient(kv, ringSettings, core.clock());
         new RingPage("Distributor Ring Status", ring).register(core.httpRoutes(), "/distributor/ring");
         graph.distributor().shareLimitsWith(() -> ring.ring().healthyCount(Operation.WRITE, core.clock().millis()));
-        return List.of(new DistributorRing(ring, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT), ingesters),
+        return List.of(new DistributorRing(ring, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT), ingesters),
                 graph.distributor());
     }
 

@@ -1,7 +1,6 @@
 package mimir.ingester;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,8 +27,6 @@ import mimir.spi.service.ServiceContext;
  * ingester stops.
  */
 public final class IngesterProvider implements ComponentProvider {
-    /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
-    private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
 
     @Override
     public String name() {
@@ -81,7 +78,7 @@ public final class IngesterProvider implements ComponentProvider {
         public void start(ServiceContext context) throws Exception {
             RingClient ring = core.localInstances().find(IngesterRing.class)
                     .orElseThrow(() -> new IllegalStateException("ingester: the ingester-ring module is not running")).client();
-            lifecycler = new Lifecycler(ring.kv(), ring.settings(), core.clock(), new SecureRandom(), LEFT_TIMEOUT);
+            lifecycler = new Lifecycler(ring.kv(), ring.settings(), core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT);
             lifecycler.start();
         }
 

@@ -26,6 +26,9 @@ import mimir.spi.kv.KvClient;
  * gossiped ring, which keeps the newer entry, never loses a state change made within one second.
  */
 public final class Lifecycler {
+    /** How long a LEFT tombstone stays in a ring: Mimir's {@code -memberlist.left-ingesters-timeout} default. */
+    public static final Duration DEFAULT_LEFT_TIMEOUT = Duration.ofMinutes(5);
+
     private static final System.Logger LOG = System.getLogger(Lifecycler.class.getName());
 
     private final KvClient<RingDesc> kv;

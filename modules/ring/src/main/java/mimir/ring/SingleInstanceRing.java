@@ -22,7 +22,7 @@ public final class SingleInstanceRing {
         RingSettings.Values settings = new RingSettings.Values(RingSettings.INGESTER, 3, 1, Duration.ofDays(1), Duration.ofDays(365 * 100L), false,
                 instanceId, "127.0.0.1:9095", "", true, 0);
         try {
-            new Lifecycler(store.client(RingDesc.CODEC), settings, clock, new SplittableRandom(1), Duration.ofMinutes(5)).start();
+            new Lifecycler(store.client(RingDesc.CODEC), settings, clock, new SplittableRandom(1), Lifecycler.DEFAULT_LEFT_TIMEOUT).start();
             RingClient client = new RingClient(store.client(RingDesc.CODEC), settings, clock);
             client.start();
             return new IngesterRing(client);

@@ -1,7 +1,6 @@
 package mimir.storegateway;
 
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 
 import mimir.ring.Lifecycler;
@@ -28,9 +27,6 @@ import mimir.storegateway.client.StoreGatewayClient;
  * same process.
  */
 public final class StoreGatewayProvider implements ComponentProvider {
-    /** How long a LEFT tombstone stays in the ring, Mimir's {@code -memberlist.left-ingesters-timeout} default. */
-    private static final Duration LEFT_TIMEOUT = Duration.ofMinutes(5);
-
     @Override
     public String name() {
         return "store-gateway";
@@ -59,7 +55,7 @@ public final class StoreGatewayProvider implements ComponentProvider {
         ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "store-gateway");
         KvClient<RingDesc> kv = core.kvStores().open(KvScope.STORE_GATEWAY_RING, RingDesc.CODEC);
         RingClient ringClient = new RingClient(kv, ringSettings, core.clock());
-        StoreGatewayRing ring = new StoreGatewayRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), LEFT_TIMEOUT));
+        StoreGatewayRing ring = new StoreGatewayRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT));
         StoreGatewayGraph graph = DaggerStoreGatewayGraph.factory().create(core, gatewayConfig, store, ring);
         StoreGateway gateway = graph.storeGateway();
         graph.httpApi().register(core.httpRoutes());

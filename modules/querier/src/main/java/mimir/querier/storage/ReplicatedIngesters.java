@@ -143,8 +143,9 @@ public final class ReplicatedIngesters implements IngesterClient {
             }
         }
         List<MetricMetadata> out = new ArrayList<>();
+        int metrics = 0;
         for (List<MetricMetadata> entries : byMetric.values()) {
-            if (limit >= 0 && byMetric.size() > 0 && out.stream().map(MetricMetadata::metricFamilyName).distinct().count() >= limit) {
+            if (limit >= 0 && metrics++ >= limit) {
                 break;
             }
             out.addAll(entries);
