@@ -16,5 +16,5 @@ module mimir.distributor {
     requires mimir.snappy;
     requires mimir.spi;
 
-    provides mimir.spi.ComponentProvider with mimir.distributor.DistributorProvider;
+    provides mimir.spi.ComponentProvider with mimir.distributor.DistributorServiceProvider, mimir.distributor.DistributorProvider;
 }

@@ -24,5 +24,5 @@ module mimir.querier {
     requires mimir.storegateway.client;
     requires mimir.tsdb;
 
-    provides mimir.spi.ComponentProvider with mimir.querier.QuerierProvider;
+    provides mimir.spi.ComponentProvider with mimir.querier.QueryableProvider, mimir.querier.QuerierProvider;
 }

@@ -83,6 +83,46 @@ class TestModeImages {
                 .contains("filesystem  module-layer  loaded", "s3  module-layer  loaded", "azure  module-layer  loaded", "gcs  classpath  loaded");
     }
 
+    @Test
+    void componentSettingsTableIsTheOneOfMimirAll() throws Exception {
+        // core's table of every component's settings (what a mode image ignores instead of refusing) is
+        // exactly what mimir-all's components register; regenerate it with the command of the message.
+        Path dump = dir.resolve("component-settings.tsv");
+        MimirProcess.Result result = MimirProcess.run(MimirProcess.image(), dir, Map.of("JAVA_OPTS", "-Dmimir.settings.dump=" + dump));
+        assertThat(result.exitCode()).as(result.stderr()).isEqualTo(0);
+        Path checkedIn = Path.of("../modules/core/src/main/resources/mimir/core/config/component-settings.tsv");
+        assertThat(Files.readString(checkedIn)).as("%s differs from mimir-all's settings: regenerate it with "
+                + "JAVA_OPTS=-Dmimir.settings.dump=$PWD/%s distribution/target/mimir-all/bin/mimir", checkedIn, "modules/core/src/main/resources/mimir/core/config/component-settings.tsv")
+                .isEqualTo(Files.readString(dump));
+    }
+
+    @Test
+    void everyModeImageReadsOneSharedConfiguration() throws Exception {
+        // The same flags and YAML file for every mode, as with Mimir's single binary: settings of components an
+        // image lacks are ignored (and logged), a setting no component has is still refused.
+        Path config = dir.resolve("mimir.yaml");
+        Files.writeString(config, """
+                querier:
+                  timeout: 1m
+                ingester:
+                  ring:
+                    replication_factor: 1
+                  instance_limits:
+                    max_series: 1000
+                query_scheduler:
+                  max_outstanding_requests_per_tenant: 50
+                """);
+        for (String mode : List.of("write", "read", "backend")) {
+            MimirProcess.Result result = MimirProcess.run(MimirProcess.image(mode), dir, Map.of(), "-config.file=" + config, "-modules",
+                    "-querier.max-concurrent", "4", "-ingester.max-global-series-per-user=10", "-distributor.remote-timeout", "3s",
+                    "-compactor.block-ranges=2h,12h", "-query-frontend.cache-results");
+            assertThat(result.exitCode()).as(mode + ": " + result.stderr()).isEqualTo(0);
+        }
+        MimirProcess.Result typo = MimirProcess.run(MimirProcess.image("write"), dir, Map.of(), "-config.file=" + config, "-modules", "-querier.max-concurent=4");
+        assertThat(typo.exitCode()).isEqualTo(1);
+        assertThat(typo.stderr()).contains("flag provided but not defined: -querier.max-concurent");
+    }
+
     private String modules(String mode) throws Exception {
         MimirProcess.Result result = MimirProcess.run(MimirProcess.image(mode), dir, Map.of(), "-modules");
         assertThat(result.exitCode()).isEqualTo(0);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import mimir.core.config.ComponentSettings;
 import mimir.core.config.ConfigException;
 import mimir.core.config.ConfigLoader;
 import mimir.core.config.ConfigRegistryImpl;
@@ -25,6 +27,7 @@ import mimir.core.graph.CoreGraph;
 import mimir.core.graph.DaggerCoreGraph;
 import mimir.core.logging.JulBridge;
 import mimir.core.logging.LogfmtLoggerFinder;
+import mimir.core.modules.ModuleCatalog;
 import mimir.core.modules.ModuleDefinition;
 import mimir.core.modules.ModuleGraphReport;
 import mimir.core.modules.ModuleResolver;
@@ -38,6 +41,8 @@ import mimir.core.plugins.ProviderInfo;
 import mimir.core.runtimeconfig.RuntimeConfigManager;
 import mimir.core.server.ServerConfig;
 import mimir.spi.ComponentProvider;
+import mimir.spi.config.ConfigRegistry;
+import mimir.spi.config.Setting;
 import mimir.spi.limits.LimitsSettings;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.kv.KvStoreProvider;
@@ -55,6 +60,12 @@ public final class Launcher {
     private static final System.Logger LOG = System.getLogger(Launcher.class.getName());
 
     private final Path pluginDir;
+    /**
+     * {@code -Dmimir.settings.dump=<file>}: write the table of every installed component's settings
+     * ({@link ComponentSettings#render}) to the file and exit; the build keeps the table from mimir-all.
+     */
+    public static final String SETTINGS_DUMP_PROPERTY = "mimir.settings.dump";
+
     private final String image;
     private final PrintStream out;
     private final PrintStream err;
@@ -125,10 +136,34 @@ public final class Launcher {
                 LimitsSettings.register(registry);
                 storage.register(registry);
                 kv.register(registry);
+                List<Setting<?>> coreSettings = registry.settings();
+                Map<String, List<Setting<?>>> byComponent = new LinkedHashMap<>();
                 for (ComponentProvider component : components) {
-                    component.registerConfig(registry);
+                    List<Setting<?>> own = byComponent.computeIfAbsent(component.name(), name -> new ArrayList<>());
+                    ConfigRegistryImpl target = registry;
+                    component.registerConfig(new ConfigRegistry() {
+                        @Override
+                        public <T> Setting<T> register(Setting<T> setting) {
+                            own.add(setting);
+                            return target.register(setting);
+                        }
+                    });
                 }
-                loadedConfig = ConfigLoader.load(args, registry, env);
+                String dump = System.getProperty(SETTINGS_DUMP_PROPERTY, "");
+                if (!dump.isEmpty()) {
+                    Files.writeString(Path.of(dump), ComponentSettings.render(byComponent, coreSettings));
+                    return 0;
+                }
+                List<String> ignored = new ArrayList<>();
+                loadedConfig = ConfigLoader.load(args, registry, env, ComponentSettings.load().without(byComponent.keySet()), ignored);
+                if (!ignored.isEmpty() && !all) {
+                    LOG.log(Level.INFO, "ignoring settings of components not in " + (image.isEmpty() ? "this image" : "this image (" + image + ")")
+                            + ": " + String.join(", ", ignored));
+                }
+            }
+            catch (IOException e) {
+                err.println("error: cannot write -D" + SETTINGS_DUMP_PROPERTY + ": " + e.getMessage());
+                return 1;
             }
             catch (ConfigException | IllegalArgumentException e) {
                 Optional<String> backend = storage.unknownSettingBackend(e.getMessage());
@@ -205,7 +240,11 @@ public final class Launcher {
                         + " and " + installed.get(component.name()).origin().moduleName() + ")");
                 return 1;
             }
-            installed.put(component.name(), new ModuleDefinition(component.name(), component.dependencies(), component.userVisible(), info,
+            // A component of another image whose jar this image carries as a library of one of its own (the
+            // backend's ruler writes and reads through distributor-service and queryable, which live in the
+            // distributor's and querier's jars) runs only as that library here: not a target of this image.
+            boolean targetable = component.userVisible() && ModuleCatalog.isComponentOf(image, component.name());
+            installed.put(component.name(), new ModuleDefinition(component.name(), component.dependencies(), targetable, info,
                     component.storageScopes(), "", () -> component.create(graph, config)));
         }
 

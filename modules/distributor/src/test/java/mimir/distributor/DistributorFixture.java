@@ -48,7 +48,7 @@ final class DistributorFixture {
     @SuppressWarnings("unchecked")
     DistributorFixture(Map<Setting<?>, Object> settings, Map<String, ?> tenantLimits, boolean withIngester) throws Exception {
         List<Setting<?>> registered = new ArrayList<>();
-        DistributorProvider provider = new DistributorProvider();
+        DistributorServiceProvider provider = new DistributorServiceProvider();
         provider.registerConfig(new ConfigRegistry() {
             @Override
             public <T> Setting<T> register(Setting<T> setting) {
@@ -74,10 +74,13 @@ final class DistributorFixture {
             core.testingLocalInstances().register(IngesterClient.class, ingester);
             core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("local", core.clock()));
         }
-        services = provider.create(core, config);
-        // The distributor ring's service (which these tests leave unstarted: the rate limits are not shared) and the distributor.
-        assertThat(services).hasSize(2);
-        distributor = (Distributor) services.getLast();
+        List<Service> created = new ArrayList<>(provider.create(core, config));
+        // The distributor ring's client (which these tests leave unstarted: the rate limits are not shared) and the distributor.
+        assertThat(created).hasSize(2);
+        distributor = (Distributor) created.getLast();
+        // The component's endpoints and its ring lifecycler (left unstarted too).
+        created.addAll(new DistributorProvider().create(core, config));
+        services = List.copyOf(created);
     }
 
     DistributorFixture start() throws Exception {

@@ -79,6 +79,7 @@ public final class Querier implements Service, QuerierClient {
     private volatile SchedulerForQuerier scheduler;
     private volatile GrpcSchedulerForQuerier remoteScheduler;
     private volatile boolean running;
+    private volatile boolean component;
 
     @Inject
     public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
@@ -133,8 +134,12 @@ public final class Querier implements Service, QuerierClient {
         return localInstances.modules().contains("query-frontend");
     }
 
-    /** Registers the routes; called while the module is created. */
-    void registerRoutes() {
+    /**
+     * Makes this the {@code querier} component, not only the queryable: registers its routes and, at
+     * start, runs its workers. Called while the component is created.
+     */
+    void serveAsComponent() {
+        component = true;
         if (!frontendInProcess()) {
             api.registerPrometheusRoutes(routes);
         }
@@ -152,7 +157,7 @@ public final class Querier implements Service, QuerierClient {
 
     @Override
     public String name() {
-        return "querier";
+        return component ? "querier" : "queryable";
     }
 
     @Override
@@ -165,6 +170,10 @@ public final class Querier implements Service, QuerierClient {
         replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
         ingester = replicated;
         running = true;
+        if (!component) {
+            LOG.log(Level.INFO, "queryable started (no querier component in this process)");
+            return;
+        }
         if (!config.schedulerAddress().isEmpty()) {
             GrpcSchedulerForQuerier remote = new GrpcSchedulerForQuerier(config.schedulerAddress(), config.schedulerMaxRecvMsgSize());
             remoteScheduler = remote;

@@ -24,18 +24,12 @@ import mimir.storegateway.client.StoreGatewayClient;
 import mimir.storegateway.client.StoreGatewayClientPool;
 
 /**
- * The {@code querier} module: PromQL over the tenant's data, the Prometheus API (unless the
- * query-frontend runs here) and querier workers. It reads the store-gateway ring
- * ({@code -store-gateway.sharding-ring.*}, registered here as well as by the store-gateway) to find the
- * store-gateways, and calls those in other processes over gRPC with Mimir's fixed client settings and
- * {@code -querier.timeout} as the deadline.
+ * The {@code querier} component: the Prometheus API (unless the query-frontend runs here), Mimir's
+ * user-stats and series-deletion endpoints, and {@code -querier.max-concurrent} workers taking requests
+ * from a query-scheduler, over the {@code queryable} module it depends on (as Mimir's querier depends on
+ * its queryable).
  */
 public final class QuerierProvider implements ComponentProvider {
-    /** For queriers built by tests, which read the in-process ingester only. */
-    private static final Function<String, IngesterClient> NO_REMOTE_INGESTERS = address -> {
-        throw new IllegalStateException("ingester " + address + " runs in another process; this querier reads the in-process ingester only");
-    };
-
     @Override
     public String name() {
         return "querier";
@@ -43,63 +37,26 @@ public final class QuerierProvider implements ComponentProvider {
 
     @Override
     public List<String> dependencies() {
-        return List.of("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
-    }
-
-    @Override
-    public List<StorageScope> storageScopes() {
-        return List.of(StorageScope.BLOCKS);
+        return List.of(QueryableProvider.NAME, "api");
     }
 
     @Override
     public void registerConfig(ConfigRegistry registry) {
-        QuerierConfig.register(registry);
-        IngesterClientSettings.register(registry);
-        RingSettings.STORE_GATEWAY.register(registry);
+        // The settings are the queryable's.
     }
 
     @Override
-    public List<Service> create(CoreServices core, ConfigValues config) throws java.io.IOException {
-        QuerierConfig querierConfig = QuerierConfig.from(config);
-        ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "querier");
-        IngesterClientPool ingesters = new IngesterClientPool(IngesterClientSettings.read(config, Duration.ofSeconds(2), querierConfig.timeout()));
-        // The channels to the ingesters are closed after the querier stopped (services stop in reverse order).
-        Service channels = new Service() {
-            @Override
-            public String name() {
-                return "querier-ingester-clients";
-            }
-
-            @Override
-            public void start(ServiceContext context) {
-            }
-
-            @Override
-            public void stop() {
-                ingesters.close();
-            }
-        };
-        // The querier closes these channels itself when it stops, with the store-gateway ring it watches.
-        StoreGatewayClientPool storeGatewayClients = new StoreGatewayClientPool(GrpcStoreGatewayClientConfig.withTimeout(querierConfig.timeout()));
-        RingStoreGateways gateways = new RingStoreGateways(core.kvStores(), RingSettings.STORE_GATEWAY.read(config), core.clock(),
-                () -> core.localInstances().find(StoreGatewayClient.class), storeGatewayClients);
-        return List.of(channels, create(core, querierConfig, Optional.of(store), Optional.of(gateways), ingesters::get));
+    public List<Service> create(CoreServices core, ConfigValues config) {
+        Querier querier = core.localInstances().find(Querier.class).orElseThrow(() -> new IllegalStateException(
+                "querier: the queryable module was not created first"));
+        querier.serveAsComponent();
+        return List.of();
     }
 
-    /** Builds a querier that reads the in-process ingester only, for tests. */
+    /** Builds a querier component that reads the in-process ingester only, for tests. */
     static Querier create(CoreServices core, QuerierConfig config) {
-        return create(core, config, Optional.empty(), Optional.empty(), NO_REMOTE_INGESTERS);
-    }
-
-    /**
-     * Builds the querier from a config record (and, if it reads blocks, the blocks storage and the
-     * store-gateways; the clients of ingesters in other processes) and registers its routes.
-     */
-    static Querier create(CoreServices core, QuerierConfig config, Optional<ObjectStore> blocksStore, Optional<RingStoreGateways> storeGateways,
-            Function<String, IngesterClient> remoteIngesters) {
-        Querier querier = DaggerQuerierGraph.factory().create(core, config, blocksStore, storeGateways, remoteIngesters).querier();
-        querier.registerRoutes();
-        core.localInstances().register(QuerierClient.class, querier);
+        Querier querier = QueryableProvider.create(core, config);
+        querier.serveAsComponent();
         return querier;
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TestQuerierProvider {
     private static List<Setting<?>> registered() {
         List<Setting<?>> settings = new ArrayList<>();
-        new QuerierProvider().registerConfig(new ConfigRegistry() {
+        new QueryableProvider().registerConfig(new ConfigRegistry() {
             @Override
             public <T> Setting<T> register(Setting<T> setting) {
                 settings.add(setting);
@@ -72,11 +72,17 @@ class TestQuerierProvider {
         all.add(SharedSettings.GRPC_LISTEN_PORT);
         TestingConfigValues values = TestingConfigValues.defaults(all).with(SharedSettings.PROMETHEUS_HTTP_PREFIX, "/api/prom");
         TestingCoreServices core = new TestingCoreServices(values, new mimir.testing.MemoryObjectStore(), Limits.defaults(), Instant.EPOCH, Set.of("querier"));
+        QueryableProvider queryable = new QueryableProvider();
+        List<Service> services = new ArrayList<>(queryable.create(core, values));
+        assertThat(queryable.dependencies()).containsExactly("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
+        assertThat(queryable.storageScopes()).containsExactly(mimir.spi.objstore.StorageScope.BLOCKS);
+        assertThat(queryable.userVisible()).isFalse();
+        // The queryable alone serves no endpoint (a ruler reads through it).
+        assertThat(core.routes().has("/api/prom/api/v1/query")).isFalse();
         QuerierProvider provider = new QuerierProvider();
-        List<Service> services = provider.create(core, values);
-        assertThat(services).extracting(Service::name).containsExactly("querier-ingester-clients", "querier");
-        assertThat(provider.dependencies()).containsExactly("api", "ingester-ring", "overrides", "runtime-config", "memberlist-kv", "vault");
-        assertThat(provider.storageScopes()).containsExactly(mimir.spi.objstore.StorageScope.BLOCKS);
+        services.addAll(provider.create(core, values));
+        assertThat(provider.dependencies()).containsExactly("queryable", "api");
+        assertThat(services).extracting(Service::name).containsExactly("queryable-ingester-clients", "querier");
         assertThat(core.routes().has("/api/prom/api/v1/query")).isTrue();
         assertThat(core.routes().has("/api/prom/api/v1/read")).isTrue();
         assertThat(core.routes().has("/api/prom/api/v1/cardinality/label_names")).isTrue();

@@ -51,13 +51,14 @@ class TestQuerierReadsBlocksInProcess {
             closedPort = socket.getLocalPort();
         }
         TestingConfigValues values = TestingStoreGatewayRing.storeGatewayValues(
-                TestingConfigValues.defaults(TestingStoreGatewayRing.settingsOf(new StoreGatewayProvider(), new QuerierProvider())), tmp.resolve("sync"),
+                TestingConfigValues.defaults(TestingStoreGatewayRing.settingsOf(new StoreGatewayProvider(), new QueryableProvider())), tmp.resolve("sync"),
                 "node-1").withFlag("store-gateway.sharding-ring.instance-port", Integer.toString(closedPort));
         TestingCoreServices core = new TestingCoreServices(values, bucket, Limits.defaults(), NOW, Set.of("querier", "store-gateway", "ingester"))
                 .withKvStores(TestingStoreGatewayRing.kvStores(new InMemoryKv()));
         core.testingLocalInstances().register(IngesterClient.class, new TestingIngesterClient());
         core.testingLocalInstances().register(IngesterRing.class, SingleInstanceRing.of("node-1", core.clock()));
         List<Service> services = new ArrayList<>(new StoreGatewayProvider().create(core, values));
+        services.addAll(new QueryableProvider().create(core, values));
         services.addAll(new QuerierProvider().create(core, values));
         try {
             for (Service service : services) {

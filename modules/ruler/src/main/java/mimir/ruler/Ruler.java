@@ -80,11 +80,11 @@ public final class Ruler implements Service {
     @Override
     public void start(ServiceContext serviceContext) throws IOException {
         QuerierClient querier = localInstances.find(QuerierClient.class).orElseThrow(() -> new IllegalStateException(
-                "ruler: no querier runs in this process; the ruler evaluates rules through the in-process querier (a querier in another process "
-                        + "needs the distributed modes, not built yet): run the ruler with the querier and the write path, e.g. -target=all"));
+                "ruler: the queryable module is not running in this process; the ruler evaluates rules through it (its jar, mimir.querier, "
+                        + "must be in lib/)"));
         DistributorClient distributor = localInstances.find(DistributorClient.class).orElseThrow(() -> new IllegalStateException(
-                "ruler: no distributor runs in this process; the ruler writes recording-rule results through the in-process distributor "
-                        + "(a remote one needs the distributed modes, not built yet): run the ruler with the write path, e.g. -target=all"));
+                "ruler: the distributor-service module is not running in this process; the ruler writes recording-rule results through it "
+                        + "(its jar, mimir.distributor, must be in lib/)"));
         notifier = new Notifier(config.alertmanagerUrls(), config.notificationQueueCapacity(), config.notificationTimeout(), metrics);
         metrics.notificationQueue(notifier, config.notificationQueueCapacity());
         context = new GroupContext(querier, distributor, notifier, metrics, clock, overrides, templates, config.evaluationInterval(),

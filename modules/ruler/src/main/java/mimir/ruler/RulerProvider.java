@@ -12,9 +12,11 @@ import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
 
 /**
- * The {@code ruler} module: recording and alerting rules per tenant, in Mimir's internal mode. Of
- * Mimir's dependencies it names those that exist here; the querier and the distributor it evaluates
- * through are found in-process at start.
+ * The {@code ruler} module: recording and alerting rules per tenant, in Mimir's internal mode: it
+ * evaluates through the {@code queryable} module and writes through the {@code distributor-service}
+ * module of its own process (as Mimir's ruler depends on distributor-service and store-queryable), which
+ * reach the ingesters and store-gateways of the rings over gRPC when they run elsewhere
+ * ({@code -target=backend}). Of Mimir's other dependencies it names those that exist here.
  */
 public final class RulerProvider implements ComponentProvider {
     @Override
@@ -24,7 +26,7 @@ public final class RulerProvider implements ComponentProvider {
 
     @Override
     public List<String> dependencies() {
-        return List.of("api", "overrides", "runtime-config", "vault");
+        return List.of("api", "distributor-service", "queryable", "overrides", "runtime-config", "vault");
     }
 
     @Override

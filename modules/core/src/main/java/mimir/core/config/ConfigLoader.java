@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import mimir.spi.config.Category;
 import mimir.spi.config.ConfigRegistry;
@@ -63,7 +65,19 @@ public final class ConfigLoader {
      * @throws ConfigException if a flag, the file or a value is wrong
      */
     public static LoadedConfig load(List<String> args, ConfigRegistryImpl registry, Map<String, String> env) {
+        return load(args, registry, env, ComponentSettings.none(), new ArrayList<>());
+    }
+
+    /**
+     * Loads the configuration like {@link #load(List, ConfigRegistryImpl, Map)}, except that a flag or
+     * YAML key that is not registered but belongs to a component of {@code elsewhere} (one this image
+     * does not carry) is skipped and described in {@code ignored} instead of refused.
+     */
+    public static LoadedConfig load(List<String> args, ConfigRegistryImpl registry, Map<String, String> env, ComponentSettings elsewhere,
+            List<String> ignored) {
         requireNonNull(args, "args is null");
+        requireNonNull(elsewhere, "elsewhere is null");
+        requireNonNull(ignored, "ignored is null");
         requireNonNull(registry, "registry is null");
         requireNonNull(env, "env is null");
         if (!registry.isRegistered(CONFIG_FILE)) {
@@ -72,19 +86,19 @@ public final class ConfigLoader {
 
         // Flags are parsed first so that a bad command line is reported before the file is read, and
         // so that -config.file is known; they are applied last so that they win over the file.
-        Map<Setting<?>, Object> flagValues = parseFlags(args, registry);
+        Map<Setting<?>, Object> flagValues = parseFlags(args, registry, elsewhere, ignored);
 
         LoadedConfig.Builder builder = new LoadedConfig.Builder(registry.settings());
         String configFile = (String) flagValues.getOrDefault(CONFIG_FILE, CONFIG_FILE.defaultValue());
         boolean expandEnv = (Boolean) flagValues.getOrDefault(CONFIG_EXPAND_ENV, CONFIG_EXPAND_ENV.defaultValue());
         if (!configFile.isEmpty()) {
-            loadFile(configFile, expandEnv, env, registry, builder);
+            loadFile(configFile, expandEnv, env, registry, builder, elsewhere, ignored);
         }
         flagValues.forEach(builder::set);
         return builder.build();
     }
 
-    private static Map<Setting<?>, Object> parseFlags(List<String> args, ConfigRegistryImpl registry) {
+    private static Map<Setting<?>, Object> parseFlags(List<String> args, ConfigRegistryImpl registry, ComponentSettings elsewhere, List<String> ignored) {
         Map<Setting<?>, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -109,8 +123,19 @@ public final class ConfigLoader {
                 name = name.substring(0, equals);
             }
             String flag = name;
-            Setting<?> setting = registry.byFlag(flag)
-                    .orElseThrow(() -> new ConfigException("flag provided but not defined: -" + flag));
+            Optional<Setting<?>> registered = registry.byFlag(flag);
+            if (registered.isEmpty()) {
+                Optional<ComponentSettings.Entry> foreign = elsewhere.byFlag(flag);
+                if (foreign.isEmpty()) {
+                    throw new ConfigException("flag provided but not defined: -" + flag);
+                }
+                if (value == null && !foreign.get().flagTakesNoValue() && i + 1 < args.size()) {
+                    i++;
+                }
+                ignored.add("-" + flag + " (" + foreign.get().component() + ")");
+                continue;
+            }
+            Setting<?> setting = registered.get();
             if (value == null) {
                 if (setting.implicitValue() != null) {
                     value = setting.implicitValue();
@@ -132,7 +157,8 @@ public final class ConfigLoader {
         return values;
     }
 
-    private static void loadFile(String configFile, boolean expandEnv, Map<String, String> env, ConfigRegistryImpl registry, LoadedConfig.Builder builder) {
+    private static void loadFile(String configFile, boolean expandEnv, Map<String, String> env, ConfigRegistryImpl registry, LoadedConfig.Builder builder,
+            ComponentSettings elsewhere, List<String> ignored) {
         String source = "config file " + configFile;
         String text;
         try {
@@ -154,10 +180,11 @@ public final class ConfigLoader {
         if (!(root instanceof MappingNode mapping)) {
             throw YamlNodes.error(source, root, "expected a mapping at the top level, got " + YamlNodes.describe(root));
         }
-        walk(mapping, "", source, registry, builder);
+        walk(mapping, "", source, registry, builder, elsewhere, ignored);
     }
 
-    private static void walk(MappingNode mapping, String parentPath, String source, ConfigRegistryImpl registry, LoadedConfig.Builder builder) {
+    private static void walk(MappingNode mapping, String parentPath, String source, ConfigRegistryImpl registry, LoadedConfig.Builder builder,
+            ComponentSettings elsewhere, List<String> ignored) {
         for (Map.Entry<String, NodeTuple> entry : YamlNodes.entries(mapping, source).entrySet()) {
             String key = entry.getKey();
             Node keyNode = entry.getValue().getKeyNode();
@@ -171,10 +198,20 @@ public final class ConfigLoader {
             }
             else if (plainKey && registry.isYamlPrefix(path)) {
                 if (valueNode instanceof MappingNode nested) {
-                    walk(nested, path, source, registry, builder);
+                    walk(nested, path, source, registry, builder, elsewhere, ignored);
                 }
                 else if (!YamlNodes.isNull(valueNode)) {
                     throw YamlNodes.error(source, valueNode, "expected a mapping for " + path + ", got " + YamlNodes.describe(valueNode));
+                }
+            }
+            else if (plainKey && elsewhere.byYamlPathOrPrefix(path).isPresent()) {
+                // A whole setting of another image's component is skipped; below one of its sections every key
+                // is still checked, so a typo there is an error in every image.
+                if (valueNode instanceof MappingNode nested && !elsewhere.isYamlPath(path)) {
+                    walk(nested, path, source, registry, builder, elsewhere, ignored);
+                }
+                else {
+                    ignored.add(path + " (" + elsewhere.byYamlPathOrPrefix(path).get().component() + ")");
                 }
             }
             else {

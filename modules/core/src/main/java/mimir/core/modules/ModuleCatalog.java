@@ -108,6 +108,15 @@ public final class ModuleCatalog {
         return IMAGES.entrySet().stream().filter(image -> image.getValue().containsAll(components)).map(Map.Entry::getKey).sorted().toList();
     }
 
+    /**
+     * True unless {@code image} is one of {@link #IMAGES} and {@code component} is not among its
+     * components (an image not in the table, e.g. one of a single component, or none, runs whatever it carries).
+     */
+    public static boolean isComponentOf(String image, String component) {
+        List<String> components = IMAGES.get(image);
+        return components == null || components.contains(component);
+    }
+
     /** True if Mimir has a module (or aggregate target) of this name. */
     public static boolean isMimirModule(String name) {
         return MIMIR_DEPENDENCIES.containsKey(name) || AGGREGATES.containsKey(name);

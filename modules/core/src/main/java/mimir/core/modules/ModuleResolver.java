@@ -51,7 +51,7 @@ public final class ModuleResolver {
         for (String target : requested) {
             List<String> members = ModuleCatalog.AGGREGATES.get(target);
             if (members != null) {
-                List<String> absent = members.stream().filter(m -> !installed.containsKey(m)).sorted().toList();
+                List<String> absent = members.stream().filter(m -> !installed.containsKey(m) || !installed.get(m).userVisible()).sorted().toList();
                 if (!absent.isEmpty()) {
                     List<String> elsewhere = otherImagesWith(members, image);
                     problems.add("target " + target + " needs modules that are not installed in " + thisImage + ": " + String.join(", ", absent)
@@ -73,6 +73,12 @@ public final class ModuleResolver {
                 else {
                     problems.add("unrecognised module name: " + target + " (" + available + ")");
                 }
+                continue;
+            }
+            if (!definition.userVisible() && ModuleCatalog.MIMIR_USER_VISIBLE.contains(target)) {
+                List<String> elsewhere = otherImagesWith(List.of(target), image);
+                problems.add("target " + target + " is not in " + thisImage + (elsewhere.isEmpty() ? "" : "; it is in " + String.join(", ", elsewhere))
+                        + " (its jar is here as a library of this image's components; " + available + ")");
                 continue;
             }
             if (!definition.userVisible()) {
@@ -123,7 +129,7 @@ public final class ModuleResolver {
     public static List<String> availableTargets(Map<String, ModuleDefinition> installed) {
         Set<String> available = new TreeSet<>();
         ModuleCatalog.AGGREGATES.forEach((name, members) -> {
-            if (installed.keySet().containsAll(members)) {
+            if (members.stream().allMatch(member -> installed.containsKey(member) && installed.get(member).userVisible())) {
                 available.add(name);
             }
         });

@@ -207,6 +207,39 @@ class TestConfigLoader {
                 .hasMessage("flag provided but not defined: -blocked-queries");
     }
 
+    @Test
+    void settingsOfComponentsElsewhereAreIgnoredAndNamed() throws IOException {
+        ComponentSettings elsewhere = ComponentSettings.of(List.of(
+                new ComponentSettings.Entry("querier", "querier.timeout", "querier.timeout", false),
+                new ComponentSettings.Entry("query-frontend", "query-frontend.cache-results", "frontend.cache_results", true),
+                new ComponentSettings.Entry("ingester", "ingester.instance-limits.max-series", "ingester.instance_limits.max_series", false)));
+        Path file = dir.resolve("shared.yaml");
+        Files.writeString(file, """
+                server:
+                  http_listen_port: 9009
+                querier:
+                  timeout: 1m
+                frontend: {cache_results: true}
+                ingester:
+                  instance_limits:
+                    max_series: 10
+                """);
+        List<String> ignored = new java.util.ArrayList<>();
+        LoadedConfig config = ConfigLoader.load(List.of("-config.file=" + file, "-querier.timeout", "2m", "-query-frontend.cache-results",
+                "-log.level=warn"), settings.registry(), Map.of(), elsewhere, ignored);
+        // A flag of another image's component consumes its value like any flag; a boolean one none.
+        assertThat(config.get(settings.httpListenPort)).isEqualTo(9009);
+        assertThat(config.get(settings.logLevel)).isEqualTo("warn");
+        assertThat(ignored).containsExactly("-querier.timeout (querier)", "-query-frontend.cache-results (query-frontend)",
+                "querier.timeout (querier)", "frontend.cache_results (query-frontend)", "ingester.instance_limits.max_series (ingester)");
+        // Neither a typo nor a key no component has is ignored.
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("-querier.timeot=1m"), settings.registry(), Map.of(), elsewhere, new java.util.ArrayList<>()))
+                .hasMessage("flag provided but not defined: -querier.timeot");
+        Files.writeString(file, "querier:\n  timeot: 1m\n");
+        assertThatThrownBy(() -> ConfigLoader.load(List.of("-config.file=" + file), settings.registry(), Map.of(), elsewhere, new java.util.ArrayList<>()))
+                .hasMessageContaining("field timeot not found in querier");
+    }
+
     private LoadedConfig load(String... args) {
         return ConfigLoader.load(List.of(args), settings.registry(), Map.of());
     }

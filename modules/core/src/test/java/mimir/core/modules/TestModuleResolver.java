@@ -70,6 +70,21 @@ class TestModuleResolver {
     }
 
     @Test
+    void componentCarriedAsALibraryIsNotATarget() {
+        // The backend image carries the distributor's jar for the ruler's distributor-service: the launcher
+        // installs its distributor provider as not targetable there.
+        assertThat(ModuleCatalog.isComponentOf("mimir-backend", "distributor")).isFalse();
+        assertThat(ModuleCatalog.isComponentOf("mimir-backend", "ruler")).isTrue();
+        assertThat(ModuleCatalog.isComponentOf("mimir-ruler", "distributor")).isTrue();
+        var modules = installed("api:", "distributor-service:api", "distributor:distributor-service", "ruler:distributor-service:visible");
+        assertThat(ModuleResolver.resolve(List.of("distributor"), modules, "mimir-backend").problems()).containsExactly(
+                "target distributor is not in this image (mimir-backend); it is in mimir-all, mimir-write "
+                        + "(its jar is here as a library of this image's components; available targets: ruler)");
+        assertThat(ModuleResolver.resolve(List.of("ruler"), modules, "mimir-backend").modules()).extracting(ModuleDefinition::name)
+                .containsExactly("api", "distributor-service", "ruler");
+    }
+
+    @Test
     void imagesAreTheDeploymentModesAndAllHasEveryComponent() {
         assertThat(ModuleCatalog.IMAGES).containsOnlyKeys("mimir-all", "mimir-write", "mimir-read", "mimir-backend");
         assertThat(ModuleCatalog.IMAGES.get("mimir-write")).containsExactlyInAnyOrder("distributor", "ingester");
