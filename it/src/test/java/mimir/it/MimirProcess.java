@@ -62,8 +62,13 @@ final class MimirProcess implements AutoCloseable {
 
     /** Starts {@code bin/mimir} on the given ports, e.g. those of a process it replaces after a restart. */
     static MimirProcess start(Path workDir, List<String> args, Map<String, String> env, int httpPort, int grpcPort) throws IOException {
+        return start(image(), workDir, args, env, httpPort, grpcPort);
+    }
+
+    /** Starts {@code bin/mimir} of {@code image} (e.g. {@link #image(String)} of a deployment mode) on the given ports. */
+    static MimirProcess start(Path image, Path workDir, List<String> args, Map<String, String> env, int httpPort, int grpcPort) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(image().resolve("bin/mimir").toString());
+        command.add(image.resolve("bin/mimir").toString());
         command.addAll(List.of("-server.http-listen-address=127.0.0.1", "-server.http-listen-port=" + httpPort,
                 "-server.grpc-listen-address=127.0.0.1", "-server.grpc-listen-port=" + grpcPort));
         // Loopback only: gossip on a free port unless the test joins processes itself, ring addresses on 127.0.0.1.

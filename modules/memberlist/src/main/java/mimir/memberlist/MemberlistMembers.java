@@ -107,9 +107,14 @@ final class MemberlistMembers {
         return live.size() <= count ? live : List.copyOf(live.subList(0, count));
     }
 
-    /** A random member that is dead but not yet forgotten, or null. */
+    /**
+     * A random member that is dead or left but not yet forgotten, or null: as in hashicorp/memberlist,
+     * both are gossiped to for a while, so a member that restarts on its old address (a seed node whose
+     * join list names only itself) hears from the cluster again.
+     */
     synchronized MemberlistMember randomDead() {
         List<MemberlistMember> dead = withLiveness(Liveness.DEAD);
+        dead.addAll(withLiveness(Liveness.LEFT));
         return dead.isEmpty() ? null : dead.get(ThreadLocalRandom.current().nextInt(dead.size()));
     }
 
