@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stages the object-store backends into <dir>/plugins/<name>/: each backend's jar plus its runtime
+# Stages the object-store backends and the etcd KV store into <dir>/plugins/<name>/: each backend's jar plus its runtime
 # closure (target/plugin-deps/, written by the backend's build), WITHOUT any jar whose artifact
 # <dir>/lib/ already has (any version): a plugin layer's automatic modules would read both copies, and
 # a classpath-style plugin would never load its copy anyway (parent-first). The GCS folder is
@@ -45,3 +45,4 @@ stage() {  # $1 = plugin folder name, $2 = maven module dir, $3 = "classpath" fo
 stage s3 plugins/storage-s3
 stage azure plugins/storage-azure
 stage gcs plugins/storage-gcs classpath
+stage etcd plugins/kv-etcd
