@@ -83,6 +83,10 @@ public final class QueryFrontend implements Service {
     /** The results cache {@code -query-frontend.cache-results} and {@code -query-frontend.results-cache.backend} ask for; null for none. */
     private static ResultsCache createCache(QueryFrontendConfig config, Clock clock, MeterRegistry registry) {
         if (!config.cacheResults()) {
+            if (!config.resultsCacheBackend().isEmpty()) {
+                LOG.log(Level.WARNING, "results cache backend is set but results are not cached: set -query-frontend.cache-results=true to use it backend="
+                        + config.resultsCacheBackend());
+            }
             return null;
         }
         if (config.resultsCacheBackend().equals(QueryFrontendConfig.MEMCACHED)) {

@@ -291,7 +291,8 @@ public final class MemcachedClient implements AutoCloseable {
 
     private void failed(String operation, String server, MemcachedException e) {
         metrics.failure(operation, e.reason()).increment();
-        failureLog.warn("memcached operation failed, answering from the queriers instead name=" + name + " operation=" + operation
+        String effect = operation.equals(MemcachedClientMetrics.SET) ? "not cached" : "cache miss";
+        failureLog.warn("memcached operation failed name=" + name + " operation=" + operation + " effect=\"" + effect + "\""
                 + " server=" + server + " reason=" + e.reason() + " err=\"" + e.getMessage() + "\"");
     }
 
