@@ -140,13 +140,17 @@ class TestMemcachedClient {
         assertThat(found.get("k")).containsExactly(2);
     }
 
-    @Test
-    void aServerThatNeverAnswersTimesOutAsAMiss() throws Exception {
+    /** A client of a server that accepts connections and never answers; one set worker. */
+    private MemcachedClient silentServerClient(Duration timeout, int asyncBufferSize) throws IOException {
         SilentServer silent = new SilentServer();
         closeables.add(silent);
-        MemcachedClientConfig config = new MemcachedClientConfig("query-frontend.results-cache.memcached.", List.of(silent.address()),
-                Duration.ofMillis(200), Duration.ofSeconds(2), 10, 1, 10, 10, 100, 0);
-        MemcachedClient client = client(config);
+        return client(new MemcachedClientConfig("query-frontend.results-cache.memcached.", List.of(silent.address()), timeout, Duration.ofSeconds(2),
+                10, 1, asyncBufferSize, 10, 100, 0));
+    }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutAsAMiss() throws Exception {
+        MemcachedClient client = silentServerClient(Duration.ofMillis(200), 10);
 
         assertThat(client.getMulti(List.of("k"))).isEmpty();
         assertThat(counter("thanos_cache_operation_failures", "operation", "getmulti", "reason", "request-timeout")).isEqualTo(1);
@@ -154,12 +158,8 @@ class TestMemcachedClient {
 
     @Test
     void setsBeyondTheAsyncBufferAreDroppedAndCounted() throws Exception {
-        SilentServer silent = new SilentServer();
-        closeables.add(silent);
         // One worker, stuck on the silent server for the whole test; one queued set; everything else dropped.
-        MemcachedClientConfig config = new MemcachedClientConfig("query-frontend.results-cache.memcached.", List.of(silent.address()),
-                Duration.ofSeconds(60), Duration.ofSeconds(2), 10, 1, 1, 10, 100, 0);
-        MemcachedClient client = client(config);
+        MemcachedClient client = silentServerClient(Duration.ofSeconds(60), 1);
         for (int i = 0; i < 10; i++) {
             client.setAsync("k" + i, new byte[] {1}, 60);
         }
