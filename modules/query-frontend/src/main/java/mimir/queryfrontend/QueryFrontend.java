@@ -2,6 +2,7 @@ package mimir.queryfrontend;
 
 import static java.util.Objects.requireNonNull;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -24,6 +25,9 @@ import mimir.queryfrontend.QueryRequests.BadRequestException;
 import mimir.queryfrontend.QueryRequests.RangeQuery;
 import mimir.queryfrontend.cache.Extent;
 import mimir.queryfrontend.cache.InMemoryResultsCache;
+import mimir.queryfrontend.cache.ResultsCache;
+import mimir.queryfrontend.cache.memcached.MemcachedClient;
+import mimir.queryfrontend.cache.memcached.MemcachedResultsCache;
 import mimir.queryscheduler.client.GrpcSchedulerForFrontend;
 import mimir.queryscheduler.client.SchedulerForFrontend;
 import mimir.spi.LocalInstances;
@@ -58,21 +62,38 @@ public final class QueryFrontend implements Service {
     private final LocalInstances localInstances;
     private final QueryFrontendMetrics metrics;
     private final QueryRangeSplitter splitter;
-    private final InMemoryResultsCache cache;
+    private final ResultsCache cache;
     private final Map<String, Pattern> blockedPatterns = new ConcurrentHashMap<>();
     private volatile QueryFrontendDownstream downstream;
     private volatile GrpcSchedulerForFrontend remoteScheduler;
     private volatile Consumer<String> slowQueryLog = line -> LOG.log(Level.INFO, line);
 
     @Inject
-    public QueryFrontend(QueryFrontendConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, QueryFrontendMetrics metrics) {
+    public QueryFrontend(QueryFrontendConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, QueryFrontendMetrics metrics,
+            MeterRegistry registry) {
         this.config = requireNonNull(config, "config is null");
         this.overrides = requireNonNull(overrides, "overrides is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.cache = config.cacheResults() ? new InMemoryResultsCache(config.resultsCacheMaxSizeBytes()) : null;
+        this.cache = createCache(config, clock, registry);
         this.splitter = new QueryRangeSplitter(config.splitQueriesByInterval(), this.cache, clock, metrics);
+    }
+
+    /** The results cache {@code -query-frontend.cache-results} and {@code -query-frontend.results-cache.backend} ask for; null for none. */
+    private static ResultsCache createCache(QueryFrontendConfig config, Clock clock, MeterRegistry registry) {
+        if (!config.cacheResults()) {
+            if (!config.resultsCacheBackend().isEmpty()) {
+                LOG.log(Level.WARNING, "results cache backend is set but results are not cached: set -query-frontend.cache-results=true to use it backend="
+                        + config.resultsCacheBackend());
+            }
+            return null;
+        }
+        if (config.resultsCacheBackend().equals(QueryFrontendConfig.MEMCACHED)) {
+            // Mimir's cache name, the name label of the thanos_cache_* metrics.
+            return new MemcachedResultsCache(new MemcachedClient("frontend-cache", config.memcached(), registry), clock);
+        }
+        return new InMemoryResultsCache(config.resultsCacheMaxSizeBytes());
     }
 
     @Override
@@ -114,7 +135,9 @@ public final class QueryFrontend implements Service {
             scheduler = remote;
         }
         downstream = new QueryFrontendDownstream(scheduler, config.maxRetries(), metrics);
-        LOG.log(Level.INFO, "query-frontend started scheduler=" + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress()));
+        String cacheBackend = cache == null ? "none" : config.resultsCacheBackend().equals(QueryFrontendConfig.MEMCACHED) ? "memcached" : "inmemory";
+        LOG.log(Level.INFO, "query-frontend started scheduler=" + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress())
+                + " results_cache=" + cacheBackend);
     }
 
     /** Who this frontend is in the scheduler's logs: host and process. */
@@ -136,6 +159,9 @@ public final class QueryFrontend implements Service {
         remoteScheduler = null;
         if (remote != null) {
             remote.close();
+        }
+        if (cache != null) {
+            cache.close();
         }
     }
 

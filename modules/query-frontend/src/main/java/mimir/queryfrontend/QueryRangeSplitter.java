@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 import mimir.queryfrontend.QueryRequests.RangeQuery;
 import mimir.queryfrontend.cache.Extent;
-import mimir.queryfrontend.cache.InMemoryResultsCache;
+import mimir.queryfrontend.cache.ResultsCache;
 import mimir.queryfrontend.codec.PrometheusResponse;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
@@ -26,7 +26,8 @@ import mimir.spi.http.HttpResponse;
  * boundary, the next starting on the boundary's step), the parts run in parallel (at most
  * {@code max_query_parallelism} at once), and each cacheable part is answered from cached extents plus
  * querier requests for only the time ranges the extents miss. Extents are kept per tenant, query, step
- * and split interval; nothing newer than {@code now - max_cache_freshness} is stored.
+ * and split interval; nothing newer than {@code now - max_cache_freshness} is stored. The extents of all
+ * cacheable parts are looked up at once, so a remote cache is asked once per query, as Mimir does.
  */
 final class QueryRangeSplitter {
     private static final long DEFAULT_CACHE_INTERVAL_MILLIS = 24 * 3_600_000L;
@@ -44,12 +45,12 @@ final class QueryRangeSplitter {
     private record PartResult(long start, PrometheusResponse parsed, HttpResponse failure) {}
 
     private final long splitIntervalMillis;
-    private final InMemoryResultsCache cache;
+    private final ResultsCache cache;
     private final java.time.Clock clock;
     private final QueryFrontendMetrics metrics;
 
     /** @param cache null when results caching is off */
-    QueryRangeSplitter(java.time.Duration splitInterval, InMemoryResultsCache cache, java.time.Clock clock, QueryFrontendMetrics metrics) {
+    QueryRangeSplitter(java.time.Duration splitInterval, ResultsCache cache, java.time.Clock clock, QueryFrontendMetrics metrics) {
         this.splitIntervalMillis = splitInterval.toMillis();
         this.cache = cache;
         this.clock = requireNonNull(clock, "clock is null");
@@ -103,6 +104,8 @@ final class QueryRangeSplitter {
 
     private List<PartResult> runParts(Context context, HttpRequest original, List<RangeQuery> parts, boolean caching)
             throws InterruptedException, TimeoutException {
+        long now = clock.millis();
+        java.util.Map<String, List<Extent>> cached = caching ? lookUp(context, original, parts, now) : java.util.Map.of();
         Semaphore permits = new Semaphore(context.limits().maxQueryParallelism());
         List<Future<PartResult>> futures = new ArrayList<>(parts.size());
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -110,7 +113,9 @@ final class QueryRangeSplitter {
                 futures.add(executor.submit(() -> {
                     permits.acquire();
                     try {
-                        return caching ? cachedPart(context, original, part) : directPart(context, original, part);
+                        return caching && cacheable(context, part, now)
+                                ? cachedPart(context, original, part, now, cached.getOrDefault(cacheKey(context.tenant(), original, part), List.of()))
+                                : directPart(context, original, part);
                     }
                     finally {
                         permits.release();
@@ -163,16 +168,30 @@ final class QueryRangeSplitter {
         }
     }
 
-    private PartResult cachedPart(Context context, HttpRequest original, RangeQuery part) throws InterruptedException, TimeoutException {
-        long now = clock.millis();
+    /** Whether a part may come from the cache: not within {@code max_cache_freshness}, aligned unless unaligned ones are cached too. */
+    private static boolean cacheable(Context context, RangeQuery part, long now) {
+        long maxCacheTime = now - context.limits().maxCacheFreshness().toMillis();
+        boolean aligned = part.start() % part.step() == 0 && part.end() % part.step() == 0;
+        return part.start() <= maxCacheTime && (aligned || context.limits().cacheUnalignedRequests());
+    }
+
+    /** The cached extents of the cacheable parts, in one lookup. */
+    private java.util.Map<String, List<Extent>> lookUp(Context context, HttpRequest original, List<RangeQuery> parts, long now) {
+        List<String> keys = new ArrayList<>(parts.size());
+        for (RangeQuery part : parts) {
+            if (cacheable(context, part, now)) {
+                keys.add(cacheKey(context.tenant(), original, part));
+            }
+        }
+        return keys.isEmpty() ? java.util.Map.of() : cache.get(keys, now);
+    }
+
+    private PartResult cachedPart(Context context, HttpRequest original, RangeQuery part, long now, List<Extent> cachedExtents)
+            throws InterruptedException, TimeoutException {
         long maxCacheTime = now - context.limits().maxCacheFreshness().toMillis();
         long step = part.step();
-        boolean aligned = part.start() % step == 0 && part.end() % step == 0;
-        if (part.start() > maxCacheTime || (!aligned && !context.limits().cacheUnalignedRequests())) {
-            return directPart(context, original, part);
-        }
         String key = cacheKey(context.tenant(), original, part);
-        List<Extent> extents = new ArrayList<>(cache.get(key, now).orElse(List.of()));
+        List<Extent> extents = new ArrayList<>(cachedExtents);
         extents.sort(Comparator.comparingLong(Extent::start));
 
         List<PartResult> pieces = new ArrayList<>();

@@ -2,6 +2,8 @@ package mimir.queryfrontend.cache;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.Optional;
  * The embedded results cache: extents by key, least recently used entries evicted once the entries'
  * bytes pass the bound, each entry expiring at the time it was stored with. Thread-safe.
  */
-public final class InMemoryResultsCache {
+public final class InMemoryResultsCache implements ResultsCache {
     /** A rough per-entry and per-extent overhead, so that many tiny entries still count. */
     private static final long ENTRY_OVERHEAD = 96;
     private static final long EXTENT_OVERHEAD = 48;
@@ -30,7 +32,16 @@ public final class InMemoryResultsCache {
         this.maxBytes = maxBytes;
     }
 
-    /** The extents stored under {@code key} unless they expired. */
+    @Override
+    public synchronized Map<String, List<Extent>> get(Collection<String> keys, long nowMillis) {
+        Map<String, List<Extent>> found = new HashMap<>();
+        for (String key : keys) {
+            get(key, nowMillis).ifPresent(extents -> found.put(key, extents));
+        }
+        return found;
+    }
+
+    @Override
     public synchronized Optional<List<Extent>> get(String key, long nowMillis) {
         Entry entry = entries.get(requireNonNull(key, "key is null"));
         if (entry == null) {
@@ -44,6 +55,7 @@ public final class InMemoryResultsCache {
     }
 
     /** Replaces the extents of {@code key}; an entry bigger than the whole cache is not stored. */
+    @Override
     public synchronized void put(String key, List<Extent> extents, long expiresAtMillis) {
         requireNonNull(key, "key is null");
         long size = ENTRY_OVERHEAD + 2L * key.length();
