@@ -16,6 +16,7 @@ module mimir.queryscheduler.client {
     requires io.grpc.protobuf;
     requires io.grpc.stub;
     requires mimir.proto;
+    requires transitive mimir.ring;
     requires transitive mimir.spi;
 
     exports mimir.queryscheduler.client;

@@ -17,6 +17,7 @@ module mimir.queryscheduler {
     requires javax.inject;
     requires mimir.proto;
     requires mimir.queryscheduler.client;
+    requires mimir.ring;
     requires mimir.spi;
 
     provides mimir.spi.ComponentProvider with mimir.queryscheduler.QuerySchedulerProvider;

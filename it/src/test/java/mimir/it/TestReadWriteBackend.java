@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Mimir's read-write mode from the three mode images on 127.0.0.1: two {@code -target=write} processes of
  * mimir-write, one {@code -target=backend} of mimir-backend and two {@code -target=read} of mimir-read,
  * every one started with the same flags (only ports, directories and instance names differ), joined by
- * memberlist, the read path through the backend's query-scheduler. Pushes to either writer give the same
+ * memberlist; the readers find the backend's query-scheduler in the query-scheduler ring
+ * ({@code -query-scheduler.service-discovery-mode=ring}, as Mimir's read-write mode does), no address given. Pushes to either writer give the same
  * answers from either reader; the backend's ruler evaluates a recording rule through its internal
  * queryable and writes the result through its internal distributor; after the ingesters shipped their
  * blocks and every write and backend process restarted with empty local directories, the backend's
@@ -59,14 +60,13 @@ class TestReadWriteBackend {
 
     /** The flags every process gets, whatever its mode (a Mimir deployment shares one configuration). */
     private List<String> shared() {
-        String scheduler = "127.0.0.1:" + backendGrpcPort;
         return List.of("-blocks-storage.backend=filesystem", "-blocks-storage.filesystem.dir=" + dir.resolve("bucket"),
                 "-ruler-storage.backend=filesystem", "-ruler-storage.filesystem.dir=" + dir.resolve("rules"),
                 "-memberlist.bind-addr=127.0.0.1",
                 "-memberlist.join=127.0.0.1:" + gossipPorts.get("write-0") + ",127.0.0.1:" + gossipPorts.get("write-1") + ",127.0.0.1:" + gossipPorts.get("backend"),
                 "-ingester.ring.heartbeat-period=1s", "-distributor.ring.instance-addr=127.0.0.1",
                 "-store-gateway.sharding-ring.instance-addr=127.0.0.1",
-                "-query-frontend.scheduler-address=" + scheduler, "-querier.scheduler-address=" + scheduler,
+                "-query-scheduler.service-discovery-mode=ring", "-query-scheduler.ring.instance-addr=127.0.0.1",
                 "-querier.query-store-after=0s", "-blocks-storage.bucket-store.ignore-blocks-within=0s",
                 "-ruler.evaluation-delay-duration=0s", "-ruler.poll-interval=1s");
     }
@@ -95,6 +95,7 @@ class TestReadWriteBackend {
         }
         MimirProcess backend = processes.get("backend");
         assertThat(Eventually.within(60, () -> active(backend, "/store-gateway/ring") == 1)).as("the store-gateway is ACTIVE").isTrue();
+        assertThat(Eventually.within(60, () -> active(backend, "/query-scheduler/ring") == 1)).as("the query-scheduler is ACTIVE").isTrue();
     }
 
     private static int active(MimirProcess process, String ring) {

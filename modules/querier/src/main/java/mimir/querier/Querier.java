@@ -33,6 +33,7 @@ import mimir.querier.storage.RingStoreGateways;
 import mimir.querier.storage.SeriesDeletionCache;
 import mimir.querier.storage.StoreGatewayQuerySource;
 import mimir.queryscheduler.client.GrpcSchedulerForQuerier;
+import mimir.queryscheduler.client.RingSchedulerForQuerier;
 import mimir.queryscheduler.client.ScheduledRequest;
 import mimir.queryscheduler.client.SchedulerForQuerier;
 import mimir.ring.IngesterRing;
@@ -80,6 +81,7 @@ public final class Querier implements Service, QuerierClient {
     private volatile GrpcSchedulerForQuerier remoteScheduler;
     private volatile boolean running;
     private volatile boolean component;
+    private volatile RingSchedulerForQuerier schedulerRing;
 
     @Inject
     public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
@@ -138,7 +140,8 @@ public final class Querier implements Service, QuerierClient {
      * Makes this the {@code querier} component, not only the queryable: registers its routes and, at
      * start, runs its workers. Called while the component is created.
      */
-    void serveAsComponent() {
+    void serveAsComponent(Optional<RingSchedulerForQuerier> schedulerRing) {
+        this.schedulerRing = schedulerRing.orElse(null);
         component = true;
         if (!frontendInProcess()) {
             api.registerPrometheusRoutes(routes);
@@ -174,7 +177,12 @@ public final class Querier implements Service, QuerierClient {
             LOG.log(Level.INFO, "queryable started (no querier component in this process)");
             return;
         }
-        if (!config.schedulerAddress().isEmpty()) {
+        RingSchedulerForQuerier schedulers = schedulerRing;
+        if (config.schedulerAddress().isEmpty() && schedulers != null && localInstances.find(SchedulerForQuerier.class).isEmpty()) {
+            schedulers.start();
+            scheduler = schedulers;
+        }
+        else if (!config.schedulerAddress().isEmpty()) {
             GrpcSchedulerForQuerier remote = new GrpcSchedulerForQuerier(config.schedulerAddress(), config.schedulerMaxRecvMsgSize());
             remoteScheduler = remote;
             scheduler = remote;
@@ -190,7 +198,7 @@ public final class Querier implements Service, QuerierClient {
             }
         }
         LOG.log(Level.INFO, "querier started querier_id=" + querierId + " workers=" + workers.size() + " scheduler="
-                + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress()) + " prometheus_api=" + !frontendInProcess());
+                + (schedulers != null && scheduler == schedulers ? "ring" : config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress()) + " prometheus_api=" + !frontendInProcess());
     }
 
     private void workerLoop() {
@@ -249,6 +257,10 @@ public final class Querier implements Service, QuerierClient {
             }
         }
         workers.clear();
+        RingSchedulerForQuerier ring = schedulerRing;
+        if (ring != null) {
+            ring.close();
+        }
         GrpcSchedulerForQuerier remote = remoteScheduler;
         remoteScheduler = null;
         if (remote != null) {

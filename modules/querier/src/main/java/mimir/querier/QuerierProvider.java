@@ -1,27 +1,19 @@
 package mimir.querier;
 
-import java.time.Duration;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
-import mimir.ingester.client.IngesterClient;
-import mimir.ingester.client.IngesterClientPool;
-import mimir.ingester.client.IngesterClientSettings;
-import mimir.querier.client.QuerierClient;
-import mimir.querier.storage.RingStoreGateways;
-import mimir.ring.RingSettings;
+import mimir.queryscheduler.client.RingSchedulerForQuerier;
+import mimir.queryscheduler.client.SchedulerDiscovery;
+import mimir.ring.RingClient;
+import mimir.ring.RingDesc;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
-import mimir.spi.objstore.ObjectStore;
-import mimir.spi.objstore.StorageScope;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.kv.KvScope;
 import mimir.spi.service.Service;
-import mimir.spi.service.ServiceContext;
-import mimir.storegateway.client.GrpcStoreGatewayClientConfig;
-import mimir.storegateway.client.StoreGatewayClient;
-import mimir.storegateway.client.StoreGatewayClientPool;
 
 /**
  * The {@code querier} component: the Prometheus API (unless the query-frontend runs here), Mimir's
@@ -46,17 +38,27 @@ public final class QuerierProvider implements ComponentProvider {
     }
 
     @Override
-    public List<Service> create(CoreServices core, ConfigValues config) {
+    public List<Service> create(CoreServices core, ConfigValues config) throws IOException {
         Querier querier = core.localInstances().find(Querier.class).orElseThrow(() -> new IllegalStateException(
                 "querier: the queryable module was not created first"));
-        querier.serveAsComponent();
+        Optional<RingSchedulerForQuerier> schedulers = Optional.empty();
+        if (SchedulerDiscovery.ringMode(config)) {
+            QuerierConfig querierConfig = QuerierConfig.from(config);
+            if (!querierConfig.schedulerAddress().isEmpty()) {
+                throw new IllegalArgumentException("-querier.scheduler-address cannot be set when -query-scheduler.service-discovery-mode is ring");
+            }
+            RingClient ring = new RingClient(core.kvStores().open(KvScope.QUERY_SCHEDULER_RING, RingDesc.CODEC), SchedulerDiscovery.RING.read(config),
+                    core.clock());
+            schedulers = Optional.of(new RingSchedulerForQuerier(ring, querierConfig.schedulerMaxRecvMsgSize()));
+        }
+        querier.serveAsComponent(schedulers);
         return List.of();
     }
 
     /** Builds a querier component that reads the in-process ingester only, for tests. */
     static Querier create(CoreServices core, QuerierConfig config) {
         Querier querier = QueryableProvider.create(core, config);
-        querier.serveAsComponent();
+        querier.serveAsComponent(Optional.empty());
         return querier;
     }
 }

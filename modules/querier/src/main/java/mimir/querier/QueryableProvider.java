@@ -9,6 +9,7 @@ import mimir.ingester.client.IngesterClient;
 import mimir.ingester.client.IngesterClientPool;
 import mimir.ingester.client.IngesterClientSettings;
 import mimir.querier.client.QuerierClient;
+import mimir.queryscheduler.client.SchedulerDiscovery;
 import mimir.querier.storage.RingStoreGateways;
 import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
@@ -65,6 +66,7 @@ public final class QueryableProvider implements ComponentProvider {
         QuerierConfig.register(registry);
         IngesterClientSettings.register(registry);
         RingSettings.STORE_GATEWAY.register(registry);
+        SchedulerDiscovery.register(registry);
     }
 
     @Override

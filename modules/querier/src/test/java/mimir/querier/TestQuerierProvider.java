@@ -44,7 +44,12 @@ class TestQuerierProvider {
                 "store-gateway.sharding-ring.heartbeat-timeout", "store-gateway.sharding-ring.zone-awareness-enabled",
                 "store-gateway.sharding-ring.instance-id", "store-gateway.sharding-ring.instance-addr", "store-gateway.sharding-ring.instance-port",
                 "store-gateway.sharding-ring.instance-availability-zone", "store-gateway.sharding-ring.instance-interface-names",
-                "store-gateway.sharding-ring.unregister-on-shutdown", "store-gateway.sharding-ring.auto-forget-unhealthy-periods");
+                "store-gateway.sharding-ring.unregister-on-shutdown", "store-gateway.sharding-ring.auto-forget-unhealthy-periods",
+                // How querier workers find the query-schedulers (ring mode).
+                "query-scheduler.service-discovery-mode", "query-scheduler.ring.heartbeat-period", "query-scheduler.ring.heartbeat-timeout",
+                "query-scheduler.ring.zone-awareness-enabled", "query-scheduler.ring.instance-id", "query-scheduler.ring.instance-addr",
+                "query-scheduler.ring.instance-port", "query-scheduler.ring.instance-availability-zone", "query-scheduler.ring.instance-interface-names",
+                "query-scheduler.ring.unregister-on-shutdown", "query-scheduler.ring.auto-forget-unhealthy-periods");
         List<Setting<?>> all = new ArrayList<>(settings);
         all.add(SharedSettings.PROMETHEUS_HTTP_PREFIX);
         all.add(SharedSettings.TENANT_FEDERATION_ENABLED);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import mimir.queryfrontend.cache.ResultsCache;
 import mimir.queryfrontend.cache.memcached.MemcachedClient;
 import mimir.queryfrontend.cache.memcached.MemcachedResultsCache;
 import mimir.queryscheduler.client.GrpcSchedulerForFrontend;
+import mimir.queryscheduler.client.RingSchedulerForFrontend;
 import mimir.queryscheduler.client.SchedulerForFrontend;
 import mimir.spi.LocalInstances;
 import mimir.spi.Overrides;
@@ -66,6 +68,7 @@ public final class QueryFrontend implements Service {
     private final Map<String, Pattern> blockedPatterns = new ConcurrentHashMap<>();
     private volatile QueryFrontendDownstream downstream;
     private volatile GrpcSchedulerForFrontend remoteScheduler;
+    private volatile RingSchedulerForFrontend schedulerRing;
     private volatile Consumer<String> slowQueryLog = line -> LOG.log(Level.INFO, line);
 
     @Inject
@@ -122,9 +125,17 @@ public final class QueryFrontend implements Service {
     }
 
     @Override
-    public void start(ServiceContext context) {
+    public void start(ServiceContext context) throws IOException {
         SchedulerForFrontend scheduler;
-        if (config.schedulerAddress().isEmpty()) {
+        String schedulers;
+        RingSchedulerForFrontend ring = schedulerRing;
+        if (config.schedulerAddress().isEmpty() && ring != null && localInstances.find(SchedulerForFrontend.class).isEmpty()) {
+            ring.start();
+            scheduler = ring;
+            schedulers = "ring";
+        }
+        else if (config.schedulerAddress().isEmpty()) {
+            schedulers = "in-process";
             scheduler = localInstances.find(SchedulerForFrontend.class).orElseThrow(() -> new IllegalStateException(
                     "the query-frontend needs a query-scheduler in this process: add query-scheduler to -target (it is part of all and backend), "
                             + "or set -query-frontend.scheduler-address to use a query-scheduler in another process"));
@@ -133,10 +144,11 @@ public final class QueryFrontend implements Service {
             GrpcSchedulerForFrontend remote = new GrpcSchedulerForFrontend(config.schedulerAddress(), frontendId(), config.grpcMaxRecvMsgSize());
             remoteScheduler = remote;
             scheduler = remote;
+            schedulers = config.schedulerAddress();
         }
         downstream = new QueryFrontendDownstream(scheduler, config.maxRetries(), metrics);
         String cacheBackend = cache == null ? "none" : config.resultsCacheBackend().equals(QueryFrontendConfig.MEMCACHED) ? "memcached" : "inmemory";
-        LOG.log(Level.INFO, "query-frontend started scheduler=" + (config.schedulerAddress().isEmpty() ? "in-process" : config.schedulerAddress())
+        LOG.log(Level.INFO, "query-frontend started scheduler=" + schedulers
                 + " results_cache=" + cacheBackend);
     }
 
@@ -152,9 +164,26 @@ public final class QueryFrontend implements Service {
         return host + "/" + ProcessHandle.current().pid();
     }
 
+    /**
+     * In ring mode ({@code -query-scheduler.service-discovery-mode=ring}), the schedulers of the ring; used
+     * when neither {@code -query-frontend.scheduler-address} is set nor a scheduler runs in this process.
+     */
+    void useSchedulerRing(RingSchedulerForFrontend ring) {
+        this.schedulerRing = ring;
+    }
+
+    /** Who this frontend is in the schedulers' logs. */
+    static String id() {
+        return frontendId();
+    }
+
     @Override
     public void stop() throws InterruptedException {
         downstream = null;
+        RingSchedulerForFrontend ring = schedulerRing;
+        if (ring != null) {
+            ring.close();
+        }
         GrpcSchedulerForFrontend remote = remoteScheduler;
         remoteScheduler = null;
         if (remote != null) {

@@ -1,11 +1,17 @@
 package mimir.queryfrontend;
 
+import java.io.IOException;
 import java.util.List;
 
+import mimir.queryscheduler.client.RingSchedulerForFrontend;
+import mimir.queryscheduler.client.SchedulerDiscovery;
+import mimir.ring.RingClient;
+import mimir.ring.RingDesc;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.kv.KvScope;
 import mimir.spi.service.Service;
 
 /**
@@ -28,12 +34,22 @@ public final class QueryFrontendProvider implements ComponentProvider {
     @Override
     public void registerConfig(ConfigRegistry registry) {
         QueryFrontendConfig.register(registry);
+        SchedulerDiscovery.register(registry);
     }
 
     @Override
-    public List<Service> create(CoreServices core, ConfigValues config) {
-        QueryFrontend frontend = DaggerQueryFrontendGraph.factory().create(core, QueryFrontendConfig.from(config)).frontend();
+    public List<Service> create(CoreServices core, ConfigValues config) throws IOException {
+        QueryFrontendConfig frontendConfig = QueryFrontendConfig.from(config);
+        QueryFrontend frontend = DaggerQueryFrontendGraph.factory().create(core, frontendConfig).frontend();
         frontend.registerRoutes(core.httpRoutes());
+        if (SchedulerDiscovery.ringMode(config)) {
+            if (!frontendConfig.schedulerAddress().isEmpty()) {
+                throw new IllegalArgumentException("-query-frontend.scheduler-address cannot be set when -query-scheduler.service-discovery-mode is ring");
+            }
+            RingClient ring = new RingClient(core.kvStores().open(KvScope.QUERY_SCHEDULER_RING, RingDesc.CODEC), SchedulerDiscovery.RING.read(config),
+                    core.clock());
+            frontend.useSchedulerRing(new RingSchedulerForFrontend(ring, QueryFrontend.id(), frontendConfig.grpcMaxRecvMsgSize()));
+        }
         return List.of(frontend);
     }
 }
