@@ -1,4 +1,5 @@
 # Shell functions for build-base.sh and build-image.sh (sourced). JAVA_HOME must be set.
+jlink_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Prints the JDK modules (java.*, jdk.*) that jars depend on directly, one a line; $@ = jdeps options
 # (module path or class path) and the jars. Direct dependences (jdeps -s) are enough because every jar
@@ -15,7 +16,9 @@ jdk_deps() {
     return 1
   fi
   rm -f "$errors"
-  echo "$out" | awk '$2 == "->" && $3 ~ /^(java|jdk)\./ {print $3}' | sort -u
+  echo "$out" | awk -v unneeded="$jlink_dir/jdk-unneeded.deps" '
+    BEGIN { while ((getline line < unneeded) > 0) { if (line !~ /^[ \t]*(#|$)/) { split(line, f, /[ \t]+/); skip[f[1] " " f[2]] = 1 } } }
+    $2 == "->" && $3 ~ /^(java|jdk)\./ { jar = $1; sub(/^.*\//, "", jar); sub(/-[0-9][^-]*(-[A-Za-z0-9.]+)*\.jar$/, "", jar); if (!((jar " " $3) in skip)) print $3 }' | sort -u
 }
 
 # The JDK modules of a plugin folder's jars, resolved against the boot modules in $1 (a lib/ directory):
