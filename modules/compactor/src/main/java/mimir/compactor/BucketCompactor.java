@@ -34,6 +34,7 @@ import mimir.bucket.BlockMarks;
 import mimir.bucket.BlockUpload;
 import mimir.bucket.BucketBlocks;
 import mimir.bucket.SeriesDeletions;
+import mimir.ring.RingException;
 import mimir.spi.Overrides;
 import mimir.spi.objstore.ObjectAttributes;
 import mimir.spi.objstore.ObjectStore;
@@ -57,6 +58,10 @@ import mimir.tsdb.encoding.CorruptionException;
  * {@code -compactor.deletion-delay} ago are deleted (meta.json first, so a half-deleted block is a
  * partial block nobody reads), partial blocks older than {@code compactor_partial_block_deletion_delay}
  * are deleted, tenants marked for deletion lose their blocks, and the bucket index is written.
+ *
+ * <p>Several compactors share the work through the compactor ring ({@link CompactorRing}): each runs
+ * only the jobs the ring gives it and cleans up only the tenants the ring gives it; a compactor that is
+ * not ACTIVE in the ring runs nothing. Without a ring (or alone in it) a compactor owns everything.
  *
  * <p>A block that cannot be compacted because it is corrupt gets a no-compact mark and is skipped from
  * then on; any other failure leaves the bucket as it was and the job is retried at the next run.
@@ -88,6 +93,11 @@ public final class BucketCompactor implements Service {
     private final Counter markedForCompaction;
     private final Counter markedNoCompact;
     private final Counter partialDeleted;
+    private final Counter ringCheckErrors;
+    private final Counter jobsStarted;
+    private final CompactorRing ring;
+    /** Told of every job this compactor starts (tests count runs per job across compactors). */
+    private volatile java.util.function.BiConsumer<String, Planner.Job> jobListener = (tenant, job) -> {};
     private volatile double lastSuccessfulRunSeconds;
     private volatile double lastSuccessfulCleanupSeconds;
     private volatile int tenantsDiscovered;
@@ -101,8 +111,14 @@ public final class BucketCompactor implements Service {
     /** A complete block of a tenant: its meta.json and when that was uploaded. */
     record TenantBlock(BlockMeta meta, long uploadedAtMillis) {}
 
-    @Inject
+    /** A compactor without a ring: it owns every job and every tenant. */
     public BucketCompactor(CompactorConfig config, ObjectStore store, Overrides overrides, Clock clock, MeterRegistry registry) {
+        this(config, store, overrides, clock, registry, CompactorRing.ownsEverything());
+    }
+
+    @Inject
+    BucketCompactor(CompactorConfig config, ObjectStore store, Overrides overrides, Clock clock, MeterRegistry registry, CompactorRing ring) {
+        this.ring = requireNonNull(ring, "ring is null");
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.discovery = new BucketBlocks(store);
@@ -127,6 +143,10 @@ public final class BucketCompactor implements Service {
                 .register(registry);
         partialDeleted = Counter.builder("cortex_compactor_blocks_marked_for_deletion").tag("reason", "partial")
                 .description("Total number of blocks marked for deletion in compactor.").register(registry);
+        ringCheckErrors = Counter.builder("cortex_compactor_ring_check_errors")
+                .description("Number of errors that occurred while checking the ring for ownership").register(registry);
+        jobsStarted = Counter.builder("cortex_compactor_group_compaction_runs_started").description("Total number of group compaction attempts.")
+                .register(registry);
         Gauge.builder("cortex_compactor_last_successful_run_timestamp_seconds", this, c -> c.lastSuccessfulRunSeconds)
                 .description("Unix timestamp of the last successful compaction run.").register(registry);
         Gauge.builder("cortex_compactor_block_cleanup_last_successful_run_timestamp_seconds", this, c -> c.lastSuccessfulCleanupSeconds)
@@ -143,6 +163,7 @@ public final class BucketCompactor implements Service {
     @Override
     public void start(ServiceContext context) throws IOException {
         Files.createDirectories(config.dataDir());
+        ring.join();
         background = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("compactor").daemon().factory());
         background.scheduleWithFixedDelay(this::cleanupQuietly, 0, config.cleanupInterval().toMillis(), TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(this::compactQuietly, config.compactionInterval().toMillis() / 10 + 1000, config.compactionInterval().toMillis(),
@@ -154,6 +175,12 @@ public final class BucketCompactor implements Service {
         if (background != null) {
             background.shutdownNow();
             background.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        try {
+            ring.leave();
+        }
+        catch (IOException e) {
+            LOG.log(Level.WARNING, "failed to leave the compactor ring err=\"" + e.getMessage() + "\"");
         }
         workers.shutdownNow();
         workers.awaitTermination(30, TimeUnit.SECONDS);
@@ -183,6 +210,10 @@ public final class BucketCompactor implements Service {
     /** One compaction run over every tenant; true if every tenant's jobs succeeded. */
     boolean compactAll() throws IOException {
         synchronized (runLock) {
+            if (!ring.ownership().active()) {
+                LOG.log(Level.INFO, "compactor is not ACTIVE in the ring, skipping the compaction run");
+                return true;
+            }
             runsStarted.increment();
             List<String> tenants = discovery.tenants();
             tenantsDiscovered = tenants.size();
@@ -228,6 +259,10 @@ public final class BucketCompactor implements Service {
             if (jobs.isEmpty()) {
                 return;
             }
+            jobs = ownedJobs(tenant, jobs);
+            if (jobs.isEmpty()) {
+                return;
+            }
             List<Future<Boolean>> running = new ArrayList<>();
             for (Planner.Job job : jobs) {
                 running.add(workers.submit(() -> runJob(tenant, job, deletions)));
@@ -255,6 +290,37 @@ public final class BucketCompactor implements Service {
                 return;
             }
         }
+    }
+
+    /** The jobs this compactor owns; none if the ring cannot tell (no ACTIVE compactor), which counts as a ring check error. */
+    private List<Planner.Job> ownedJobs(String tenant, List<Planner.Job> jobs) {
+        try {
+            return ring.ownership().ownedJobs(tenant, jobs);
+        }
+        catch (RingException e) {
+            ringCheckErrors.increment();
+            LOG.log(Level.WARNING, "failed to check the ring for job ownership user=" + tenant + " err=\"" + e.getMessage() + "\"");
+            return List.of();
+        }
+    }
+
+    /** Which compactor runs each job, for {@code planned_jobs}. */
+    List<String> jobOwners(String tenant, List<Planner.Job> jobs) {
+        return ring.ownership().jobOwners(tenant, jobs);
+    }
+
+    /** Whether this compactor has a ring (and so shares the jobs with others). */
+    boolean sharded() {
+        return !ring.ownership().everything();
+    }
+
+    /** This compactor's instance ID in its ring, empty without one. */
+    String instanceId() {
+        return ring.ownership().instanceId();
+    }
+
+    void onJobStarted(java.util.function.BiConsumer<String, Planner.Job> listener) {
+        this.jobListener = requireNonNull(listener, "listener is null");
     }
 
     /** One single-block job per block that holds samples a deletion request covers and that was not rewritten for it yet. */
@@ -340,6 +406,8 @@ public final class BucketCompactor implements Service {
 
     /** Runs one job; true if it produced a block or removed its inputs. */
     private boolean runJob(String tenant, Planner.Job job, List<SeriesDeletions.Request> deletions) throws IOException {
+        jobsStarted.increment();
+        jobListener.accept(tenant, job);
         Path work = config.dataDir().resolve(tenant).resolve(Ulid.generate().toString());
         LOG.log(Level.INFO, "compaction job started user=" + tenant + " range=" + job.range() + " window=" + job.windowStart() + " blocks=" + job.blocks().size());
         List<Block> opened = new ArrayList<>();
@@ -451,9 +519,22 @@ public final class BucketCompactor implements Service {
     void cleanupAll() throws IOException {
         synchronized (runLock) {
             boolean ok = true;
+            CompactorRing.Ownership ownership = ring.ownership();
+            if (!ownership.active()) {
+                LOG.log(Level.INFO, "compactor is not ACTIVE in the ring, skipping the blocks cleanup");
+                return;
+            }
             for (String tenant : discovery.tenants()) {
                 try {
+                    if (!ownership.ownsCleanup(tenant)) {
+                        continue;
+                    }
                     cleanupTenant(tenant);
+                }
+                catch (RingException e) {
+                    ok = false;
+                    ringCheckErrors.increment();
+                    LOG.log(Level.WARNING, "failed to check the ring for tenant ownership user=" + tenant + " err=\"" + e.getMessage() + "\"");
                 }
                 catch (IOException | RuntimeException e) {
                     ok = false;

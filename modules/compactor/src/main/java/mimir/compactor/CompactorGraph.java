@@ -9,7 +9,7 @@ import mimir.spi.objstore.ObjectStore;
 
 /**
  * The component's Dagger graph. {@link CoreServices} is a component dependency ({@code overrides()},
- * {@code clock()}, {@code meterRegistry()}); the config and the blocks-storage store are bound by the provider.
+ * {@code clock()}, {@code meterRegistry()}); the config, the blocks-storage store and the compactor's ring are bound by the provider.
  */
 @Singleton
 @Component(dependencies = CoreServices.class)
@@ -22,6 +22,6 @@ interface CompactorGraph {
 
     @Component.Factory
     interface Factory {
-        CompactorGraph create(CoreServices core, @BindsInstance CompactorConfig config, @BindsInstance ObjectStore store);
+        CompactorGraph create(CoreServices core, @BindsInstance CompactorConfig config, @BindsInstance ObjectStore store, @BindsInstance CompactorRing ring);
     }
 }

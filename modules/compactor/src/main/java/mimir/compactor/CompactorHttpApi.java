@@ -22,7 +22,8 @@ import mimir.tsdb.block.BlockMeta;
 /**
  * The compactor's endpoints, as in Mimir: tenant deletion ({@code POST /compactor/delete_tenant},
  * {@code GET /compactor/delete_tenant_status}, tenant from {@code X-Scope-OrgID}), and the pages
- * {@code /compactor/tenants} and {@code /compactor/tenant/{tenant}/planned_jobs}.
+ * {@code /compactor/tenants} and {@code /compactor/tenant/{tenant}/planned_jobs} (which, with the compactor
+ * ring, names each job's compactor and whether it is this one).
  */
 final class CompactorHttpApi {
     private static final String TENANT_PREFIX = "/compactor/tenant/";
@@ -95,12 +96,19 @@ final class CompactorHttpApi {
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // With a ring, each line names the compactor that runs the job and whether it is this one.
+        List<String> owners = compactor.sharded() ? compactor.jobOwners(tenant, jobs) : null;
         StringBuilder text = new StringBuilder();
-        for (Planner.Job job : jobs) {
+        for (int j = 0; j < jobs.size(); j++) {
+            Planner.Job job = jobs.get(j);
             text.append("range=").append(job.range()).append(" window=").append(Instant.ofEpochMilli(job.windowStart())).append(" blocks=");
             for (int i = 0; i < job.blocks().size(); i++) {
                 BlockMeta meta = job.blocks().get(i);
                 text.append(i == 0 ? "" : ",").append(meta.ulid());
+            }
+            if (owners != null) {
+                String owner = owners.get(j);
+                text.append(" owner=").append(owner.isEmpty() ? "unknown" : owner).append(" owned=").append(owner.equals(compactor.instanceId()));
             }
             text.append('\n');
         }

@@ -54,6 +54,17 @@ final class Planner {
             this(range, windowStart, blocks, "", 0);
         }
 
+        /**
+         * The key the compactor ring shards the job by (Mimir's {@code ShardingKey}: stage, range and
+         * shard): {@code split-} or {@code merge-}, the range, the window start and the shard; a split
+         * job (one per split group) and a single-block job (a deletion rewrite) add their first block,
+         * so that two jobs of one tenant never share a key.
+         */
+        String shardingKey() {
+            String key = (splitShards > 0 ? "split-" : "merge-") + range.toMillis() + "-" + windowStart + "-" + shard;
+            return splitShards > 0 || blocks.size() == 1 ? key + "-" + blocks.getFirst().ulid() : key;
+        }
+
         /** A stable name for logs and {@code planned_jobs}: range and window start. */
         String key() {
             return range.toMillis() + "@" + windowStart;

@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import mimir.bucket.BlockMarks;
 import mimir.bucket.BucketBlocks;
-import mimir.model.Labels;
 import mimir.model.Matcher;
 import mimir.model.storage.Querier;
 import mimir.model.storage.SampleIterator;
@@ -24,12 +23,10 @@ import mimir.testing.MemoryObjectStore;
 import mimir.testing.TestingClock;
 import mimir.testing.TestingOverrides;
 import mimir.tsdb.Block;
-import mimir.tsdb.DB;
-import mimir.tsdb.DbOptions;
-import mimir.tsdb.HeadAppender;
 import mimir.tsdb.block.BlockMeta;
 import mimir.tsdb.block.BucketIndex;
 import mimir.tsdb.block.Ulid;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,9 +40,15 @@ class TestBucketCompactor {
     private final TestingClock clock = new TestingClock(Instant.ofEpochMilli(DAY_START + 30 * HOUR));
     private final MemoryObjectStore bucket = new MemoryObjectStore(clock);
     private final TestingOverrides overrides = new TestingOverrides(Limits.defaults());
+    private TestingBlockUploads uploads;
     /** Every sample written, by series. */
-    private final Map<String, TreeMap<Long, Double>> written = new TreeMap<>();
-    private int dbs;
+    private Map<String, TreeMap<Long, Double>> written;
+
+    @BeforeEach
+    void uploads() {
+        uploads = new TestingBlockUploads(tmp, bucket);
+        written = uploads.written();
+    }
 
     private BucketCompactor compactor(CompactorConfig config) {
         return new BucketCompactor(config, bucket, overrides, clock, new SimpleMeterRegistry());
@@ -55,26 +58,8 @@ class TestBucketCompactor {
         return CompactorConfig.defaults(tmp.resolve("compactor")).withDelays(Duration.ofMinutes(25), Duration.ofHours(12), Duration.ofHours(6));
     }
 
-    /** Writes {@code series} series, a sample a minute in {@code [from, from + 2h)}, as one 2 h block uploaded for {@code tenant}. */
     private Ulid upload(String tenant, int series, long from, String replica) throws Exception {
-        Path dir = tmp.resolve("db-" + dbs++);
-        try (DB db = DB.open(dir, DbOptions.defaults().withBackgroundCompaction(false))) {
-            HeadAppender appender = db.appender();
-            for (long t = from; t < from + 2 * HOUR; t += 60_000) {
-                for (int s = 0; s < series; s++) {
-                    Labels labels = Labels.of("__name__", "up", "instance", "i-" + s, "job", "j");
-                    double value = t / 60_000.0 + s;
-                    appender.append(labels, t, value);
-                    written.computeIfAbsent(labels.toString(), k -> new TreeMap<>()).put(t, value);
-                }
-            }
-            appender.commit();
-            List<BlockMeta> metas = db.compactHeadFully();
-            assertThat(metas).as("one block for " + replica).hasSize(1);
-            Ulid id = metas.getFirst().ulid();
-            mimir.bucket.BlockUpload.upload(bucket, tenant, dir.resolve(id.toString()), "receive", Map.of());
-            return id;
-        }
+        return uploads.upload(tenant, series, from, replica);
     }
 
     private Map<String, TreeMap<Long, Double>> readBucket(String tenant) throws Exception {

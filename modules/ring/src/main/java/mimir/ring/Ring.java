@@ -112,6 +112,29 @@ public final class Ring {
         return tokens.length == 0 ? new InstanceDesc[0] : replicaSets[firstGreater(Integer.toUnsignedLong(key))];
     }
 
+    /**
+     * The first instance clockwise from {@code key} that is healthy for {@code op}, or null if none is:
+     * a lookup with replication factor 1 that passes over unhealthy or non-ACTIVE owners (for the
+     * compactor, whose jobs another compactor takes over as soon as their owner stops heartbeating or
+     * leaves, instead of waiting for it to be forgotten).
+     */
+    public InstanceDesc firstHealthy(int key, Operation op, long nowMillis) {
+        requireNonNull(op, "op is null");
+        if (tokens.length == 0) {
+            return null;
+        }
+        int start = firstGreater(Integer.toUnsignedLong(key));
+        InstanceDesc previous = null;
+        for (int i = 0; i < tokens.length; i++) {
+            InstanceDesc candidate = owners[(start + i) % tokens.length];
+            if (candidate != previous && candidate.isHealthy(op, heartbeatTimeout, nowMillis)) {
+                return candidate;
+            }
+            previous = candidate;
+        }
+        return null;
+    }
+
     /** The quorum for a key's replica set of {@code replicas} instances: {@code max(rf, replicas)/2 + 1}. */
     public int minSuccess(int replicas) {
         return Math.max(effectiveReplicationFactor(), replicas) / 2 + 1;

@@ -45,6 +45,13 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
      */
     public static final RingSettings STORE_GATEWAY = of(KvScope.STORE_GATEWAY_RING, "store_gateway.sharding_ring", "store-gateway", 3, 512, 10);
 
+    /**
+     * {@code -compactor.ring.*} (YAML {@code compactor.sharding_ring}): compactors register and share the
+     * tenants' compaction jobs and cleanup, one compactor per job (no replication), 512 tokens each and
+     * auto-forget after 10 heartbeat timeouts, as in Mimir.
+     */
+    public static final RingSettings COMPACTOR = of(KvScope.COMPACTOR_RING, "compactor.sharding_ring", "compactor", null, 512, 10);
+
     public RingSettings {
         requireNonNull(scope, "scope is null");
         requireNonNull(key, "key is null");

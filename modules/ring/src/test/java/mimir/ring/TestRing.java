@@ -64,6 +64,25 @@ class TestRing {
     }
 
     @Test
+    void firstHealthyPassesOverJoiningAndStaleOwnersToTheNextActiveInstanceClockwise() {
+        RingDesc desc = RingDesc.EMPTY
+                .with(new InstanceDesc("a", "a:1", NOW / 1000, InstanceState.ACTIVE, new int[] {100}, "", 0, false, 0))
+                .with(new InstanceDesc("b", "b:1", NOW / 1000, InstanceState.JOINING, new int[] {200}, "", 0, false, 0))
+                .with(new InstanceDesc("c", "c:1", (NOW - TIMEOUT.toMillis() - 1000) / 1000, InstanceState.ACTIVE, new int[] {300}, "", 0, false, 0))
+                .with(new InstanceDesc("d", "d:1", NOW / 1000, InstanceState.ACTIVE, new int[] {400}, "", 0, false, 0));
+        Ring ring = new Ring(desc, 1, false, TIMEOUT);
+        assertThat(ring.firstHealthy(50, Operation.WRITE, NOW).id()).isEqualTo("a");
+        // b (JOINING) and c (no heartbeat for longer than the timeout) are passed over.
+        assertThat(ring.firstHealthy(150, Operation.WRITE, NOW).id()).isEqualTo("d");
+        assertThat(ring.firstHealthy(250, Operation.WRITE, NOW).id()).isEqualTo("d");
+        // Past the last token the walk wraps around to a.
+        assertThat(ring.firstHealthy(450, Operation.WRITE, NOW).id()).isEqualTo("a");
+        assertThat(new Ring(RingDesc.EMPTY, 1, false, TIMEOUT).firstHealthy(1, Operation.WRITE, NOW)).isNull();
+        Ring noneActive = new Ring(RingDesc.EMPTY.with(desc.get("b")), 1, false, TIMEOUT);
+        assertThat(noneActive.firstHealthy(1, Operation.WRITE, NOW)).isNull();
+    }
+
+    @Test
     void lookupsMatchABruteForceWalkOverUnsignedTokens() throws RingException {
         // Random tokens: half of them have the top bit set, i.e. are negative as Java ints.
         RingDesc desc = ring(5);
