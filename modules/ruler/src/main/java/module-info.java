@@ -17,6 +17,7 @@ module mimir.ruler {
     requires mimir.gotemplate;
     requires mimir.proto;
     requires mimir.querier.client;
+    requires mimir.ring;
     requires mimir.spi;
     requires mimir.yaml;
     requires org.snakeyaml.engine;

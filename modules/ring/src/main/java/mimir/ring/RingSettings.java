@@ -45,6 +45,12 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
      */
     public static final RingSettings STORE_GATEWAY = of(KvScope.STORE_GATEWAY_RING, "store_gateway.sharding_ring", "store-gateway", 3, 512, 10);
 
+    /**
+     * {@code -ruler.ring.*}: rulers register and shard the rule groups among them, each group evaluated by
+     * one ruler (lookups with replication factor 1, no replication setting, as in Mimir).
+     */
+    public static final RingSettings RULER = of(KvScope.RULER_RING, "ruler.ring", "ring", null, 128, 2);
+
     public RingSettings {
         requireNonNull(scope, "scope is null");
         requireNonNull(key, "key is null");

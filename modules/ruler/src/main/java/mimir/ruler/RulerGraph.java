@@ -29,7 +29,7 @@ interface RulerGraph {
 
     @Component.Factory
     interface Factory {
-        RulerGraph create(CoreServices core, @BindsInstance RulerConfig config, @BindsInstance ObjectStore rulerStore);
+        RulerGraph create(CoreServices core, @BindsInstance RulerConfig config, @BindsInstance ObjectStore rulerStore, @BindsInstance RulerRing ring);
     }
 
     @Module
