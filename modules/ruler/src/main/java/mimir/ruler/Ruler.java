@@ -57,6 +57,7 @@ public final class Ruler implements Service {
     private final Clock clock;
     private final RulerMetrics metrics;
     private final RulerRing ring;
+    private final RulerPeers peers;
     private final RuleTemplates templates = new RuleTemplates();
     private final Map<String, Map<String, GroupEvaluator>> tenants = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<String> syncRequests = new LinkedBlockingQueue<>();
@@ -68,7 +69,7 @@ public final class Ruler implements Service {
 
     @Inject
     public Ruler(RulerConfig config, RuleStore store, LocalInstances localInstances, Overrides overrides, Clock clock, RulerMetrics metrics,
-            RulerRing ring) {
+            RulerRing ring, RulerPeers peers) {
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
@@ -76,6 +77,7 @@ public final class Ruler implements Service {
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.ring = requireNonNull(ring, "ring is null");
+        this.peers = requireNonNull(peers, "peers is null");
     }
 
     @Override
@@ -250,6 +252,7 @@ public final class Ruler implements Service {
             }
             tenants.clear();
         }
+        peers.close();
         try {
             ring.leave();
         }

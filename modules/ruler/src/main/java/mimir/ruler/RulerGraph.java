@@ -56,8 +56,14 @@ interface RulerGraph {
 
         @Provides
         @Singleton
-        static RulerPrometheusApi prometheusApi(RulerConfig config, Ruler ruler) {
-            return new RulerPrometheusApi(config, ruler);
+        static RulerPrometheusApi prometheusApi(RulerConfig config, Ruler ruler, RulerPeers peers) {
+            return new RulerPrometheusApi(config, ruler, peers);
+        }
+
+        @Provides
+        @Singleton
+        static RulerPeers peers(RulerRing ring) {
+            return new RulerPeers(ring);
         }
     }
 }

@@ -70,6 +70,9 @@ public final class RulerProvider implements ComponentProvider {
     static Ruler create(CoreServices core, RulerConfig config, ObjectStore store, RulerRing ring) {
         RulerGraph graph = DaggerRulerGraph.factory().create(core, config, store, ring);
         ring.registerPage(core.httpRoutes());
+        if (ring.enabled()) {
+            core.grpcServices().add(new RulerGrpcService(graph.prometheusApi()));
+        }
         graph.prometheusApi().register(core.httpRoutes());
         if (config.enableApi()) {
             graph.configApi().register(core.httpRoutes());
