@@ -18,7 +18,7 @@ module mimir.grpccommon {
     requires transitive mimir.model;
     requires transitive mimir.proto;
 
-    exports mimir.grpccommon to mimir.ingester.client, mimir.storegateway.client;
+    exports mimir.grpccommon to mimir.ingester.client, mimir.storegateway.client, mimir.ruler;
     exports mimir.grpccommon.convert to mimir.ingester.client, mimir.ingester, mimir.storegateway.client, mimir.storegateway;
     exports mimir.grpccommon.stream to mimir.ingester, mimir.storegateway;
 }

@@ -52,6 +52,12 @@ public record RingSettings(KvScope scope, String key, Setting<Integer> replicati
      */
     public static final RingSettings COMPACTOR = of(KvScope.COMPACTOR_RING, "compactor.sharding_ring", "compactor", null, 512, 10);
 
+    /**
+     * {@code -ruler.ring.*}: rulers register and shard the rule groups among them, each group evaluated by
+     * one ruler (lookups with replication factor 1, no replication setting, as in Mimir).
+     */
+    public static final RingSettings RULER = of(KvScope.RULER_RING, "ruler.ring", "ring", null, 128, 2);
+
     public RingSettings {
         requireNonNull(scope, "scope is null");
         requireNonNull(key, "key is null");

@@ -38,10 +38,17 @@ import mimir.spi.service.ServiceContext;
  * results through the in-process distributor. Groups are re-read every {@code -ruler.poll-interval}
  * and at once after a change through the config API; a changed group keeps the alert states of its
  * unchanged rules, a deleted group's series are marked stale.
+ *
+ * <p>With several rulers, each evaluates only the groups it owns in the ruler ring
+ * ({@link RulerRing}); every group is re-judged at each poll and promptly after the ring changes. A
+ * group this ruler lost stops here without staleness markers, since its new owner goes on writing its
+ * series (and restores its alerts' {@code for} state from {@code ALERTS_FOR_STATE}).
  */
 @Singleton
 public final class Ruler implements Service {
     private static final System.Logger LOG = System.getLogger(Ruler.class.getName());
+    /** A sync request for every tenant (tenant IDs are never empty). */
+    private static final String ALL_TENANTS = "";
 
     private final RulerConfig config;
     private final RuleStore store;
@@ -49,6 +56,8 @@ public final class Ruler implements Service {
     private final Overrides overrides;
     private final Clock clock;
     private final RulerMetrics metrics;
+    private final RulerRing ring;
+    private final RulerPeers peers;
     private final RuleTemplates templates = new RuleTemplates();
     private final Map<String, Map<String, GroupEvaluator>> tenants = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<String> syncRequests = new LinkedBlockingQueue<>();
@@ -59,13 +68,16 @@ public final class Ruler implements Service {
     private volatile boolean running;
 
     @Inject
-    public Ruler(RulerConfig config, RuleStore store, LocalInstances localInstances, Overrides overrides, Clock clock, RulerMetrics metrics) {
+    public Ruler(RulerConfig config, RuleStore store, LocalInstances localInstances, Overrides overrides, Clock clock, RulerMetrics metrics,
+            RulerRing ring, RulerPeers peers) {
         this.config = requireNonNull(config, "config is null");
         this.store = requireNonNull(store, "store is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
         this.overrides = requireNonNull(overrides, "overrides is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
+        this.ring = requireNonNull(ring, "ring is null");
+        this.peers = requireNonNull(peers, "peers is null");
     }
 
     @Override
@@ -75,6 +87,10 @@ public final class Ruler implements Service {
 
     RuleTemplates templates() {
         return templates;
+    }
+
+    RulerRing ring() {
+        return ring;
     }
 
     @Override
@@ -90,6 +106,8 @@ public final class Ruler implements Service {
         context = new GroupContext(querier, distributor, notifier, metrics, clock, overrides, templates, config.evaluationInterval(),
                 config.resendDelay(), config.outageTolerance(), config.externalUrl(), Map.of());
         running = true;
+        ring.join();
+        ring.onChange(() -> syncRequests.offer(ALL_TENANTS));
         syncAll();
         syncThread = Thread.ofVirtual().name("ruler-sync").start(this::syncLoop);
         LOG.log(Level.INFO, "ruler started tenants=" + tenants.size() + " alertmanagers=" + config.alertmanagerUrls().size());
@@ -106,7 +124,10 @@ public final class Ruler implements Service {
                 return;
             }
             try {
-                if (tenant != null) {
+                if (ALL_TENANTS.equals(tenant)) {
+                    syncAll();
+                }
+                else if (tenant != null) {
                     syncTenant(tenant);
                 }
                 else if (clock.millis() >= nextFull) {
@@ -153,6 +174,8 @@ public final class Ruler implements Service {
             }
             Map<String, GroupEvaluator> wanted = new LinkedHashMap<>();
             Map<String, GroupEvaluator> runningGroups = tenants.getOrDefault(tenant, Map.of());
+            RulerRing.Ownership ownership = ring.ownership();
+            Set<String> lost = new HashSet<>();
             for (List<RuleGroupDefinition> groups : store.load(tenant, "").values()) {
                 for (RuleGroupDefinition group : groups) {
                     if (!group.sourceTenants().isEmpty() && !config.federationEnabled()) {
@@ -161,6 +184,10 @@ public final class Ruler implements Service {
                         continue;
                     }
                     String key = group.namespace() + "\u0000" + group.name();
+                    if (!ownership.owns(tenant, group.namespace(), group.name())) {
+                        lost.add(key);
+                        continue;
+                    }
                     GroupEvaluator existing = runningGroups.get(key);
                     if (existing != null && existing.group().equals(group)) {
                         wanted.put(key, existing);
@@ -178,7 +205,9 @@ public final class Ruler implements Service {
             for (Map.Entry<String, GroupEvaluator> old : runningGroups.entrySet()) {
                 if (!wanted.containsKey(old.getKey())) {
                     old.getValue().stop();
-                    old.getValue().markStale();
+                    if (!lost.contains(old.getKey())) {
+                        old.getValue().markStale();
+                    }
                 }
             }
             if (wanted.isEmpty()) {
@@ -222,6 +251,13 @@ public final class Ruler implements Service {
                 }
             }
             tenants.clear();
+        }
+        peers.close();
+        try {
+            ring.leave();
+        }
+        catch (IOException e) {
+            LOG.log(Level.WARNING, "ruler failed to leave the ring err=\"" + e + "\"");
         }
         Notifier current = notifier;
         if (current != null) {

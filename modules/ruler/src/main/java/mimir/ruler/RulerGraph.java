@@ -29,7 +29,7 @@ interface RulerGraph {
 
     @Component.Factory
     interface Factory {
-        RulerGraph create(CoreServices core, @BindsInstance RulerConfig config, @BindsInstance ObjectStore rulerStore);
+        RulerGraph create(CoreServices core, @BindsInstance RulerConfig config, @BindsInstance ObjectStore rulerStore, @BindsInstance RulerRing ring);
     }
 
     @Module
@@ -56,8 +56,14 @@ interface RulerGraph {
 
         @Provides
         @Singleton
-        static RulerPrometheusApi prometheusApi(RulerConfig config, Ruler ruler) {
-            return new RulerPrometheusApi(config, ruler);
+        static RulerPrometheusApi prometheusApi(RulerConfig config, Ruler ruler, RulerPeers peers) {
+            return new RulerPrometheusApi(config, ruler, peers);
+        }
+
+        @Provides
+        @Singleton
+        static RulerPeers peers(RulerRing ring) {
+            return new RulerPeers(ring);
         }
     }
 }

@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import mimir.gotemplate.GoFormat;
 import mimir.model.Labels;
@@ -15,6 +15,7 @@ import mimir.promql.api.ErrorType;
 import mimir.ruler.eval.ActiveAlert;
 import mimir.ruler.eval.GroupEvaluator.GroupStatus;
 import mimir.ruler.eval.GroupEvaluator.RuleStatus;
+import mimir.ruler.RulerGrpc.RenderedGroup;
 import mimir.ruler.rules.RuleDefinition;
 import mimir.spi.http.HttpRequest;
 import mimir.spi.http.HttpResponse;
@@ -26,14 +27,21 @@ import mimir.spi.http.HttpRoutes.Auth;
  * {@code rule_group[]}, {@code file[]}, {@code exclude_alerts}, pagination with {@code group_limit}
  * and {@code group_next_token}) and {@code GET /api/v1/alerts} under {@code -http.prometheus-http-prefix},
  * encoded as Prometheus encodes them, with Mimir's {@code sourceTenants} on each group.
+ *
+ * <p>Both list every group of the tenant whichever ruler answers: this ruler's own, and those of the
+ * other rulers of the ring, asked over {@link RulerGrpc#RULES} ({@link RulerPeers}). Each ruler applies
+ * the filters to its own groups; this one merges, sorts by namespace then group name, and paginates. If
+ * a ruler cannot be asked, the request fails with 500 naming it.
  */
 final class RulerPrometheusApi {
     private final RulerConfig config;
     private final Ruler ruler;
+    private final RulerPeers peers;
 
-    RulerPrometheusApi(RulerConfig config, Ruler ruler) {
+    RulerPrometheusApi(RulerConfig config, Ruler ruler, RulerPeers peers) {
         this.config = requireNonNull(config, "config is null");
         this.ruler = requireNonNull(ruler, "ruler is null");
+        this.peers = requireNonNull(peers, "peers is null");
     }
 
     void register(HttpRoutes routes) {
@@ -58,10 +66,8 @@ final class RulerPrometheusApi {
         if (!type.isEmpty() && !type.equals("alert") && !type.equals("record")) {
             return badData("not supported value \"" + type + "\"");
         }
-        Set<String> ruleNames = new HashSet<>(values(request, "rule_name"));
-        Set<String> ruleGroups = new HashSet<>(values(request, "rule_group"));
-        Set<String> files = new HashSet<>(values(request, "file"));
-        boolean excludeAlerts = request.param("exclude_alerts").map(Boolean::parseBoolean).orElse(false);
+        RulerGrpc.Filters filters = new RulerGrpc.Filters(type, new HashSet<>(values(request, "rule_name")), new HashSet<>(values(request, "rule_group")),
+                new HashSet<>(values(request, "file")), request.param("exclude_alerts").map(Boolean::parseBoolean).orElse(false));
         int groupLimit = 0;
         if (request.param("group_limit").isPresent()) {
             try {
@@ -75,33 +81,19 @@ final class RulerPrometheusApi {
             }
         }
         String nextToken = request.param("group_next_token").orElse("");
+        List<RenderedGroup> groups;
+        try {
+            groups = allGroups(request.requireTenant(), new RulerGrpc.Request(filters, false));
+        }
+        catch (RulerPeers.PeerException e) {
+            return serverError(e);
+        }
         StringBuilder out = new StringBuilder("{\"status\":\"success\",\"data\":{\"groups\":[");
         int written = 0;
         boolean foundToken = nextToken.isEmpty();
         String newToken = "";
-        for (GroupStatus group : ruler.statuses(request.requireTenant())) {
-            if (!files.isEmpty() && !files.contains(group.group().namespace())) {
-                continue;
-            }
-            if (!ruleGroups.isEmpty() && !ruleGroups.contains(group.group().name())) {
-                continue;
-            }
-            List<RuleStatus> rules = new ArrayList<>();
-            for (RuleStatus rule : group.rules()) {
-                boolean alerting = rule.definition().isAlerting();
-                if ((type.equals("alert") && !alerting) || (type.equals("record") && alerting)) {
-                    continue;
-                }
-                if (!ruleNames.isEmpty() && !ruleNames.contains(rule.definition().name())) {
-                    continue;
-                }
-                rules.add(rule);
-            }
-            boolean filtered = !type.isEmpty() || !ruleNames.isEmpty();
-            if (rules.isEmpty() && filtered) {
-                continue;
-            }
-            String token = token(group);
+        for (RenderedGroup group : groups) {
+            String token = token(group.namespace(), group.name());
             if (!foundToken) {
                 if (!token.equals(nextToken)) {
                     continue;
@@ -115,7 +107,7 @@ final class RulerPrometheusApi {
             if (written++ > 0) {
                 out.append(',');
             }
-            appendGroup(out, group, rules, excludeAlerts);
+            out.append(group.json());
         }
         if (!foundToken) {
             return badData("invalid group_next_token: no group matches \"" + nextToken + "\"");
@@ -129,22 +121,95 @@ final class RulerPrometheusApi {
         return HttpResponse.json(200, out.toString());
     }
 
-    private static String token(GroupStatus group) {
-        return Integer.toHexString((group.group().namespace() + ";" + group.group().name()).hashCode());
+    private static HttpResponse serverError(RulerPeers.PeerException e) {
+        return HttpResponse.json(500, ApiJson.error(ErrorType.INTERNAL, e.getMessage(), List.of(), List.of()));
+    }
+
+    /** The tenant's groups on every ruler of the ring, sorted by namespace then group name. */
+    private List<RenderedGroup> allGroups(String tenant, RulerGrpc.Request request) throws RulerPeers.PeerException {
+        List<RenderedGroup> groups = new ArrayList<>(localGroups(tenant, request));
+        try {
+            groups.addAll(peers.groups(tenant, request));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RulerPeers.PeerException("interrupted while listing the rules of the other rulers", e);
+        }
+        groups.sort(Comparator.comparing(RenderedGroup::namespace).thenComparing(RenderedGroup::name));
+        return groups;
+    }
+
+    /**
+     * This ruler's own groups of the tenant that pass the filters, rendered: each group's JSON, or with
+     * {@code request.alerts()} its alerts' JSON. Also the answer to the other rulers' {@link RulerGrpc#RULES}.
+     */
+    List<RenderedGroup> localGroups(String tenant, RulerGrpc.Request request) {
+        RulerGrpc.Filters filters = request.filters();
+        String type = filters.type();
+        List<RenderedGroup> result = new ArrayList<>();
+        for (GroupStatus group : ruler.statuses(tenant)) {
+            if (!filters.files().isEmpty() && !filters.files().contains(group.group().namespace())) {
+                continue;
+            }
+            if (!filters.ruleGroups().isEmpty() && !filters.ruleGroups().contains(group.group().name())) {
+                continue;
+            }
+            List<RuleStatus> rules = new ArrayList<>();
+            for (RuleStatus rule : group.rules()) {
+                boolean alerting = rule.definition().isAlerting();
+                if ((type.equals("alert") && !alerting) || (type.equals("record") && alerting)) {
+                    continue;
+                }
+                if (!filters.ruleNames().isEmpty() && !filters.ruleNames().contains(rule.definition().name())) {
+                    continue;
+                }
+                rules.add(rule);
+            }
+            boolean filtered = !type.isEmpty() || !filters.ruleNames().isEmpty();
+            if (rules.isEmpty() && filtered) {
+                continue;
+            }
+            if (request.alerts()) {
+                List<String> alerts = new ArrayList<>();
+                for (RuleStatus rule : rules) {
+                    for (ActiveAlert.Snapshot alert : rule.alerts()) {
+                        StringBuilder out = new StringBuilder();
+                        appendAlert(out, alert);
+                        alerts.add(out.toString());
+                    }
+                }
+                result.add(new RenderedGroup(group.group().namespace(), group.group().name(), "", alerts));
+            }
+            else {
+                StringBuilder out = new StringBuilder();
+                appendGroup(out, group, rules, filters.excludeAlerts());
+                result.add(new RenderedGroup(group.group().namespace(), group.group().name(), out.toString(), List.of()));
+            }
+        }
+        return result;
+    }
+
+    private static String token(String namespace, String name) {
+        return Integer.toHexString((namespace + ";" + name).hashCode());
     }
 
     HttpResponse alerts(HttpRequest request) {
+        List<RenderedGroup> groups;
+        try {
+            groups = allGroups(request.requireTenant(), new RulerGrpc.Request(RulerGrpc.Filters.NONE, true));
+        }
+        catch (RulerPeers.PeerException e) {
+            return serverError(e);
+        }
         StringBuilder out = new StringBuilder("{\"status\":\"success\",\"data\":{\"alerts\":[");
         boolean first = true;
-        for (GroupStatus group : ruler.statuses(request.requireTenant())) {
-            for (RuleStatus rule : group.rules()) {
-                for (ActiveAlert.Snapshot alert : rule.alerts()) {
-                    if (!first) {
-                        out.append(',');
-                    }
-                    first = false;
-                    appendAlert(out, alert);
+        for (RenderedGroup group : groups) {
+            for (String alert : group.alerts()) {
+                if (!first) {
+                    out.append(',');
                 }
+                first = false;
+                out.append(alert);
             }
         }
         out.append("]}}");
