@@ -75,8 +75,10 @@ final class MimirProcess implements AutoCloseable {
         if (args.stream().noneMatch(a -> a.startsWith("-memberlist.bind-port="))) {
             command.addAll(List.of("-memberlist.bind-addr=127.0.0.1", "-memberlist.bind-port=0"));
         }
-        if (args.stream().noneMatch(a -> a.startsWith("-ingester.ring.instance-addr="))) {
-            command.add("-ingester.ring.instance-addr=127.0.0.1");
+        for (String ring : List.of("ingester.ring", "distributor.ring", "store-gateway.sharding-ring", "compactor.ring", "ruler.ring", "query-scheduler.ring")) {
+            if (args.stream().noneMatch(a -> a.startsWith("-" + ring + ".instance-addr="))) {
+                command.add("-" + ring + ".instance-addr=127.0.0.1");
+            }
         }
         command.addAll(args);
         long started = System.nanoTime();

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import mimir.it.RemoteWrite.Series;
@@ -21,12 +24,16 @@ import mimir.testing.TestingServers;
 
 /**
  * Mimir's microservices mode from the image, one component per process on 127.0.0.1: three ingesters,
- * two distributors, a query-scheduler, a query-frontend and two queriers, joined by memberlist (the
- * ingesters' and distributors' rings) and by {@code -*.scheduler-address} (the read path). The same
- * pushes give the same answers as one process; with one ingester killed ({@code kill -9}) under
- * continuous writes, every write is still acknowledged and queries stay complete.
+ * two distributors, a query-scheduler, a query-frontend, two queriers, two store-gateways, a compactor
+ * and a ruler, joined by memberlist (the ingesters', distributors' and store-gateways' rings) and by
+ * {@code -*.scheduler-address} (the read path). The same pushes give the same answers as one process;
+ * with one ingester killed ({@code kill -9}) under continuous writes, every write is still acknowledged
+ * and queries stay complete; once the ingesters shipped their blocks, queries over them stay complete
+ * with one store-gateway killed (the other replica answers); the ruler, alone in its process, evaluates
+ * through the ingesters and store-gateways and writes through the ingesters over gRPC.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TestMicroservices {
     private static final String TENANT = "micro";
     private static final int SERIES = 40;
@@ -54,7 +61,19 @@ class TestMicroservices {
                 "-memberlist.bind-addr=127.0.0.1",
                 "-memberlist.bind-port=" + gossip,
                 "-memberlist.nodename=" + name,
-                "-memberlist.join=127.0.0.1:" + seedGossipPort));
+                "-memberlist.join=127.0.0.1:" + seedGossipPort,
+                "-store-gateway.sharding-ring.instance-id=" + name,
+                "-store-gateway.sharding-ring.instance-addr=127.0.0.1",
+                "-store-gateway.sharding-ring.heartbeat-period=1s",
+                "-compactor.data-dir=" + home.resolve("compactor"),
+                "-compactor.cleanup-interval=2s",
+                "-blocks-storage.bucket-store.sync-interval=2s",
+                "-blocks-storage.bucket-store.ignore-blocks-within=0s",
+                "-querier.query-store-after=0s",
+                "-ruler-storage.backend=filesystem",
+                "-ruler-storage.filesystem.dir=" + dir.resolve("rules"),
+                "-ruler.evaluation-delay-duration=0s",
+                "-ruler.poll-interval=1s"));
         args.addAll(List.of(extra));
         MimirProcess process = MimirProcess.start(home, args, Map.of(), TestingServers.freePort(),
                 name.equals("query-scheduler") ? schedulerGrpcPort : TestingServers.freePort());
@@ -76,6 +95,10 @@ class TestMicroservices {
             start("querier-" + i, "querier", "-querier.scheduler-address=" + scheduler);
         }
         start("query-frontend", "query-frontend", "-query-frontend.scheduler-address=" + scheduler);
+        start("store-gateway-0", "store-gateway");
+        start("store-gateway-1", "store-gateway");
+        start("compactor", "compactor");
+        start("ruler", "ruler");
         for (MimirProcess process : processes.values()) {
             process.awaitReady(Duration.ofSeconds(120));
         }
@@ -113,6 +136,7 @@ class TestMicroservices {
     }
 
     @Test
+    @Order(1)
     void theSamePushesGiveTheSameAnswersAndSurviveAKilledIngester() throws Exception {
         for (int batch = 0; batch < 10; batch++) {
             HttpResponse<String> response = push("distributor-" + batch % 2, batch);
@@ -133,5 +157,43 @@ class TestMicroservices {
         long later = t0 + 29_000;
         assertThat(query("sum(count_over_time(micro_test[40s]))", later)).contains(",\"" + (SERIES * 30) + "\"]");
         assertThat(query("count(micro_test)", later)).contains(",\"" + SERIES + "\"]");
+    }
+
+    @Test
+    @Order(2)
+    void blocksStayQueryableWithAStoreGatewayKilledAndTheRulerEvaluatesInItsOwnProcess() throws Exception {
+        // The ruler, alone in its process: its internal queryable and distributor-service reach the ingesters over gRPC.
+        HttpResponse<String> rules = RemoteWrite.post(processes.get("ruler").httpPort, "/prometheus/config/v1/rules/micro",
+                """
+                name: micro
+                interval: 1s
+                rules:
+                  - record: micro:series:count
+                    expr: count(last_over_time(micro_test[10m]))
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8), List.of("X-Scope-OrgID", TENANT));
+        assertThat(rules.statusCode()).as(rules.body()).isEqualTo(202);
+        assertThat(Eventually.within(60, () -> query("micro:series:count", System.currentTimeMillis()).contains(",\"" + SERIES + "\"]")))
+                .as("the ruler's recording rule, read through the query-frontend").isTrue();
+
+        // Ship the live ingesters' blocks; the store-gateways (RF 3 over two: both hold every block) list them (opened
+        // lazily at the first query), whether the ingesters' two blocks or the compactor's merge of them.
+        for (String ingester : List.of("ingester-0", "ingester-2")) {
+            HttpResponse<String> flush = RemoteWrite.post(processes.get(ingester).httpPort, "/ingester/flush?wait=true", new byte[0], List.of());
+            assertThat(flush.statusCode()).as(flush.body()).isEqualTo(204);
+        }
+        for (String gateway : List.of("store-gateway-0", "store-gateway-1")) {
+            MimirProcess process = processes.get(gateway);
+            assertThat(Eventually.within(60, () -> process.get("/store-gateway/tenant/" + TENANT + "/blocks", "Accept", "text/plain").body().lines()
+                    .anyMatch(line -> line.endsWith("loaded")))).as(gateway + " has the shipped blocks: "
+                    + process.get("/store-gateway/tenant/" + TENANT + "/blocks", "Accept", "text/plain").body()).isTrue();
+        }
+        long later = t0 + 29_000;
+        String expectedCount = ",\"" + (SERIES * 30) + "\"]";
+        assertThat(query("sum(count_over_time(micro_test[40s]))", later)).contains(expectedCount);
+        processes.get("store-gateway-0").kill();
+        for (int i = 0; i < 5; i++) {
+            assertThat(query("sum(count_over_time(micro_test[40s]))", later)).as("query " + i + " with one store-gateway dead").contains(expectedCount);
+            assertThat(query("count(micro_test)", later)).contains(",\"" + SERIES + "\"]");
+        }
     }
 }

@@ -3,6 +3,7 @@ package mimir.compactor;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,13 +54,37 @@ final class CompactorRing {
         return new CompactorRing();
     }
 
-    /** Registers as JOINING, reads the ring, then goes ACTIVE (Mimir's compactor waits for its ring entry the same way). */
+    /**
+     * Registers as JOINING, reads the ring, goes ACTIVE and waits (up to {@link #ACTIVE_WAIT}) until its
+     * own view of the ring shows it ACTIVE, as Mimir's compactor waits for its ring entry: the first
+     * cleanup and compaction runs, right after start, then judge ownership on a ring that holds this
+     * compactor (a restarted one would otherwise see only its previous life's LEFT entry and skip them).
+     */
     void join() throws IOException {
         if (ring != null) {
             lifecycler.start(InstanceState.JOINING);
             ring.start();
             lifecycler.changeState(InstanceState.ACTIVE);
+            long deadline = System.nanoTime() + ACTIVE_WAIT.toNanos();
+            String self = ring.settings().instanceId();
+            while (!activeInOwnView(self) && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting to be ACTIVE in the compactor ring", e);
+                }
+            }
         }
+    }
+
+    /** How long {@link #join} waits for this compactor to show ACTIVE in its own view of the ring. */
+    static final Duration ACTIVE_WAIT = Duration.ofSeconds(10);
+
+    private boolean activeInOwnView(String self) {
+        InstanceDesc own = ring.ring().desc().get(self);
+        return own != null && own.state() == InstanceState.ACTIVE;
     }
 
     /** Leaves the ring (LEAVING, then LEFT with {@code unregister-on-shutdown}) and stops watching it. */
