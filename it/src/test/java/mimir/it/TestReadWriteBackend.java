@@ -68,6 +68,8 @@ class TestReadWriteBackend {
                 "-store-gateway.sharding-ring.instance-addr=127.0.0.1",
                 "-query-scheduler.service-discovery-mode=ring", "-query-scheduler.ring.instance-addr=127.0.0.1",
                 "-querier.query-store-after=0s", "-blocks-storage.bucket-store.ignore-blocks-within=0s",
+                // The readers re-read the tenant's block list at this interval (default 15m): the blocks shipped below show up in time.
+                "-blocks-storage.bucket-store.sync-interval=1s",
                 "-ruler.evaluation-delay-duration=0s", "-ruler.poll-interval=1s");
     }
 
