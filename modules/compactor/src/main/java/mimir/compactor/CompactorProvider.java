@@ -1,19 +1,13 @@
 package mimir.compactor;
 
-import java.security.SecureRandom;
 import java.util.List;
 
-import mimir.ring.Lifecycler;
-import mimir.ring.RingClient;
-import mimir.ring.RingDesc;
-import mimir.ring.RingPage;
+import mimir.ring.RingMembership;
 import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
-import mimir.spi.kv.KvClient;
-import mimir.spi.kv.KvScope;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -50,11 +44,10 @@ public final class CompactorProvider implements ComponentProvider {
         CompactorConfig compactorConfig = CompactorConfig.from(config);
         RingSettings.Values ringSettings = RingSettings.COMPACTOR.read(config);
         ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "compactor");
-        KvClient<RingDesc> kv = core.kvStores().open(KvScope.COMPACTOR_RING, RingDesc.CODEC);
-        RingClient ringClient = new RingClient(kv, ringSettings, core.clock());
-        CompactorRing ring = new CompactorRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT));
+        RingMembership membership = RingMembership.open(core.kvStores(), ringSettings, core.clock());
+        CompactorRing ring = new CompactorRing(membership);
         CompactorGraph graph = DaggerCompactorGraph.factory().create(core, compactorConfig, store, ring);
-        new RingPage("Compactor Ring Status", ringClient).register(core.httpRoutes(), "/compactor/ring");
+        membership.registerPage(core.httpRoutes(), "Compactor Ring Status", "/compactor/ring");
         graph.httpApi().register(core.httpRoutes());
         graph.blockUploadApi().register(core.httpRoutes());
         return List.of(graph.compactor());

@@ -13,6 +13,7 @@ import mimir.ring.Lifecycler;
 import mimir.ring.Operation;
 import mimir.ring.Ring;
 import mimir.ring.RingClient;
+import mimir.ring.RingMembership;
 import mimir.ring.RingException;
 import mimir.ring.ShardHash;
 
@@ -36,17 +37,21 @@ import mimir.ring.ShardHash;
  * compactor did before the ring existed (component tests).
  */
 final class CompactorRing {
+    private final RingMembership membership;
     private final RingClient ring;
-    private final Lifecycler lifecycler;
+
+    CompactorRing(RingMembership membership) {
+        this.membership = requireNonNull(membership, "membership is null");
+        this.ring = membership.ring();
+    }
 
     CompactorRing(RingClient ring, Lifecycler lifecycler) {
-        this.ring = requireNonNull(ring, "ring is null");
-        this.lifecycler = requireNonNull(lifecycler, "lifecycler is null");
+        this(new RingMembership(ring, lifecycler));
     }
 
     private CompactorRing() {
+        this.membership = null;
         this.ring = null;
-        this.lifecycler = null;
     }
 
     /** No ring: every job and every tenant's cleanup is owned, nothing is registered. */
@@ -61,20 +66,15 @@ final class CompactorRing {
      * compactor (a restarted one would otherwise see only its previous life's LEFT entry and skip them).
      */
     void join() throws IOException {
-        if (ring != null) {
-            lifecycler.start(InstanceState.JOINING);
-            ring.start();
-            lifecycler.changeState(InstanceState.ACTIVE);
-            long deadline = System.nanoTime() + ACTIVE_WAIT.toNanos();
-            String self = ring.settings().instanceId();
-            while (!activeInOwnView(self) && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(10);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting to be ACTIVE in the compactor ring", e);
-                }
+        if (membership != null) {
+            membership.join(InstanceState.JOINING);
+            membership.activate();
+            try {
+                membership.awaitOwnState(InstanceState.ACTIVE, ACTIVE_WAIT);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting to be ACTIVE in the compactor ring", e);
             }
         }
     }
@@ -82,22 +82,10 @@ final class CompactorRing {
     /** How long {@link #join} waits for this compactor to show ACTIVE in its own view of the ring. */
     static final Duration ACTIVE_WAIT = Duration.ofSeconds(10);
 
-    private boolean activeInOwnView(String self) {
-        InstanceDesc own = ring.ring().desc().get(self);
-        return own != null && own.state() == InstanceState.ACTIVE;
-    }
-
     /** Leaves the ring (LEAVING, then LEFT with {@code unregister-on-shutdown}) and stops watching it. */
     void leave() throws IOException {
-        if (ring == null) {
-            return;
-        }
-        try {
-            lifecycler.stop();
-        }
-        finally {
-            ring.close();
-            ring.kv().close();
+        if (membership != null) {
+            membership.leave();
         }
     }
 
@@ -106,7 +94,7 @@ final class CompactorRing {
         if (ring == null) {
             return Ownership.EVERYTHING;
         }
-        return new Ownership(ring.settings().instanceId(), lifecycler.state() == InstanceState.ACTIVE, ring.ring(), ring.clock().millis());
+        return new Ownership(ring.settings().instanceId(), membership.lifecycler().state() == InstanceState.ACTIVE, ring.ring(), ring.clock().millis());
     }
 
     /** Who owns what in one ring snapshot. */

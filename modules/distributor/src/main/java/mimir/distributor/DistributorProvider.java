@@ -1,11 +1,9 @@
 package mimir.distributor;
 
-import java.security.SecureRandom;
 import java.util.List;
 
 import mimir.distributor.DistributorServiceProvider.DistributorParts;
 import mimir.ring.Lifecycler;
-import mimir.ring.RingPage;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
@@ -40,8 +38,8 @@ public final class DistributorProvider implements ComponentProvider {
                 "distributor: the distributor-service module was not created first"));
         parts.graph().httpApi().register(core.httpRoutes());
         parts.graph().otlpApi().register(core.httpRoutes());
-        new RingPage("Distributor Ring Status", parts.ring()).register(core.httpRoutes(), "/distributor/ring");
-        Lifecycler lifecycler = new Lifecycler(parts.ring().kv(), parts.ringSettings(), core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT);
+        parts.membership().registerPage(core.httpRoutes(), "Distributor Ring Status", "/distributor/ring");
+        Lifecycler lifecycler = parts.membership().lifecycler();
         return List.of(new Service() {
             @Override
             public String name() {

@@ -9,14 +9,12 @@ import mimir.ingester.client.IngesterClientPool;
 import mimir.ingester.client.IngesterClientSettings;
 import mimir.ring.Operation;
 import mimir.ring.RingClient;
-import mimir.ring.RingDesc;
+import mimir.ring.RingMembership;
 import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
-import mimir.spi.kv.KvClient;
-import mimir.spi.kv.KvScope;
 import mimir.spi.service.Service;
 import mimir.spi.service.ServiceContext;
 
@@ -59,16 +57,16 @@ public final class DistributorServiceProvider implements ComponentProvider {
         IngesterClientPool ingesters = new IngesterClientPool(IngesterClientSettings.read(config, distributorConfig.remoteTimeout(), Duration.ofMinutes(2)));
         DistributorGraph graph = DaggerDistributorGraph.factory().create(core, distributorConfig, ingesters::get);
         core.localInstances().register(DistributorClient.class, graph.distributor());
-        RingSettings.Values ringSettings = RingSettings.DISTRIBUTOR.read(config);
-        KvClient<RingDesc> kv = core.kvStores().open(KvScope.DISTRIBUTOR_RING, RingDesc.CODEC);
-        RingClient ring = new RingClient(kv, ringSettings, core.clock());
+        // The ring is read here; only the distributor component registers in it (its lifecycler).
+        RingMembership membership = RingMembership.open(core.kvStores(), RingSettings.DISTRIBUTOR.read(config), core.clock());
+        RingClient ring = membership.ring();
         graph.distributor().shareLimitsWith(() -> ring.ring().healthyCount(Operation.WRITE, core.clock().millis()));
-        core.localInstances().register(DistributorParts.class, new DistributorParts(graph, ring, ringSettings));
+        core.localInstances().register(DistributorParts.class, new DistributorParts(graph, membership));
         return List.of(new RingAndClients(ring, ingesters), graph.distributor());
     }
 
     /** What the {@code distributor} component adds its endpoints and its ring membership to. */
-    record DistributorParts(DistributorGraph graph, RingClient ring, RingSettings.Values ringSettings) {}
+    record DistributorParts(DistributorGraph graph, RingMembership membership) {}
 
     /**
      * The distributor ring as this process sees it, and the gRPC channels to the ingesters; stopped

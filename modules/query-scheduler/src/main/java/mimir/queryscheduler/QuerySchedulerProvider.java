@@ -1,25 +1,18 @@
 package mimir.queryscheduler;
 
-import java.security.SecureRandom;
 import java.io.IOException;
 import java.util.List;
 
 import mimir.queryscheduler.client.SchedulerDiscovery;
 import mimir.queryscheduler.client.SchedulerForFrontend;
 import mimir.queryscheduler.client.SchedulerForQuerier;
-import mimir.ring.Lifecycler;
-import mimir.ring.RingClient;
-import mimir.ring.RingDesc;
-import mimir.ring.RingPage;
-import mimir.ring.RingSettings;
+import mimir.ring.InstanceState;
+import mimir.ring.RingMembership;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
-import mimir.spi.kv.KvClient;
-import mimir.spi.kv.KvScope;
 import mimir.spi.service.Service;
-import mimir.spi.service.ServiceContext;
 
 /**
  * The {@code query-scheduler} module. Registers the scheduler in-process for the query-frontend and the
@@ -61,33 +54,8 @@ public final class QuerySchedulerProvider implements ComponentProvider {
         }
         // Ring mode: register in the query-scheduler ring after the scheduler started, and leave it before the
         // scheduler stops, so that frontends and queriers stop using this one first.
-        KvClient<RingDesc> kv = core.kvStores().open(KvScope.QUERY_SCHEDULER_RING, RingDesc.CODEC);
-        RingSettings.Values ringSettings = SchedulerDiscovery.RING.read(config);
-        RingClient ring = new RingClient(kv, ringSettings, core.clock());
-        new RingPage("Query-scheduler Ring Status", ring).register(core.httpRoutes(), "/query-scheduler/ring");
-        Lifecycler lifecycler = new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT);
-        return List.of(scheduler, new Service() {
-            @Override
-            public String name() {
-                return "query-scheduler-ring";
-            }
-
-            @Override
-            public void start(ServiceContext context) throws Exception {
-                ring.start();
-                lifecycler.start();
-            }
-
-            @Override
-            public void stop() throws Exception {
-                try {
-                    lifecycler.stop();
-                }
-                finally {
-                    ring.close();
-                    kv.close();
-                }
-            }
-        });
+        RingMembership membership = RingMembership.open(core.kvStores(), SchedulerDiscovery.RING.read(config), core.clock());
+        membership.registerPage(core.httpRoutes(), "Query-scheduler Ring Status", "/query-scheduler/ring");
+        return List.of(scheduler, membership.service("query-scheduler-ring", InstanceState.ACTIVE));
     }
 }

@@ -1,19 +1,14 @@
 package mimir.ruler;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.util.List;
 
-import mimir.ring.Lifecycler;
-import mimir.ring.RingClient;
-import mimir.ring.RingDesc;
+import mimir.ring.RingMembership;
 import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
-import mimir.spi.kv.KvClient;
-import mimir.spi.kv.KvScope;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -54,9 +49,7 @@ public final class RulerProvider implements ComponentProvider {
     @Override
     public List<Service> create(CoreServices core, ConfigValues config) throws IOException {
         RingSettings.Values ringSettings = RingSettings.RULER.read(config);
-        KvClient<RingDesc> kv = core.kvStores().open(KvScope.RULER_RING, RingDesc.CODEC);
-        RingClient ringClient = new RingClient(kv, ringSettings, core.clock());
-        RulerRing ring = new RulerRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT));
+        RulerRing ring = new RulerRing(RingMembership.open(core.kvStores(), ringSettings, core.clock()));
         Ruler ruler = create(core, RulerConfig.from(config), core.objectStores().open(StorageScope.RULER, "ruler"), ring);
         return List.of(ruler);
     }

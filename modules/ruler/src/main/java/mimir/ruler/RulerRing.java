@@ -12,8 +12,8 @@ import mimir.ring.Lifecycler;
 import mimir.ring.Operation;
 import mimir.ring.Ring;
 import mimir.ring.RingClient;
+import mimir.ring.RingMembership;
 import mimir.ring.RingException;
-import mimir.ring.RingPage;
 import mimir.ring.ShardHash;
 import mimir.spi.http.HttpRoutes;
 
@@ -32,19 +32,23 @@ import mimir.spi.http.HttpRoutes;
  * <p>{@link #ownsEverything()} is a ruler without a ring, for component tests of evaluation alone.
  */
 final class RulerRing {
+    private final RingMembership membership;
     private final RingClient ring;
-    private final Lifecycler lifecycler;
     private Ring walkSource;
     private Ring walk;
 
+    RulerRing(RingMembership membership) {
+        this.membership = requireNonNull(membership, "membership is null");
+        this.ring = membership.ring();
+    }
+
     RulerRing(RingClient ring, Lifecycler lifecycler) {
-        this.ring = requireNonNull(ring, "ring is null");
-        this.lifecycler = requireNonNull(lifecycler, "lifecycler is null");
+        this(new RingMembership(ring, lifecycler));
     }
 
     private RulerRing() {
+        this.membership = null;
         this.ring = null;
-        this.lifecycler = null;
     }
 
     /** No ring: every group is owned, nothing is registered, there are no peers. */
@@ -64,29 +68,21 @@ final class RulerRing {
     /** Serves the ring page, {@code GET,POST /ruler/ring} (HTML, JSON, forget). */
     void registerPage(HttpRoutes routes) {
         if (ring != null) {
-            new RingPage("Ruler Ring Status", ring).register(routes, "/ruler/ring");
+            membership.registerPage(routes, "Ruler Ring Status", "/ruler/ring");
         }
     }
 
     /** Registers as ACTIVE and reads the ring, so the first sync already sees this instance. */
     void join() throws IOException {
-        if (ring != null) {
-            lifecycler.start(InstanceState.ACTIVE);
-            ring.start();
+        if (membership != null) {
+            membership.join(InstanceState.ACTIVE);
         }
     }
 
     /** Leaves the ring (LEAVING, then LEFT with {@code unregister-on-shutdown}) and stops watching it. */
     void leave() throws IOException {
-        if (ring == null) {
-            return;
-        }
-        try {
-            lifecycler.stop();
-        }
-        finally {
-            ring.close();
-            ring.kv().close();
+        if (membership != null) {
+            membership.leave();
         }
     }
 

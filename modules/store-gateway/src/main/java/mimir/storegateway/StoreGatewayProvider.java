@@ -1,19 +1,13 @@
 package mimir.storegateway;
 
-import java.security.SecureRandom;
 import java.util.List;
 
-import mimir.ring.Lifecycler;
-import mimir.ring.RingClient;
-import mimir.ring.RingDesc;
-import mimir.ring.RingPage;
+import mimir.ring.RingMembership;
 import mimir.ring.RingSettings;
 import mimir.spi.ComponentProvider;
 import mimir.spi.CoreServices;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
-import mimir.spi.kv.KvClient;
-import mimir.spi.kv.KvScope;
 import mimir.spi.objstore.ObjectStore;
 import mimir.spi.objstore.StorageScope;
 import mimir.spi.service.Service;
@@ -53,13 +47,12 @@ public final class StoreGatewayProvider implements ComponentProvider {
         StoreGatewayConfig gatewayConfig = StoreGatewayConfig.from(config);
         RingSettings.Values ringSettings = RingSettings.STORE_GATEWAY.read(config);
         ObjectStore store = core.objectStores().open(StorageScope.BLOCKS, "store-gateway");
-        KvClient<RingDesc> kv = core.kvStores().open(KvScope.STORE_GATEWAY_RING, RingDesc.CODEC);
-        RingClient ringClient = new RingClient(kv, ringSettings, core.clock());
-        StoreGatewayRing ring = new StoreGatewayRing(ringClient, new Lifecycler(kv, ringSettings, core.clock(), new SecureRandom(), Lifecycler.DEFAULT_LEFT_TIMEOUT));
+        RingMembership membership = RingMembership.open(core.kvStores(), ringSettings, core.clock());
+        StoreGatewayRing ring = new StoreGatewayRing(membership);
         StoreGatewayGraph graph = DaggerStoreGatewayGraph.factory().create(core, gatewayConfig, store, ring);
         StoreGateway gateway = graph.storeGateway();
         graph.httpApi().register(core.httpRoutes());
-        new RingPage("Store-gateway Ring Status", ringClient).register(core.httpRoutes(), "/store-gateway/ring");
+        membership.registerPage(core.httpRoutes(), "Store-gateway Ring Status", "/store-gateway/ring");
         core.grpcServices().add(new StoreGatewayGrpcService(gateway));
         core.localInstances().register(StoreGatewayClient.class, gateway);
         return List.of(gateway);

@@ -11,6 +11,7 @@ import mimir.ring.InstanceState;
 import mimir.ring.Lifecycler;
 import mimir.ring.Ring;
 import mimir.ring.RingClient;
+import mimir.ring.RingMembership;
 import mimir.ring.ShardHash;
 import mimir.tsdb.block.Ulid;
 
@@ -29,17 +30,21 @@ import mimir.tsdb.block.Ulid;
  * syncing and serving alone.
  */
 final class StoreGatewayRing {
+    private final RingMembership membership;
     private final RingClient ring;
-    private final Lifecycler lifecycler;
+
+    StoreGatewayRing(RingMembership membership) {
+        this.membership = requireNonNull(membership, "membership is null");
+        this.ring = membership.ring();
+    }
 
     StoreGatewayRing(RingClient ring, Lifecycler lifecycler) {
-        this.ring = requireNonNull(ring, "ring is null");
-        this.lifecycler = requireNonNull(lifecycler, "lifecycler is null");
+        this(new RingMembership(ring, lifecycler));
     }
 
     private StoreGatewayRing() {
+        this.membership = null;
         this.ring = null;
-        this.lifecycler = null;
     }
 
     /** No ring: every block is owned, nothing is registered. */
@@ -49,30 +54,22 @@ final class StoreGatewayRing {
 
     /** Registers as JOINING and reads the ring (so the first ownership check already sees this instance). */
     void join() throws IOException {
-        if (ring != null) {
-            lifecycler.start(InstanceState.JOINING);
-            ring.start();
+        if (membership != null) {
+            membership.join(InstanceState.JOINING);
         }
     }
 
     /** Goes ACTIVE: queriers may now ask this store-gateway. */
     void activate() throws IOException {
-        if (ring != null) {
-            lifecycler.changeState(InstanceState.ACTIVE);
+        if (membership != null) {
+            membership.activate();
         }
     }
 
     /** Leaves the ring (LEAVING, then LEFT with {@code unregister-on-shutdown}) and stops watching it. */
     void leave() throws IOException {
-        if (ring == null) {
-            return;
-        }
-        try {
-            lifecycler.stop();
-        }
-        finally {
-            ring.close();
-            ring.kv().close();
+        if (membership != null) {
+            membership.leave();
         }
     }
 
