@@ -340,7 +340,7 @@ public final class Distributor implements Service, DistributorClient {
             if (validated.seriesCount() > 0 || !validated.metadata().isEmpty()) {
                 instanceIngestionRate.add(nowNanos, validated.sampleCount() + validated.exemplarCount() + validated.metadata().size());
                 try {
-                    result = target.push(tenant, validated);
+                    result = target.push(tenant, limits.ingestionTenantShardSize(), validated);
                 }
                 catch (IngesterException e) {
                     return PushOutcome.error(e.httpStatus(), e.getMessage());

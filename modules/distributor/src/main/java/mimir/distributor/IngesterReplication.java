@@ -65,8 +65,12 @@ final class IngesterReplication {
         return remote.apply(instance.addr());
     }
 
-    PushResult push(String tenant, WriteBatch batch) throws IngesterException {
-        Ring snapshot = ring.ring();
+    /**
+     * @param shardSize the tenant's {@code ingestion_tenant_shard_size}: its series go to the replicas
+     *                  within its shuffle shard of that many ingesters (0: the whole ring)
+     */
+    PushResult push(String tenant, int shardSize, WriteBatch batch) throws IngesterException {
+        Ring snapshot = ring.ring().shuffleShard(tenant, shardSize);
         long now = clock.millis();
         if (local.isPresent() && snapshot.soleOwner(localId(), Operation.WRITE, now)) {
             return local.get().push(tenant, batch);

@@ -67,7 +67,7 @@ class TestIngesterReplication {
 
     @Test
     void everySeriesReachesAllThreeReplicasAndCountsOnce() throws Exception {
-        PushResult result = replication.push(TENANT, batch(20));
+        PushResult result = replication.push(TENANT, 0, batch(20));
         assertThat(result.acceptedSamples()).isEqualTo(40);
         for (TestingIngester ingester : ingesters.values()) {
             assertThat(ingester.storedSamples()).isEqualTo(40);
@@ -75,18 +75,31 @@ class TestIngesterReplication {
     }
 
     @Test
+    void aShuffleShardedTenantWritesToItsShardOnly() throws Exception {
+        PushResult result = replication.push(TENANT, 2, batch(20));
+        assertThat(result.acceptedSamples()).isEqualTo(40);
+        // Two of the three ingesters hold every series (RF 3 within a shard of two), the third none.
+        assertThat(ingesters.values()).extracting(TestingIngester::storedSamples).containsExactlyInAnyOrder(40, 40, 0);
+        // Another tenant's shard is its own; over many tenants all three ingesters are used.
+        for (int t = 0; t < 20; t++) {
+            replication.push("tenant-" + t, 2, batch(1));
+        }
+        assertThat(ingesters.values()).allMatch(ingester -> ingester.storedSamples() > 0);
+    }
+
+    @Test
     void oneFailingReplicaIsToleratedTwoAreNot() throws Exception {
         ingesters.get("b:9095").failure = new IngesterException(503, "b is down");
-        assertThat(replication.push(TENANT, batch(10)).acceptedSamples()).isEqualTo(20);
+        assertThat(replication.push(TENANT, 0, batch(10)).acceptedSamples()).isEqualTo(20);
         ingesters.get("c:9095").failure = new IngesterException(503, "c is down");
-        assertThatThrownBy(() -> replication.push(TENANT, batch(10))).isInstanceOf(IngesterException.class).hasMessageContaining("is down");
+        assertThatThrownBy(() -> replication.push(TENANT, 0, batch(10))).isInstanceOf(IngesterException.class).hasMessageContaining("is down");
     }
 
     @Test
     void aClientErrorOfAReplicaWinsOverAServerError() {
         ingesters.get("b:9095").failure = new IngesterException(503, "b is down");
         ingesters.get("c:9095").failure = new IngesterException(400, "per-user series limit of 1 exceeded");
-        assertThatThrownBy(() -> replication.push(TENANT, batch(5))).isInstanceOfSatisfying(IngesterException.class,
+        assertThatThrownBy(() -> replication.push(TENANT, 0, batch(5))).isInstanceOfSatisfying(IngesterException.class,
                 e -> assertThat(e.httpStatus()).isEqualTo(400));
     }
 
@@ -96,10 +109,10 @@ class TestIngesterReplication {
         kv.cas("ring", d -> d.with(d.get("c").withHeartbeat(old)));
         Thread.sleep(100);
         ingesters.get("c:9095").failure = new IngesterException(500, "must not be called");
-        assertThat(replication.push(TENANT, batch(10)).acceptedSamples()).isEqualTo(20);
+        assertThat(replication.push(TENANT, 0, batch(10)).acceptedSamples()).isEqualTo(20);
         assertThat(ingesters.get("c:9095").storedSamples()).isZero();
         kv.cas("ring", d -> d.with(d.get("b").withHeartbeat(old)));
-        Eventually.assertThat(Duration.ofSeconds(5), () -> assertThatThrownBy(() -> replication.push(TENANT, batch(1)))
+        Eventually.assertThat(Duration.ofSeconds(5), () -> assertThatThrownBy(() -> replication.push(TENANT, 0, batch(1)))
                 .hasMessageContaining("at least 2 live replicas required, could only find 1"));
     }
 }

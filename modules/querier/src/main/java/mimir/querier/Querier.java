@@ -62,6 +62,7 @@ public final class Querier implements Service, QuerierClient {
     static final Duration NEXT_TIMEOUT = Duration.ofSeconds(1);
 
     private final QuerierConfig config;
+    private final Overrides overrides;
     private final LocalInstances localInstances;
     private final HttpRoutes routes;
     private final QuerierMetrics metrics;
@@ -87,6 +88,7 @@ public final class Querier implements Service, QuerierClient {
     public Querier(QuerierConfig config, Overrides overrides, Clock clock, LocalInstances localInstances, HttpRoutes routes, QuerierMetrics metrics,
             Optional<ObjectStore> blocksStore, Optional<RingStoreGateways> storeGateways, Function<String, IngesterClient> remoteIngesters) {
         this.config = requireNonNull(config, "config is null");
+        this.overrides = requireNonNull(overrides, "overrides is null");
         this.remoteIngesters = requireNonNull(remoteIngesters, "remoteIngesters is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.localInstances = requireNonNull(localInstances, "localInstances is null");
@@ -170,7 +172,8 @@ public final class Querier implements Service, QuerierClient {
         }
         IngesterRing ring = localInstances.find(IngesterRing.class).orElseThrow(() -> new IllegalStateException(
                 "querier: the ingester-ring module is not running; the querier finds the ingesters through it"));
-        replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock);
+        replicated = new ReplicatedIngesters(ring.client(), localInstances.find(IngesterClient.class), remoteIngesters, clock,
+                tenant -> overrides.forTenant(tenant).ingestionTenantShardSize(), tenant -> overrides.forTenant(tenant).queryIngestersWithin());
         ingester = replicated;
         running = true;
         if (!component) {

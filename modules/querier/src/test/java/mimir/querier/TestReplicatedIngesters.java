@@ -39,10 +39,12 @@ class TestReplicatedIngesters {
     private final Map<String, TestingIngesterClient> ingesters = new HashMap<>();
     private final Map<String, RuntimeException> failing = new HashMap<>();
     private ReplicatedIngesters reads;
+    private KvClient<RingDesc> kvWithThree;
 
     @BeforeEach
     void ring() throws Exception {
         KvClient<RingDesc> kv = new InMemoryKv().client(RingDesc.CODEC);
+        kvWithThree = kv;
         TokenGenerator tokens = new TokenGenerator(new Random(3));
         long now = clock.millis() / 1000;
         for (String id : new String[] {"local", "b", "c"}) {
@@ -71,6 +73,15 @@ class TestReplicatedIngesters {
         ingesters.get("c:9095").add(TENANT, Labels.of("__name__", "m", "s", "b"), 1000, 2).add(TENANT, Labels.of("__name__", "m", "s", "b"), 2000, 3);
     }
 
+    private static void selectAll(ReplicatedIngesters from) {
+        try (Querier querier = from.querier(TENANT, 0, 10_000)) {
+            SeriesSet set = querier.select(true, List.of(Matcher.equal("__name__", "m")));
+            while (set.next()) {
+                // drained
+            }
+        }
+    }
+
     private List<String> select() {
         List<String> out = new ArrayList<>();
         try (Querier querier = reads.querier(TENANT, 0, 10_000)) {
@@ -90,6 +101,30 @@ class TestReplicatedIngesters {
     @Test
     void replicasAreMergedWithoutDuplicates() {
         assertThat(select()).containsExactly("{__name__=\"m\", s=\"a\"} 1000=1.0", "{__name__=\"m\", s=\"b\"} 1000=2.0 2000=3.0");
+    }
+
+    @Test
+    void aShuffleShardedTenantIsReadFromItsShardOnlyOnceNoIngesterRegisteredWithinTheLookback() throws Exception {
+        java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        RingClient client = new RingClient(kvWithThree, new RingSettings.Values(RingSettings.INGESTER, 3, 16, Duration.ofSeconds(15), Duration.ofMinutes(1),
+                false, "reader", "reader:9095", "", true, 0), clock);
+        client.start();
+        Eventually.assertThat(Duration.ofSeconds(5), () -> assertThat(client.ring().instances()).hasSize(3));
+        java.util.function.Function<String, mimir.ingester.client.IngesterClient> remote = address -> {
+            asked.add(address);
+            return ingesters.get(address);
+        };
+        // Registered just now: within a 13h lookback every ingester is read; with none, the shard of two only.
+        ReplicatedIngesters recent = new ReplicatedIngesters(client, Optional.empty(), remote, clock, tenant -> 2, tenant -> Duration.ofHours(13));
+        selectAll(recent);
+        assertThat(asked).hasSize(3);
+        asked.clear();
+        ReplicatedIngesters settled = new ReplicatedIngesters(client, Optional.empty(), remote, clock, tenant -> 2, tenant -> Duration.ZERO);
+        selectAll(settled);
+        assertThat(asked).hasSize(2).isSubsetOf("local:9095", "b:9095", "c:9095");
+        recent.close();
+        settled.close();
+        client.close();
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable view of a ring for lookups: every token of every instance (but LEFT ones) sorted, with
@@ -36,6 +38,8 @@ public final class Ring {
     private final int zones;
     /** Per token index: the replicas of a key owned there, the owner first; shared, never modified. */
     private final InstanceDesc[][] replicaSets;
+    /** Shuffle shards of this snapshot, by identifier and size. */
+    private final ConcurrentHashMap<String, Ring> shards = new ConcurrentHashMap<>();
 
     public Ring(RingDesc desc, int replicationFactor, boolean zoneAware, Duration heartbeatTimeout) {
         this.desc = requireNonNull(desc, "desc is null");
@@ -102,6 +106,65 @@ public final class Ring {
             }
         }
         return true;
+    }
+
+    /**
+     * The tenant's shuffle shard: the sub-ring of {@code size} instances chosen for {@code identifier}
+     * (with zone awareness, {@code ceil(size / zones)} in each zone), this ring itself when {@code size}
+     * is 0 or covers every instance. Each instance is picked by a pseudo-random token drawn from a seed
+     * of the identifier (and zone), walking clockwise to the first instance not picked yet: the same
+     * identifier gets the same instances from the same ring on every process, and most of them stay
+     * when instances join or leave. Computed once per snapshot and identifier.
+     */
+    public Ring shuffleShard(String identifier, int size) {
+        requireNonNull(identifier, "identifier is null");
+        if (size <= 0 || size >= members.size()) {
+            return this;
+        }
+        return shards.computeIfAbsent(identifier + '\u0000' + size, key -> subRing(identifier, size));
+    }
+
+    /**
+     * The shard to read {@code identifier}'s recent data from: its {@link #shuffleShard}, unless an
+     * instance registered within {@code lookback} (it may have taken over series that instances outside
+     * the current shard received before), then every instance, as a conservative form of Mimir's
+     * shuffle sharding with lookback.
+     */
+    public Ring shuffleShardWithLookback(String identifier, int size, Duration lookback, long nowMillis) {
+        if (size <= 0 || size >= members.size()) {
+            return this;
+        }
+        long since = nowMillis - lookback.toMillis();
+        for (InstanceDesc member : members) {
+            if (member.registeredSeconds() * 1000 > since) {
+                return this;
+            }
+        }
+        return shuffleShard(identifier, size);
+    }
+
+    private Ring subRing(String identifier, int size) {
+        List<String> zoneNames = zoneAware ? members.stream().map(InstanceDesc::zone).distinct().sorted().toList() : List.of("");
+        int perZone = zoneAware ? (size + zoneNames.size() - 1) / zoneNames.size() : size;
+        RingDesc picked = RingDesc.EMPTY;
+        for (String zone : zoneNames) {
+            // Only instances with tokens can be reached by the walk (so the loop ends).
+            long available = members.stream().filter(m -> m.tokenCount() > 0 && (!zoneAware || m.zone().equals(zone))).count();
+            SplittableRandom random = new SplittableRandom(((long) ShardHash.tenant(identifier) << 32) ^ ShardHash.tenant(zone));
+            int inZone = 0;
+            while (inZone < Math.min(perZone, available)) {
+                int start = firstGreater(Integer.toUnsignedLong(random.nextInt()));
+                for (int i = 0; i < tokens.length; i++) {
+                    InstanceDesc owner = owners[(start + i) % tokens.length];
+                    if ((!zoneAware || owner.zone().equals(zone)) && picked.get(owner.id()) == null) {
+                        picked = picked.with(owner);
+                        inZone++;
+                        break;
+                    }
+                }
+            }
+        }
+        return new Ring(picked, replicationFactor, zoneAware, heartbeatTimeout);
     }
 
     /**

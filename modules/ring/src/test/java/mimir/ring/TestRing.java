@@ -180,4 +180,49 @@ class TestRing {
         assertThat(ShardHash.series("t", Labels.of("a", "b"))).isNotEqualTo(ShardHash.series("u", Labels.of("a", "b")));
         assertThat(List.of(ShardHash.series("t", Labels.of("a", "b")))).containsExactly(ShardHash.series("t", Labels.of("a", "b")));
     }
+
+    @Test
+    void shuffleShardsAreStablePerTenantSpreadAcrossTenantsAndZoneBalanced() throws RingException {
+        Ring ring = new Ring(ring(12), 3, false, TIMEOUT);
+        Ring shard = ring.shuffleShard("tenant-a", 4);
+        assertThat(shard.instances()).hasSize(4);
+        assertThat(shard).isSameAs(ring.shuffleShard("tenant-a", 4));
+        // Another process (another snapshot of the same ring) picks the same instances.
+        assertThat(new Ring(ring(12), 3, false, TIMEOUT).shuffleShard("tenant-a", 4).instances()).extracting(InstanceDesc::id)
+                .containsExactlyInAnyOrderElementsOf(shard.instances().stream().map(InstanceDesc::id).toList());
+        // Writes of the tenant land in its shard only.
+        for (int i = 0; i < 1000; i++) {
+            int key = ShardHash.series("tenant-a", Labels.of("__name__", "m", "i", Integer.toString(i)));
+            assertThat(shard.get(key, Operation.WRITE, NOW).instances()).hasSize(3).allMatch(shard.instances()::contains);
+        }
+        // Different tenants get different shards: over 50 tenants every instance is in some shard.
+        java.util.Set<String> used = new java.util.HashSet<>();
+        java.util.Set<java.util.List<String>> distinct = new java.util.HashSet<>();
+        for (int t = 0; t < 50; t++) {
+            java.util.List<String> ids = ring.shuffleShard("tenant-" + t, 4).instances().stream().map(InstanceDesc::id).sorted().toList();
+            used.addAll(ids);
+            distinct.add(ids);
+        }
+        assertThat(used).hasSize(12);
+        assertThat(distinct.size()).isGreaterThan(40);
+        // 0 or a size covering the ring: the ring itself.
+        assertThat(ring.shuffleShard("tenant-a", 0)).isSameAs(ring);
+        assertThat(ring.shuffleShard("tenant-a", 12)).isSameAs(ring);
+        // Zone-aware: the shard takes ceil(size / zones) instances of every zone.
+        Ring zoned = new Ring(ring(9, "a", "b", "c"), 3, true, TIMEOUT);
+        assertThat(zoned.shuffleShard("tenant-a", 4).instances()).hasSize(6).extracting(InstanceDesc::zone).containsOnly("a", "b", "c")
+                .filteredOn("a"::equals).hasSize(2);
+    }
+
+    @Test
+    void aShardReadWithLookbackIsTheWholeRingWhileAnInstanceRegisteredRecently() {
+        RingDesc desc = ring(6);
+        Ring settled = new Ring(desc, 3, false, TIMEOUT);
+        assertThat(settled.shuffleShardWithLookback("tenant-a", 2, Duration.ofHours(13), NOW + Duration.ofHours(14).toMillis()))
+                .isSameAs(settled.shuffleShard("tenant-a", 2));
+        InstanceDesc newcomer = new InstanceDesc("ingester-new", "10.0.0.9:9095", NOW / 1000, InstanceState.ACTIVE,
+                new TokenGenerator(new Random(7)).generate(128, desc), "", NOW / 1000 + 3600, false, 0);
+        Ring grown = new Ring(desc.with(newcomer), 3, false, TIMEOUT);
+        assertThat(grown.shuffleShardWithLookback("tenant-a", 2, Duration.ofHours(13), NOW + Duration.ofHours(2).toMillis())).isSameAs(grown);
+    }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 import mimir.ingester.client.ExemplarSeries;
 import mimir.ingester.client.IngesterClient;
@@ -53,8 +55,23 @@ public final class ReplicatedIngesters implements IngesterClient {
     private final Function<String, IngesterClient> remote;
     private final Clock clock;
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final ToIntFunction<String> shardSize;
+    private final Function<String, Duration> lookback;
 
     public ReplicatedIngesters(RingClient ring, Optional<IngesterClient> local, Function<String, IngesterClient> remote, Clock clock) {
+        this(ring, local, remote, clock, tenant -> 0, tenant -> Duration.ZERO);
+    }
+
+    /**
+     * @param shardSize the tenant's {@code ingestion_tenant_shard_size} (0: no shuffle sharding): a tenant's
+     *                  reads go to its shuffle shard of the ring, as its writes do
+     * @param lookback  how far back the tenant's reads reach the ingesters ({@code query_ingesters_within}):
+     *                  while an ingester registered within it, the tenant's reads go to the whole ring
+     */
+    public ReplicatedIngesters(RingClient ring, Optional<IngesterClient> local, Function<String, IngesterClient> remote, Clock clock,
+            ToIntFunction<String> shardSize, Function<String, Duration> lookback) {
+        this.shardSize = requireNonNull(shardSize, "shardSize is null");
+        this.lookback = requireNonNull(lookback, "lookback is null");
         this.ring = requireNonNull(ring, "ring is null");
         this.local = requireNonNull(local, "local is null");
         this.remote = requireNonNull(remote, "remote is null");
@@ -75,9 +92,15 @@ public final class ReplicatedIngesters implements IngesterClient {
         return local.isPresent() && snapshot.soleOwner(ring.settings().instanceId(), Operation.READ, clock.millis()) ? local : Optional.empty();
     }
 
-    private ReplicationSet readSet() {
+    /** The ingesters holding the tenant's recent data: its shuffle shard (with lookback), else the whole ring. */
+    private Ring shard(String tenant) {
+        long now = clock.millis();
+        return ring.ring().shuffleShardWithLookback(tenant, shardSize.applyAsInt(tenant), lookback.apply(tenant), now);
+    }
+
+    private ReplicationSet readSet(String tenant) {
         try {
-            return ring.ring().forOperation(Operation.READ, clock.millis());
+            return shard(tenant).forOperation(Operation.READ, clock.millis());
         }
         catch (RingException e) {
             throw new IllegalStateException("cannot query the ingesters: " + e.getMessage() + " (ingester ring; see /ingester/ring)", e);
@@ -85,8 +108,8 @@ public final class ReplicatedIngesters implements IngesterClient {
     }
 
     /** Runs {@code call} on every ingester of the read set; tolerates {@code maxErrors} failures. */
-    private <T> List<T> onAll(String what, Function<IngesterClient, T> call) {
-        ReplicationSet set = readSet();
+    private <T> List<T> onAll(String tenant, String what, Function<IngesterClient, T> call) {
+        ReplicationSet set = readSet(tenant);
         Map<InstanceDesc, Future<T>> futures = new LinkedHashMap<>();
         for (InstanceDesc instance : set.instances()) {
             Callable<T> task = () -> call.apply(client(instance));
@@ -134,7 +157,7 @@ public final class ReplicatedIngesters implements IngesterClient {
             return sole.get().metricsMetadata(tenant, metric, limit, limitPerMetric);
         }
         Map<String, List<MetricMetadata>> byMetric = new LinkedHashMap<>();
-        for (List<MetricMetadata> answer : onAll("metadata", c -> c.metricsMetadata(tenant, metric, limit, limitPerMetric))) {
+        for (List<MetricMetadata> answer : onAll(tenant, "metadata", c -> c.metricsMetadata(tenant, metric, limit, limitPerMetric))) {
             for (MetricMetadata entry : answer) {
                 List<MetricMetadata> entries = byMetric.computeIfAbsent(entry.metricFamilyName(), k -> new ArrayList<>());
                 if (!entries.contains(entry) && (limitPerMetric < 0 || entries.size() < limitPerMetric)) {
@@ -160,7 +183,7 @@ public final class ReplicatedIngesters implements IngesterClient {
             return sole.get().queryExemplars(tenant, start, end, matcherSets);
         }
         Map<Labels, List<ExemplarSeries.Exemplar>> bySeries = new java.util.TreeMap<>();
-        for (List<ExemplarSeries> answer : onAll("exemplars", c -> c.queryExemplars(tenant, start, end, matcherSets))) {
+        for (List<ExemplarSeries> answer : onAll(tenant, "exemplars", c -> c.queryExemplars(tenant, start, end, matcherSets))) {
             for (ExemplarSeries series : answer) {
                 List<ExemplarSeries.Exemplar> merged = bySeries.computeIfAbsent(series.seriesLabels(), k -> new ArrayList<>());
                 for (ExemplarSeries.Exemplar exemplar : series.exemplars()) {
@@ -189,13 +212,13 @@ public final class ReplicatedIngesters implements IngesterClient {
         double apiRate = 0;
         double ruleRate = 0;
         long series = 0;
-        for (UserStats stats : onAll("user stats", c -> c.userStats(tenant))) {
+        for (UserStats stats : onAll(tenant, "user stats", c -> c.userStats(tenant))) {
             rate += stats.ingestionRate();
             apiRate += stats.apiIngestionRate();
             ruleRate += stats.ruleIngestionRate();
             series += stats.numSeries();
         }
-        int rf = Math.max(1, ring.ring().effectiveReplicationFactor());
+        int rf = Math.max(1, shard(tenant).effectiveReplicationFactor());
         return new UserStats(rate / rf, series / rf, apiRate / rf, ruleRate / rf);
     }
 
@@ -235,7 +258,7 @@ public final class ReplicatedIngesters implements IngesterClient {
 
         @Override
         public SeriesSet select(boolean sorted, List<Matcher> matchers) {
-            List<BufferedQuerier> answers = onAll("query", client -> {
+            List<BufferedQuerier> answers = onAll(tenant, "query", client -> {
                 try (Querier querier = client.querier(tenant, mint, maxt)) {
                     return BufferedQuerier.read(querier.select(true, matchers));
                 }
@@ -246,7 +269,7 @@ public final class ReplicatedIngesters implements IngesterClient {
         @Override
         public List<String> labelNames(List<Matcher> matchers) {
             TreeSet<String> names = new TreeSet<>();
-            onAll("label names", client -> {
+            onAll(tenant, "label names", client -> {
                 try (Querier querier = client.querier(tenant, mint, maxt)) {
                     return querier.labelNames(matchers);
                 }
@@ -257,7 +280,7 @@ public final class ReplicatedIngesters implements IngesterClient {
         @Override
         public List<String> labelValues(String name, List<Matcher> matchers) {
             TreeSet<String> values = new TreeSet<>();
-            onAll("label values", client -> {
+            onAll(tenant, "label values", client -> {
                 try (Querier querier = client.querier(tenant, mint, maxt)) {
                     return querier.labelValues(name, matchers);
                 }
