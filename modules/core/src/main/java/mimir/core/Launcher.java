@@ -223,6 +223,7 @@ public final class Launcher {
             graph = DaggerCoreGraph.factory().create(config, storage, kv, Clock.systemUTC());
             storage.bindMetrics(graph.prometheusRegistry());
             kv.bindMetrics(graph.prometheusRegistry());
+            kv.registerPages(graph.httpRoutes());
             graph.serverConfig();
         }
         catch (IllegalArgumentException e) {

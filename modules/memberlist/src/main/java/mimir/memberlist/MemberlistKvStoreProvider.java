@@ -8,6 +8,7 @@ import java.util.List;
 
 import mimir.spi.config.ConfigValues;
 import mimir.spi.config.Setting;
+import mimir.spi.http.HttpRoutes;
 import mimir.spi.kv.KvClient;
 import mimir.spi.kv.KvCodec;
 import mimir.spi.kv.KvScope;
@@ -74,6 +75,12 @@ public final class MemberlistKvStoreProvider implements KvStoreProvider {
         clients++;
         MemberlistNode owner = node;
         return new MemberlistKvClient<>(owner, codec, metrics, () -> release(owner));
+    }
+
+    /** {@code GET /memberlist}: this node, its members and the KV store's keys. */
+    @Override
+    public void registerPages(HttpRoutes routes) {
+        new MemberlistPage(this::node).register(routes);
     }
 
     /** The running node, or null: for tests in this module. */

@@ -249,6 +249,26 @@ class TestMemberlistCluster {
     }
 
     @Test
+    void theMemberlistPageShowsThisNodeItsMembersAndTheKeys() throws Exception {
+        MemberlistKvStoreProvider provider = new MemberlistKvStoreProvider();
+        mimir.testing.TestingHttpRoutes routes = new mimir.testing.TestingHttpRoutes();
+        provider.registerPages(routes);
+        assertThat(mimir.testing.TestingHttpRoutes.body(routes.get("/memberlist", null))).startsWith("memberlist is not running in this process");
+        TestingMemberlistNode peer = node("peer");
+        TestingConfigValues values = TestingMemberlistNode.config("paged").with(MemberlistConfig.JOIN, List.of(peer.address()));
+        KvClient<Counters> ring = provider.open(KvScope.INGESTER_RING, Counters.CODEC, values, new SimpleMeterRegistry());
+        ring.cas("collectors/ring", current -> Counters.of("x", 1));
+        mimir.testing.Eventually.assertThat(Duration.ofSeconds(10), () -> assertThat(provider.node().members().liveCount()).isEqualTo(2));
+        String html = mimir.testing.TestingHttpRoutes.body(routes.get("/memberlist", null));
+        assertThat(html).contains("<h1>Memberlist Status</h1>", "This node: paged", "<td>peer</td>", "<td>ALIVE</td>", "<td>collectors/ring</td>");
+        mimir.spi.http.HttpResponse json = routes.call(new mimir.spi.http.HttpRequest("GET", "/memberlist", java.util.Map.of(),
+                java.util.Map.of("accept", List.of("application/json")), new byte[0], java.util.Optional.empty()));
+        assertThat(mimir.testing.TestingHttpRoutes.body(json)).contains("\"running\":true", "\"name\":\"peer\"", "\"state\":\"ALIVE\"",
+                "\"key\":\"collectors/ring\"", "\"live_members\":2");
+        ring.close();
+    }
+
+    @Test
     void portInUseFailsTheOpenNamingTheFlags() throws Exception {
         TestingMemberlistNode first = node("first");
         TestingConfigValues second = TestingMemberlistNode.config("second").with(MemberlistConfig.BIND_PORT, first.port());

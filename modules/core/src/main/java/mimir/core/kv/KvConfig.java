@@ -15,6 +15,7 @@ import java.util.function.UnaryOperator;
 import mimir.spi.KvStores;
 import mimir.spi.config.ConfigRegistry;
 import mimir.spi.config.ConfigValues;
+import mimir.spi.http.HttpRoutes;
 import mimir.spi.config.Setting;
 import mimir.spi.config.ValueTypes;
 import mimir.spi.kv.KvClient;
@@ -71,6 +72,11 @@ public final class KvConfig implements KvStores {
     }
 
     /** Where backends record their metrics; until called, a private registry. */
+    /** Lets every installed backend register its status pages ({@link KvStoreProvider#registerPages}). */
+    public void registerPages(HttpRoutes routes) {
+        providers.values().forEach(provider -> provider.registerPages(routes));
+    }
+
     public void bindMetrics(MeterRegistry registry) {
         this.meterRegistry = requireNonNull(registry, "registry is null");
     }

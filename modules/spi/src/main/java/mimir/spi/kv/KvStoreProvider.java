@@ -6,6 +6,7 @@ import java.util.List;
 
 import mimir.spi.config.ConfigValues;
 import mimir.spi.config.Setting;
+import mimir.spi.http.HttpRoutes;
 
 /**
  * A KV store backend ({@code inmemory}, {@code memberlist}, {@code etcd}, ...), found with
@@ -39,4 +40,10 @@ public interface KvStoreProvider {
      * @throws IOException if the store cannot be reached
      */
     <T> KvClient<T> open(KvScope scope, KvCodec<T> codec, ConfigValues values, MeterRegistry meters) throws IOException;
+
+    /**
+     * Registers the backend's status pages (memberlist's {@code /memberlist}); called once per process
+     * for every installed backend, before any {@link #open}. None by default.
+     */
+    default void registerPages(HttpRoutes routes) {}
 }
