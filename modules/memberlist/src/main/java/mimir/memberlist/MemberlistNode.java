@@ -71,6 +71,8 @@ final class MemberlistNode implements AutoCloseable {
     private volatile MemberlistMembers members;
     private volatile boolean stopping;
     private volatile boolean joined;
+    private volatile boolean onlySelfAnswered;
+    private volatile boolean reportedAlone;
     private volatile long nextJoinNanos;
     private volatile long joinBackoffNanos;
     private volatile long nextRejoinNanos;
@@ -200,7 +202,7 @@ final class MemberlistNode implements AutoCloseable {
                 joined(reached);
                 return;
             }
-            if (attempt >= attempts) {
+            if (attempt >= attempts || onlySelfAnswered) {
                 break;
             }
             LOG.log(Level.WARNING, "memberlist failed to join the cluster attempt=" + attempt + " max_attempts=" + attempts + " next_try_in="
@@ -214,11 +216,17 @@ final class MemberlistNode implements AutoCloseable {
             }
             backoffNanos = Math.min(backoffNanos * 2, config.maxJoinBackoff().toNanos());
         }
-        if (config.abortIfJoinFails()) {
+        // Reaching only this node is a join, as in dskit (the seed of a cluster names itself).
+        if (config.abortIfJoinFails() && !onlySelfAnswered) {
             throw new IOException("failed to join the memberlist cluster through -" + MemberlistConfig.JOIN.flag() + "=" + joinList() + " after "
                     + attempts + " attempts, and -" + MemberlistConfig.ABORT_IF_JOIN_FAILS.flag() + " is true");
         }
         nextJoinNanos = System.nanoTime() + config.minJoinBackoff().toNanos();
+        if (onlySelfAnswered) {
+            reportedAlone = true;
+            LOG.log(Level.INFO, "memberlist join list reaches only this node; waiting for others to join it join=" + joinList());
+            return;
+        }
         LOG.log(Level.WARNING, "memberlist could not join the cluster yet, retrying in the background join=" + joinList() + " next_try_in="
                 + Durations.format(config.minJoinBackoff()));
     }
@@ -236,6 +244,7 @@ final class MemberlistNode implements AutoCloseable {
         }
         Collections.shuffle(targets, ThreadLocalRandom.current());
         int reached = 0;
+        int self = 0;
         for (InetSocketAddress target : targets) {
             if (reached >= JOIN_ENOUGH || stopping) {
                 break;
@@ -244,11 +253,15 @@ final class MemberlistNode implements AutoCloseable {
                 if (!pushPull(target).sender().equals(name)) {
                     reached++;
                 }
+                else {
+                    self++;
+                }
             }
             catch (IOException | RuntimeException e) {
                 LOG.log(Level.INFO, "memberlist join attempt failed address=" + target + " err=" + e.getMessage());
             }
         }
+        onlySelfAnswered = reached == 0 && self > 0 && self == targets.size();
         return reached;
     }
 
@@ -340,8 +353,17 @@ final class MemberlistNode implements AutoCloseable {
                         long backoff = joinBackoffNanos;
                         nextJoinNanos = System.nanoTime() + backoff;
                         joinBackoffNanos = Math.min(backoff * 2, config.maxJoinBackoff().toNanos());
-                        LOG.log(Level.WARNING, "memberlist failed to join the cluster join=" + joinList() + " next_try_in="
-                                + Durations.format(Duration.ofNanos(backoff)));
+                        if (onlySelfAnswered) {
+                            // A seed whose join list names only itself: the others join it; nothing is wrong.
+                            if (!reportedAlone) {
+                                reportedAlone = true;
+                                LOG.log(Level.INFO, "memberlist join list reaches only this node; waiting for others to join it join=" + joinList());
+                            }
+                        }
+                        else {
+                            LOG.log(Level.WARNING, "memberlist failed to join the cluster join=" + joinList() + " next_try_in="
+                                    + Durations.format(Duration.ofNanos(backoff)));
+                        }
                     }
                 }
                 finally {

@@ -269,6 +269,19 @@ class TestMemberlistCluster {
     }
 
     @Test
+    void aSeedWhoseJoinListNamesOnlyItselfStartsAndOthersJoinIt() throws Exception {
+        int port = mimir.testing.TestingServers.freePort();
+        TestingConfigValues seedConfig = TestingMemberlistNode.config("seed").with(MemberlistConfig.BIND_PORT, port)
+                .with(MemberlistConfig.JOIN, List.of("127.0.0.1:" + port)).with(MemberlistConfig.ABORT_IF_JOIN_FAILS, true)
+                .with(MemberlistConfig.MAX_JOIN_RETRIES, 1);
+        TestingMemberlistNode seed = track(TestingMemberlistNode.start(seedConfig));
+        assertThat(seed.membersCount()).isEqualTo(1);
+        TestingMemberlistNode other = node("other", seed);
+        mimir.testing.Eventually.assertThat(Duration.ofSeconds(10), () -> assertThat(seed.membersCount()).isEqualTo(2));
+        assertThat(other.membersCount()).isEqualTo(2);
+    }
+
+    @Test
     void portInUseFailsTheOpenNamingTheFlags() throws Exception {
         TestingMemberlistNode first = node("first");
         TestingConfigValues second = TestingMemberlistNode.config("second").with(MemberlistConfig.BIND_PORT, first.port());
