@@ -28,6 +28,6 @@ fi
 exec "$MIMIR_HOME/runtime/bin/java" $aot -Xms32m -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 $JAVA_OPTS \
   -Dmimir.home="$MIMIR_HOME" \
   --add-modules ALL-SYSTEM,ALL-MODULE-PATH \
-  --enable-native-access=mimir.core,io.netty.common,io.grpc.netty.shaded \
+  --enable-native-access=mimir.core,io.netty.common \
   --module-path "$MIMIR_HOME/lib" \
   -m mimir.core/mimir.core.Main "$@"

@@ -16,7 +16,10 @@ module mimir.core {
     requires com.fasterxml.jackson.core;
     requires dagger;
     requires io.grpc;
-    requires io.grpc.netty.shaded;
+    requires io.grpc.netty;
+    // gRPC's Netty transport is an automatic module: it does not make the explicit Netty modules it
+    // uses resolve (the launcher adds ALL-MODULE-PATH for its runtime-only io.netty.handler.proxy).
+    requires io.netty.codec.http2;
     requires io.grpc.services;
     requires io.grpc.stub;
     requires io.netty.buffer;

@@ -12,7 +12,10 @@
 module mimir.grpccommon {
     // Plain requires for gRPC's automatic modules: every user of the exported packages requires them itself.
     requires io.grpc;
-    requires io.grpc.netty.shaded;
+    requires io.grpc.netty;
+    // gRPC's Netty transport is an automatic module: it does not make the explicit Netty modules it
+    // uses resolve (the launcher adds ALL-MODULE-PATH for its runtime-only io.netty.handler.proxy).
+    requires io.netty.codec.http2;
     requires io.grpc.stub;
     requires mimir.tsdb;
     requires transitive mimir.model;

@@ -12,7 +12,7 @@
 @SuppressWarnings("module") // mimir.queryscheduler, the qualified export's target, is built after this module.
 module mimir.queryscheduler.client {
     requires io.grpc;
-    requires io.grpc.netty.shaded;
+    requires io.grpc.netty;
     requires io.grpc.protobuf;
     requires io.grpc.stub;
     requires mimir.proto;

@@ -13,7 +13,7 @@
 @SuppressWarnings("module") // mimir.storegateway, the qualified export's target, is built after this module.
 module mimir.storegateway.client {
     requires io.grpc;
-    requires io.grpc.netty.shaded;
+    requires io.grpc.netty;
     requires io.grpc.protobuf;
     requires io.grpc.stub;
     requires mimir.grpccommon;

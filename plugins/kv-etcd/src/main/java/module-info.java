@@ -9,7 +9,8 @@
 module mimir.kv.etcd {
     requires com.google.protobuf;
     requires io.grpc;
-    requires io.grpc.netty.shaded;
+    requires io.grpc.netty;
+    requires io.netty.handler;
     requires io.grpc.protobuf;
     requires io.grpc.stub;
     requires mimir.spi;

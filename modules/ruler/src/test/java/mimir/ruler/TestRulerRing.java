@@ -17,7 +17,7 @@ import io.grpc.HandlerRegistry;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
